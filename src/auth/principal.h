@@ -1,0 +1,28 @@
+#pragma once
+// Who is calling: the identity a verified request acts as.
+#include <string>
+
+namespace citadel::auth {
+
+enum class PrincipalType { Anonymous, Root, IAMUser, AssumedRole };
+
+struct Principal {
+  PrincipalType type = PrincipalType::Anonymous;
+  std::string account_id;
+  std::string arn;           // arn:aws:iam::123456789012:root / :user/path/name
+  std::string principal_id;  // account id for root, AIDA... for users, AROA...:session for roles
+  std::string user_name;     // IAM users only
+  std::string access_key_id;
+
+  // CloudTrail's userIdentity.type spelling.
+  const char* type_name() const {
+    switch (type) {
+      case PrincipalType::Root: return "Root";
+      case PrincipalType::IAMUser: return "IAMUser";
+      case PrincipalType::AssumedRole: return "AssumedRole";
+      default: return "AWSAccount";
+    }
+  }
+};
+
+}  // namespace citadel::auth

@@ -1,0 +1,48 @@
+#include "base/ids.h"
+
+#include "base/crypto.h"
+
+namespace citadel::ids {
+
+namespace {
+std::string draw(std::string_view alphabet, size_t n) {
+  std::string raw = crypto::random_bytes(n), out(n, '\0');
+  // 256 % 32 == 0 and 256 % 64 == 0, so masking keeps the draw uniform for these alphabets.
+  for (size_t i = 0; i < n; ++i)
+    out[i] = alphabet[static_cast<uint8_t>(raw[i]) % alphabet.size()];
+  return out;
+}
+}  // namespace
+
+std::string account_id() {
+  std::string digits;
+  while (digits.size() < 12) {
+    uint8_t b;
+    crypto::random_bytes(&b, 1);
+    if (b >= 250) continue;  // reject to stay uniform over 0..9
+    char c = static_cast<char>('0' + b % 10);
+    if (digits.empty() && c == '0') continue;
+    digits.push_back(c);
+  }
+  return digits;
+}
+
+std::string unique_id(std::string_view prefix, size_t length) {
+  return std::string(prefix) + draw("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", length);
+}
+
+std::string secret_access_key() {
+  return draw("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
+}
+
+std::string uuid4() {
+  uint8_t b[16];
+  crypto::random_bytes(b, sizeof b);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  std::string h = crypto::to_hex(b, 16);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
+}
+
+}  // namespace citadel::ids

@@ -1,0 +1,41 @@
+// citadel: the server and its tools.
+//   citadel serve --data DIR --listen HOST:PORT
+//   citadel admin bootstrap --data DIR
+//   citadel policy validate|eval ...
+#include <CLI/CLI.hpp>
+#include <cstring>
+#include <iostream>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "policy") == 0) return citadel::cli::policy_main(argc - 1, argv + 1);
+
+  CLI::App app{"Citadel: a self-hosted, AWS-compatible security and monitoring control plane"};
+  app.require_subcommand(1);
+
+  citadel::cli::ServeOptions serve;
+  auto* s = app.add_subcommand("serve", "Run the server");
+  s->add_option("--data", serve.data_dir, "Data directory")->capture_default_str();
+  s->add_option("--listen", serve.listen, "HOST:PORT to listen on")->capture_default_str();
+  s->add_option("--threads", serve.threads, "Worker threads (0 = one per core)")->capture_default_str();
+  s->add_option("--tls-cert", serve.tls_cert, "PEM certificate chain; enables HTTPS with --tls-key");
+  s->add_option("--tls-key", serve.tls_key, "PEM private key");
+  s->add_option("--durability", serve.durability, "process (survives kill -9) or power (fsync every commit)")
+      ->check(CLI::IsMember({"process", "power"}))
+      ->capture_default_str();
+  s->add_option("--max-body-bytes", serve.max_body_bytes, "Largest request body accepted")->capture_default_str();
+
+  auto* admin = app.add_subcommand("admin", "Administer a data directory");
+  admin->require_subcommand(1);
+  std::string bootstrap_dir = "./citadel-data";
+  auto* b = admin->add_subcommand("bootstrap", "Create the management account and print its root access key as JSON");
+  b->add_option("--data", bootstrap_dir, "Data directory")->capture_default_str();
+
+  app.add_subcommand("policy", "Validate and evaluate IAM policies offline (citadel policy --help)");
+
+  CLI11_PARSE(app, argc, argv);
+  if (s->parsed()) return citadel::cli::serve_main(serve);
+  if (b->parsed()) return citadel::cli::bootstrap_main(bootstrap_dir);
+  return 2;
+}

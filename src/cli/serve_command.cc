@@ -1,0 +1,106 @@
+#include <boost/asio.hpp>
+#include <iostream>
+#include <thread>
+
+#include "auth/credentials.h"
+#include "cli/commands.h"
+#include "cli/data_dir.h"
+#include "server/audit_log.h"
+#include "server/http_server.h"
+#include "server/pipeline.h"
+#include "services/iam/bootstrap.h"
+
+namespace citadel::cli {
+
+void print_root_credentials(const services::iam::RootCredentials& c);
+
+namespace {
+
+bool loopback(const std::string& host) { return host == "127.0.0.1" || host == "::1" || host == "localhost"; }
+
+// Polls until every session has ended (or the grace period passes), then stops the io_context.
+void drain(boost::asio::io_context& ioc, server::HttpServer& http, std::shared_ptr<boost::asio::steady_timer> t,
+           std::chrono::steady_clock::time_point deadline) {
+  t->expires_after(std::chrono::milliseconds(50));
+  t->async_wait([&ioc, &http, t, deadline](boost::system::error_code) {
+    if (http.active_sessions() == 0 || std::chrono::steady_clock::now() > deadline) return ioc.stop();
+    drain(ioc, http, t, deadline);
+  });
+}
+
+}  // namespace
+
+int serve_main(const ServeOptions& o) {
+  auto colon = o.listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "citadel: --listen must be HOST:PORT\n";
+    return 2;
+  }
+  server::ServerOptions sopt;
+  sopt.host = o.listen.substr(0, colon);
+  if (sopt.host.size() > 2 && sopt.host.front() == '[') sopt.host = sopt.host.substr(1, sopt.host.size() - 2);
+  if (sopt.host == "localhost") sopt.host = "127.0.0.1";
+  sopt.port = static_cast<uint16_t>(std::stoi(o.listen.substr(colon + 1)));
+  sopt.tls_cert = o.tls_cert;
+  sopt.tls_key = o.tls_key;
+  sopt.max_body_bytes = o.max_body_bytes;
+
+  auto registry = services::make_registry();
+  auto durability = o.durability == "power" ? store::Durability::Power : store::Durability::Process;
+  auto dd = open_data_dir(o.data_dir, registry, durability);
+  if (!dd) {
+    std::cerr << "citadel: " << dd.error().message << "\n";
+    return 1;
+  }
+  auto mgmt = services::iam::management_account(*dd->store);
+  if (!mgmt) {
+    std::cerr << "citadel: " << mgmt.error().message << "\n";
+    return 1;
+  }
+  if (!mgmt.value()) {
+    auto creds = services::iam::bootstrap(*dd->store, *dd->secrets);
+    if (!creds) {
+      std::cerr << "citadel: " << creds.error().message << "\n";
+      return 1;
+    }
+    print_root_credentials(creds.value());
+  }
+
+  auth::CredentialResolver credentials(*dd->store, *dd->secrets);
+  server::AuditLog audit(*dd->store);
+  services::Env env{dd->store.get(), dd->secrets.get(), &credentials};
+  server::Pipeline pipeline(registry, env, audit, CITADEL_VERSION);
+
+  int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  boost::asio::io_context ioc(threads);
+  server::HttpServer http(ioc, pipeline, sopt);
+  if (auto s = http.start(); !s) {
+    std::cerr << "citadel: " << s.error().message << "\n";
+    return 1;
+  }
+  if (!loopback(sopt.host) && !http.tls())
+    std::cerr << "citadel: WARNING: listening on " << sopt.host
+              << " without TLS; credentials and data cross the network in clear text. Use --tls-cert/--tls-key.\n";
+  std::cerr << "citadel: listening on " << (http.tls() ? "https://" : "http://") << sopt.host << ":" << http.port()
+            << " (data in " << o.data_dir << ")" << std::endl;
+
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (ec) return;
+    std::cerr << "citadel: shutting down; letting in-flight requests finish" << std::endl;
+    http.begin_shutdown();
+    drain(ioc, http, std::make_shared<boost::asio::steady_timer>(ioc),
+          std::chrono::steady_clock::now() + std::chrono::seconds(10));
+  });
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+  audit.stop();
+  dd->store->close();
+  std::cerr << "citadel: stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace citadel::cli

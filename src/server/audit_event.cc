@@ -1,0 +1,89 @@
+#include "server/audit_event.h"
+
+#include "base/ids.h"
+#include "base/time.h"
+#include "protocol/audit_view.h"
+
+namespace citadel::server {
+
+namespace json = boost::json;
+
+namespace {
+
+// CloudTrail's Resources of a lookup result, from the ARNs a call acted on.
+void add_resources(const CallRecord& call, services::cloudtrail::StoredEvent& ev) {
+  for (const auto& arn : call.resources) {
+    // arn:aws:iam::123456789012:user/path/name
+    if (arn.rfind("arn:aws:iam::", 0) == 0) {
+      size_t colon = arn.find(':', 13);
+      if (colon == std::string::npos) continue;
+      std::string res = arn.substr(colon + 1);
+      if (res.rfind("user/", 0) == 0 && res.back() != '*') ev.resources.emplace_back("AWS::IAM::User", res.substr(res.rfind('/') + 1));
+    }
+  }
+  if (const auto* id = call.input ? call.input->if_contains("AccessKeyId") : nullptr; id && id->is_string())
+    ev.resources.emplace_back("AWS::IAM::AccessKey", std::string(id->as_string()));
+  if (call.output && call.output->is_object())
+    if (const auto* key = call.output->as_object().if_contains("AccessKey"); key && key->is_object())
+      if (const auto* id = key->as_object().if_contains("AccessKeyId"); id && id->is_string())
+        ev.resources.emplace_back("AWS::IAM::AccessKey", std::string(id->as_string()));
+}
+
+}  // namespace
+
+services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
+  const auto& ctx = *call.ctx;
+  const auto& p = *ctx.principal;
+  const auto& route = *call.route;
+  services::cloudtrail::StoredEvent ev;
+  ev.account_id = p.account_id;
+  ev.event_id = ids::uuid4();
+  ev.event_time_ms = ctx.now_ms;
+  ev.event_name = route.operation_name;
+  ev.event_source = call.service ? call.service->event_source()
+                                 : (route.service ? route.service->endpoint_prefix : std::string("unknown")) + ".amazonaws.com";
+  ev.access_key_id = p.access_key_id;
+  ev.username = p.type == auth::PrincipalType::Root ? "root" : p.user_name;
+  ev.read_only = call.read_only;
+  add_resources(call, ev);
+
+  json::object identity{{"type", p.type_name()}, {"principalId", p.principal_id}, {"arn", p.arn}, {"accountId", p.account_id}};
+  if (!p.access_key_id.empty()) identity["accessKeyId"] = p.access_key_id;
+  if (!p.user_name.empty()) identity["userName"] = p.user_name;
+
+  const auto* svc = route.service;
+  json::value request_parameters = nullptr;
+  if (call.input && !call.input->empty() && svc && route.operation)
+    request_parameters = protocol::audit_view(*svc, svc->shape(route.operation->input_shape), *call.input,
+                                              protocol::SensitiveValues::Hide);
+  json::value response_elements = nullptr;
+  if (call.output && !call.read_only && svc && route.operation && call.output->is_object() && !call.output->as_object().empty())
+    response_elements = protocol::audit_view(*svc, svc->shape(route.operation->output_shape), *call.output,
+                                             protocol::SensitiveValues::Drop);
+
+  json::object rec{{"eventVersion", "1.11"},
+                   {"userIdentity", std::move(identity)},
+                   {"eventTime", timeutil::iso8601(ctx.now_ms)},
+                   {"eventSource", ev.event_source},
+                   {"eventName", ev.event_name},
+                   {"awsRegion", ctx.region},
+                   {"sourceIPAddress", ctx.source_ip},
+                   {"userAgent", ctx.user_agent}};
+  if (call.error) {
+    rec["errorCode"] = call.error->code;
+    rec["errorMessage"] = call.error->message;
+  }
+  rec["requestParameters"] = std::move(request_parameters);
+  rec["responseElements"] = std::move(response_elements);
+  rec["requestID"] = ctx.request_id;
+  rec["eventID"] = ev.event_id;
+  rec["readOnly"] = call.read_only;
+  rec["eventType"] = "AwsApiCall";
+  rec["managementEvent"] = true;
+  rec["recipientAccountId"] = p.account_id;
+  rec["eventCategory"] = "Management";
+  ev.event_json = json::serialize(rec);
+  return ev;
+}
+
+}  // namespace citadel::server

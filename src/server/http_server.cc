@@ -1,0 +1,281 @@
+#include "server/http_server.h"
+
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <mutex>
+#include <set>
+
+#include "base/ids.h"
+#include "base/xml_writer.h"
+
+namespace citadel::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void close_if_idle() = 0;
+};
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  net::io_context& ioc;
+  Pipeline& pipeline;
+  ServerOptions opt;
+  tcp::acceptor acceptor;
+  std::unique_ptr<ssl::context> tls;
+  std::atomic<bool> stopping{false};
+  mutable std::mutex mu;
+  std::set<std::weak_ptr<SessionBase>, std::owner_less<std::weak_ptr<SessionBase>>> sessions;
+
+  Impl(net::io_context& i, Pipeline& p, ServerOptions o) : ioc(i), pipeline(p), opt(std::move(o)), acceptor(net::make_strand(i)) {}
+  void accept();
+};
+
+namespace {
+
+// A transport-level error in the query protocol's shape: the service is not known yet, and every
+// AWS SDK reads the code from this form.
+http::response<http::string_body> transport_error(unsigned status, std::string_view code, std::string_view message) {
+  XmlWriter w;
+  w.declaration();
+  w.open("ErrorResponse");
+  w.open("Error");
+  w.element("Type", "Sender");
+  w.element("Code", code);
+  w.element("Message", message);
+  w.close("Error");
+  w.element("RequestId", ids::uuid4());
+  w.close("ErrorResponse");
+  http::response<http::string_body> res{static_cast<http::status>(status), 11};
+  res.set(http::field::server, "Citadel");
+  res.set(http::field::content_type, "text/xml");
+  res.keep_alive(false);
+  res.body() = std::move(w.str());
+  res.prepare_payload();
+  return res;
+}
+
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(Stream stream, std::shared_ptr<HttpServer::Impl> server)
+      : stream_(std::move(stream)), server_(std::move(server)) {}
+
+  void start() {
+    net::dispatch(tcp_stream().get_executor(), [self = this->shared_from_this()] { self->handshake(); });
+  }
+
+  void close_if_idle() override {
+    net::post(tcp_stream().get_executor(), [self = this->shared_from_this()] {
+      if (!self->busy_) {
+        beast::error_code ec;
+        self->tcp_stream().socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->tcp_stream().cancel();
+      }
+    });
+  }
+
+ private:
+  beast::tcp_stream& tcp_stream() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) return stream_;
+    else return beast::get_lowest_layer(stream_);
+  }
+
+  void handshake() {
+    try {
+      peer_ = tcp_stream().socket().remote_endpoint().address().to_string();
+    } catch (...) {
+      peer_ = "unknown";
+    }
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      read();
+    } else {
+      tcp_stream().expires_after(std::chrono::seconds(server_->opt.read_timeout_s));
+      stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (!ec) self->read();
+      });
+    }
+  }
+
+  void read() {
+    if (server_->stopping) return close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(server_->opt.max_header_bytes));
+    parser_->body_limit(server_->opt.max_body_bytes);
+    tcp_stream().expires_after(std::chrono::seconds(server_->opt.read_timeout_s));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+        ec == net::error::connection_reset || ec == net::error::eof)
+      return close();
+    if (ec == http::error::body_limit)
+      return send(transport_error(413, "RequestEntityTooLarge",
+                                  "Request body is larger than the limit of " + std::to_string(server_->opt.max_body_bytes) + " bytes."));
+    if (ec == http::error::header_limit)
+      return send(transport_error(431, "RequestHeaderSectionTooLarge",
+                                  "Request headers are larger than the limit of " + std::to_string(server_->opt.max_header_bytes) + " bytes."));
+    if (ec) return send(transport_error(400, "BadRequest", "The request could not be parsed as HTTP/1.1."));
+
+    busy_ = true;
+    req_ = parser_->release();
+    std::string_view target = req_.target();
+    auto q = target.find('?');
+    preq_ = protocol::HttpRequest{};
+    preq_.method = req_.method_string();
+    preq_.path = target.substr(0, q);
+    preq_.query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+    preq_.body = req_.body();
+    preq_.headers.clear();
+    for (auto& f : req_) preq_.headers.emplace_back(f.name_string(), f.value());
+    keep_alive_ = req_.keep_alive();
+    ClientInfo client{peer_};
+    server_->pipeline.handle(preq_, client, [self = this->shared_from_this()](protocol::HttpResponse res) {
+      // The response may be ready on the audit writer's thread; hop back to this session's strand.
+      net::post(self->tcp_stream().get_executor(), [self, res = std::move(res)]() mutable { self->reply(std::move(res)); });
+    });
+  }
+
+  void reply(protocol::HttpResponse r) {
+    http::response<http::string_body> res{static_cast<http::status>(r.status), req_.version()};
+    res.set(http::field::server, "Citadel");
+    if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res.set(k, v);
+    res.keep_alive(keep_alive_ && !server_->stopping);
+    if (req_.method() == http::verb::head) {
+      res.content_length(r.body.size());
+    } else {
+      res.body() = std::move(r.body);
+      res.prepare_payload();
+    }
+    send(std::move(res));
+  }
+
+  void send(http::response<http::string_body> res) {
+    res_ = std::make_shared<http::response<http::string_body>>(std::move(res));
+    if (res_->result_int() >= 400 && !parser_->is_done()) res_->keep_alive(false);
+    tcp_stream().expires_after(std::chrono::seconds(server_->opt.read_timeout_s));
+    http::async_write(stream_, *res_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      self->busy_ = false;
+      if (ec || !self->res_->keep_alive()) return self->close();
+      self->res_.reset();
+      self->read();
+    });
+  }
+
+  void close() {
+    beast::error_code ec;
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+      tcp_stream().expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::error_code ec2;
+        self->tcp_stream().socket().shutdown(tcp::socket::shutdown_both, ec2);
+      });
+      return;
+    }
+    tcp_stream().socket().shutdown(tcp::socket::shutdown_both, ec);
+  }
+
+  Stream stream_;
+  std::shared_ptr<HttpServer::Impl> server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::request<http::string_body> req_;
+  protocol::HttpRequest preq_;
+  std::shared_ptr<http::response<http::string_body>> res_;
+  std::string peer_;
+  bool keep_alive_ = false;
+  bool busy_ = false;
+};
+
+}  // namespace
+
+void HttpServer::Impl::accept() {
+  acceptor.async_accept(net::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket sock) {
+    if (self->stopping) return;
+    if (!ec) {
+      sock.set_option(tcp::no_delay(true), ec);
+      std::shared_ptr<SessionBase> s;
+      if (self->tls) {
+        auto sess = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+            beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(sock)), *self->tls), self);
+        sess->start();
+        s = sess;
+      } else {
+        auto sess = std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(sock)), self);
+        sess->start();
+        s = sess;
+      }
+      std::lock_guard lock(self->mu);
+      for (auto it = self->sessions.begin(); it != self->sessions.end();)
+        it = it->expired() ? self->sessions.erase(it) : std::next(it);
+      self->sessions.insert(s);
+    }
+    self->accept();
+  });
+}
+
+HttpServer::HttpServer(net::io_context& ioc, Pipeline& pipeline, ServerOptions options)
+    : impl_(std::make_shared<Impl>(ioc, pipeline, std::move(options))) {}
+
+HttpServer::~HttpServer() = default;
+
+bool HttpServer::tls() const { return impl_->tls != nullptr; }
+
+Status HttpServer::start() {
+  auto& opt = impl_->opt;
+  if (!opt.tls_cert.empty() || !opt.tls_key.empty()) {
+    if (opt.tls_cert.empty() || opt.tls_key.empty()) return AwsError::internal("--tls-cert and --tls-key go together");
+    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+    ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    beast::error_code ec;
+    ctx->use_certificate_chain_file(opt.tls_cert, ec);
+    if (ec) return AwsError::internal("cannot load TLS certificate " + opt.tls_cert + ": " + ec.message());
+    ctx->use_private_key_file(opt.tls_key, ssl::context::pem, ec);
+    if (ec) return AwsError::internal("cannot load TLS key " + opt.tls_key + ": " + ec.message());
+    impl_->tls = std::move(ctx);
+  }
+  beast::error_code ec;
+  auto addr = net::ip::make_address(opt.host, ec);
+  if (ec) return AwsError::internal("invalid listen address " + opt.host);
+  tcp::endpoint ep(addr, opt.port);
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return AwsError::internal("cannot listen on " + opt.host + ":" + std::to_string(opt.port) + ": " + ec.message());
+  bound_port_ = a.local_endpoint().port();
+  impl_->accept();
+  return Ok{};
+}
+
+void HttpServer::begin_shutdown() {
+  impl_->stopping = true;
+  net::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ec;
+    impl->acceptor.close(ec);
+  });
+  std::lock_guard lock(impl_->mu);
+  for (auto& w : impl_->sessions)
+    if (auto s = w.lock()) s->close_if_idle();
+}
+
+size_t HttpServer::active_sessions() const {
+  std::lock_guard lock(impl_->mu);
+  size_t n = 0;
+  for (auto& w : impl_->sessions) n += !w.expired();
+  return n;
+}
+
+}  // namespace citadel::server

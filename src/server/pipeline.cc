@@ -1,0 +1,172 @@
+#include "server/pipeline.h"
+
+#include <memory>
+
+#include "auth/sigv4.h"
+#include "base/ids.h"
+#include "base/time.h"
+#include "server/audit_event.h"
+#include "server/authorizer.h"
+
+namespace citadel::server {
+
+namespace json = boost::json;
+using protocol::HttpResponse;
+using protocol::Wire;
+
+namespace {
+
+bool json_wire(Wire w) { return w == Wire::Json || w == Wire::RestJson; }
+
+// Authentication errors carry different codes on JSON and REST-XML services than on query ones.
+AwsError for_wire(AwsError e, Wire w) {
+  if (json_wire(w)) {
+    if (e.code == "InvalidClientTokenId") e.code = "UnrecognizedClientException";
+    else if (e.code == "SignatureDoesNotMatch") e.code = "InvalidSignatureException";
+  } else if (w == Wire::RestXml) {
+    if (e.code == "InvalidClientTokenId") {
+      e.code = "InvalidAccessKeyId";
+      e.message = "The AWS Access Key Id you provided does not exist in our records.";
+    } else if (e.code == "MissingAuthenticationToken") {
+      e.code = "AccessDenied";
+      e.message = "Access Denied";
+    }
+  }
+  return e;
+}
+
+AwsError invalid_token() {
+  return AwsError::sender("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
+}
+
+// The state of one call that must outlive the handler while its audit record is written.
+struct CallState {
+  protocol::Route route;
+  auth::Principal principal;
+  services::RequestContext ctx;
+  json::object input;
+  std::optional<json::value> output;
+  std::optional<AwsError> error;
+  std::vector<std::string> resources;
+  bool read_only = false;
+};
+
+}  // namespace
+
+Pipeline::Pipeline(const services::Registry& registry, services::Env env, AuditLog& audit, std::string version)
+    : registry_(registry), env_(env), audit_(audit), version_(std::move(version)) {}
+
+int64_t Pipeline::now_ms() const { return fixed_now_ms_ ? fixed_now_ms_ : timeutil::now_ms(); }
+
+HttpResponse Pipeline::health() const {
+  json::array services;
+  for (auto& id : registry_.service_ids()) services.push_back(json::string(id));
+  HttpResponse res;
+  res.content_type = "application/json";
+  res.body = json::serialize(json::object{{"status", "ok"}, {"version", version_}, {"services", std::move(services)}});
+  return res;
+}
+
+void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client, Respond respond) {
+  if (req.path == "/_citadel/health" && (req.method == "GET" || req.method == "HEAD")) return respond(health());
+
+  auto st = std::make_shared<CallState>();
+  st->ctx.request_id = ids::uuid4();
+  st->ctx.now_ms = now_ms();
+  st->ctx.source_ip = client.source_ip;
+  st->ctx.user_agent = std::string(req.header("user-agent"));
+  st->ctx.principal = &st->principal;
+
+  auth::SigV4Request sreq{req.method, req.path, req.query, req.headers, req.body};
+  std::optional<auth::SigV4Auth> sig;
+  AwsError auth_error = AwsError::sender("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
+  if (auth::has_sigv4(sreq)) {
+    auto parsed = auth::parse_sigv4(sreq);
+    if (parsed) sig = std::move(parsed.value());
+    else auth_error = parsed.error();
+  }
+
+  // Route first so that even authentication errors are answered in the service's own wire shape.
+  auto routed = protocol::route(req, sig ? std::string_view(sig->service) : std::string_view(), st->route);
+  auto fail = [&](const AwsError& e) { respond(protocol::encode_error(st->route, for_wire(e, st->route.wire), st->ctx.request_id)); };
+  if (!sig) return fail(auth_error);
+  if (!routed) return fail(routed.error());
+  st->ctx.region = sig->region;
+
+  // Authenticate.
+  auto cred = env_.credentials->resolve(sig->access_key_id);
+  if (!cred) return fail(cred.error());
+  if (!cred.value() || !cred.value()->active) return fail(invalid_token());
+  // Session tokens belong to temporary credentials, which long-term keys never carry.
+  if (!sig->session_token.empty()) return fail(invalid_token());
+  auth::SigV4Options opt;
+  if (st->route.service->id == "s3") opt.normalize_path = opt.double_encode = false;
+  if (auto v = auth::verify_sigv4(sreq, *sig, cred.value()->secret, st->ctx.now_ms, opt); !v) return fail(v.error());
+  st->principal = cred.value()->principal;
+
+  // From here on the call has reached a service: whatever happens is audited.
+  const services::Service* service = registry_.service(st->route.service->id);
+  const services::OperationDef* op = registry_.operation(st->route.service->id, st->route.operation_name);
+  st->read_only = op ? op->read_only : false;
+
+  auto finish = [this, st, service, respond = std::move(respond)](bool audited) mutable {
+    auto encode = [st] {
+      return st->error ? protocol::encode_error(st->route, st->error.value(), st->ctx.request_id)
+                       : protocol::encode_output(st->route, st->output.value(), st->ctx.request_id);
+    };
+    if (audited) return respond(encode());
+    CallRecord rec{&st->route, service, &st->ctx, &st->input, st->output ? &*st->output : nullptr,
+                   st->error ? &*st->error : nullptr, st->read_only, st->resources};
+    audit_.append(make_event(rec), [st, encode, respond = std::move(respond)](Status s) mutable {
+      if (!s) {
+        st->error = AwsError::internal("The request could not be recorded in the audit trail.");
+        st->output.reset();
+      }
+      respond(encode());
+    });
+  };
+
+  auto input = protocol::decode_input(req, st->route);
+  if (!input) {
+    st->error = input.error();
+    return finish(false);
+  }
+  st->input = std::move(input.value());
+  if (!op) {
+    st->error = AwsError::not_implemented(st->route.service->id + ":" + st->route.operation_name);
+    return finish(false);
+  }
+
+  // Authorize and run the handler in one transaction; a mutating call's audit record is written
+  // in that same transaction, so a change and its record are committed together or not at all.
+  std::vector<std::function<void()>> after_commit;
+  bool audited_in_tx = false;
+  auto body = [&](store::Tx& tx) -> Status {
+    services::Call c{st->ctx, st->input, tx, env_, {}};
+    auto authz = op->authz(st->ctx, st->input, tx);
+    st->resources = authz.resources;
+    auto decision = authorize(st->principal, *op, authz);
+    if (!decision.allowed) return access_denied(st->principal, authz, decision, json_wire(st->route.wire));
+    auto out = op->handler(c);
+    if (!out) return out.error();
+    st->output = std::move(out.value());
+    after_commit = std::move(c.after_commit);
+    if (op->read_only) return Ok{};
+    CallRecord rec{&st->route, service, &st->ctx, &st->input, &*st->output, nullptr, false, st->resources};
+    auto ev = make_event(rec);
+    if (auto s = services::cloudtrail::append_events(tx, {ev}); !s) return s;
+    audited_in_tx = true;
+    return Ok{};
+  };
+  Status s = op->read_only ? env_.store->read(body) : env_.store->write(body);
+  if (!s) {
+    st->error = s.error();
+    st->output.reset();
+    audited_in_tx = false;
+  } else {
+    for (auto& f : after_commit) f();
+  }
+  finish(audited_in_tx);
+}
+
+}  // namespace citadel::server

@@ -1,0 +1,41 @@
+#pragma once
+// The request pipeline: route -> authenticate -> decode -> authorize -> handler -> audit -> encode.
+// Transport-independent: the HTTP server hands it a request and gets a response back through a
+// callback (which may run on another thread once the audit record is durable).
+#include <functional>
+#include <string>
+
+#include "auth/credentials.h"
+#include "protocol/codec.h"
+#include "server/audit_log.h"
+#include "services/service.h"
+
+namespace citadel::server {
+
+struct ClientInfo {
+  std::string source_ip;
+};
+
+class Pipeline {
+ public:
+  using Respond = std::function<void(protocol::HttpResponse)>;
+
+  Pipeline(const services::Registry& registry, services::Env env, AuditLog& audit, std::string version);
+
+  void handle(const protocol::HttpRequest& req, const ClientInfo& client, Respond respond);
+
+  // Clock override for tests (SigV4 vectors carry fixed dates). 0 = wall clock.
+  void set_fixed_now_ms(int64_t ms) { fixed_now_ms_ = ms; }
+
+ private:
+  protocol::HttpResponse health() const;
+  int64_t now_ms() const;
+
+  const services::Registry& registry_;
+  services::Env env_;
+  AuditLog& audit_;
+  std::string version_;
+  int64_t fixed_now_ms_ = 0;
+};
+
+}  // namespace citadel::server

@@ -1,0 +1,48 @@
+#include "services/cloudtrail/event_store.h"
+
+namespace citadel::services::cloudtrail {
+
+std::vector<store::Migration> event_migrations() {
+  return {{"cloudtrail/001_events", R"sql(
+CREATE TABLE cloudtrail_events (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id    TEXT NOT NULL,
+  event_id      TEXT NOT NULL UNIQUE,
+  event_time_ms INTEGER NOT NULL,
+  event_name    TEXT NOT NULL,
+  event_source  TEXT NOT NULL,
+  username      TEXT,
+  access_key_id TEXT,
+  read_only     INTEGER NOT NULL,
+  event_json    TEXT NOT NULL
+);
+CREATE INDEX cloudtrail_events_by_time ON cloudtrail_events(account_id, event_time_ms, seq);
+CREATE TABLE cloudtrail_event_resources (
+  seq           INTEGER NOT NULL REFERENCES cloudtrail_events(seq) ON DELETE CASCADE,
+  resource_type TEXT NOT NULL,
+  resource_name TEXT NOT NULL
+);
+CREATE INDEX cloudtrail_event_resources_by_seq ON cloudtrail_event_resources(seq);
+)sql"}};
+}
+
+Status append_events(store::Tx& tx, const std::vector<StoredEvent>& events) {
+  for (const auto& e : events) {
+    auto r = tx.query(
+        "INSERT INTO cloudtrail_events (account_id, event_id, event_time_ms, event_name, event_source, username, "
+        "access_key_id, read_only, event_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+        {e.account_id, e.event_id, e.event_time_ms, e.event_name, e.event_source,
+         e.username.empty() ? store::Value{} : store::Value{e.username},
+         e.access_key_id.empty() ? store::Value{} : store::Value{e.access_key_id}, int64_t{e.read_only}, e.event_json});
+    if (!r) return r.error();
+    int64_t seq = r->front().i64(0);
+    for (auto& [type, name] : e.resources) {
+      auto ins = tx.exec("INSERT INTO cloudtrail_event_resources (seq, resource_type, resource_name) VALUES (?, ?, ?)",
+                         {seq, type, name});
+      if (!ins) return ins.error();
+    }
+  }
+  return Ok{};
+}
+
+}  // namespace citadel::services::cloudtrail

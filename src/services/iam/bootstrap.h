@@ -1,0 +1,23 @@
+#pragma once
+// Creating the management account and its root user's first access key.
+#include <optional>
+#include <string>
+
+#include "base/error.h"
+#include "store/secret_box.h"
+#include "store/store.h"
+
+namespace citadel::services::iam {
+
+struct RootCredentials {
+  std::string account_id, access_key_id, secret_access_key;
+};
+
+// The management account's id, if the store has been bootstrapped.
+Result<std::optional<std::string>> management_account(store::Store& store);
+
+// Creates the management account (a random 12-digit id) and an access key for its root user.
+// Fails with AlreadyBootstrapped when a management account exists.
+Result<RootCredentials> bootstrap(store::Store& store, const store::SecretBox& secrets);
+
+}  // namespace citadel::services::iam

@@ -1,0 +1,12 @@
+#pragma once
+// Each IAM file adds its operations to the service's list.
+#include <vector>
+
+#include "services/service.h"
+
+namespace citadel::services::iam {
+
+void add_user_operations(std::vector<OperationDef>& ops);
+void add_access_key_operations(std::vector<OperationDef>& ops);
+
+}  // namespace citadel::services::iam

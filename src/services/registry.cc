@@ -1,0 +1,16 @@
+#include "services/cloudtrail/cloudtrail_service.h"
+#include "services/iam/iam_service.h"
+#include "services/service.h"
+#include "services/sts/sts_service.h"
+
+namespace citadel::services {
+
+Registry make_registry() {
+  Registry r;
+  r.add(std::make_unique<iam::IamService>());
+  r.add(std::make_unique<sts::StsService>());
+  r.add(std::make_unique<cloudtrail::CloudTrailService>());
+  return r;
+}
+
+}  // namespace citadel::services

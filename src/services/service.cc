@@ -1,0 +1,47 @@
+#include "services/service.h"
+
+namespace citadel::services {
+
+std::string Call::str(std::string_view member) const {
+  const auto* v = input.if_contains(member);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+bool Call::has(std::string_view member) const {
+  const auto* v = input.if_contains(member);
+  return v && !v->is_null();
+}
+
+void Registry::add(std::unique_ptr<Service> service) {
+  for (auto& op : service->operations()) ops_.emplace(service->id() + "/" + op.name, std::move(op));
+  services_.push_back(std::move(service));
+}
+
+const Service* Registry::service(std::string_view id) const {
+  for (auto& s : services_)
+    if (s->id() == id) return s.get();
+  return nullptr;
+}
+
+const OperationDef* Registry::operation(std::string_view service_id, std::string_view op) const {
+  std::string key(service_id);
+  key += '/';
+  key += op;
+  auto it = ops_.find(key);
+  return it == ops_.end() ? nullptr : &it->second;
+}
+
+std::vector<store::Migration> Registry::migrations() const {
+  std::vector<store::Migration> all;
+  for (auto& s : services_)
+    for (auto& m : s->migrations()) all.push_back(std::move(m));
+  return all;
+}
+
+std::vector<std::string> Registry::service_ids() const {
+  std::vector<std::string> ids;
+  for (auto& s : services_) ids.push_back(s->id());
+  return ids;
+}
+
+}  // namespace citadel::services

@@ -1,0 +1,99 @@
+#pragma once
+// A service is a folder that registers its operations. Each operation declares its authorization
+// (IAM action, resource ARNs, condition keys) and a handler; the pipeline authenticates,
+// authorizes, runs the handler in one store transaction, and audits. A handler never authorizes.
+#include <boost/json.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "auth/credentials.h"
+#include "auth/principal.h"
+#include "base/error.h"
+#include "store/secret_box.h"
+#include "store/store.h"
+
+namespace citadel::services {
+
+namespace json = boost::json;
+
+// Facts about the request that handlers and authorization may need.
+struct RequestContext {
+  const auth::Principal* principal = nullptr;
+  std::string region = "us-east-1";
+  std::string request_id;
+  std::string source_ip;
+  std::string user_agent;
+  int64_t now_ms = 0;
+};
+
+// Long-lived parts a handler may use.
+struct Env {
+  store::Store* store = nullptr;
+  const store::SecretBox* secrets = nullptr;
+  auth::CredentialResolver* credentials = nullptr;
+};
+
+// One call of an operation, inside its store transaction.
+struct Call {
+  const RequestContext& ctx;
+  const json::object& input;
+  store::Tx& tx;
+  const Env& env;
+  // Work to do after the transaction commits (e.g. cache invalidation).
+  std::vector<std::function<void()>> after_commit;
+
+  const std::string& account() const { return ctx.principal->account_id; }
+  // Input member as text, "" when absent.
+  std::string str(std::string_view member) const;
+  bool has(std::string_view member) const;
+};
+
+using Handler = std::function<Result<json::value>(Call&)>;
+
+// What authorization needs to know about one call, computed before the handler runs.
+struct AuthzRequest {
+  std::string action;                  // "iam:CreateUser"
+  std::vector<std::string> resources;  // ARNs; "*" when the action has no resource type
+  json::object condition_keys;         // service-specific keys, e.g. "iam:PermissionsBoundary"
+};
+
+struct OperationDef {
+  std::string name;     // the AWS operation name, e.g. "CreateUser"
+  bool read_only = false;
+  // Some calls need no permission at all (sts:GetCallerIdentity): AWS allows them even when denied.
+  bool always_allowed = false;
+  // Runs inside the call's transaction, before the handler, so resource ARNs can name stored
+  // facts (a user's path) consistently with what the handler will see.
+  std::function<AuthzRequest(const RequestContext&, const json::object& input, store::Tx& tx)> authz;
+  Handler handler;
+};
+
+class Service {
+ public:
+  virtual ~Service() = default;
+  virtual std::string id() const = 0;            // botocore id: "iam", "sts", "cloudtrail"
+  virtual std::string event_source() const = 0;  // CloudTrail's eventSource: "iam.amazonaws.com"
+  virtual std::vector<OperationDef> operations() const = 0;
+  virtual std::vector<store::Migration> migrations() const { return {}; }
+};
+
+class Registry {
+ public:
+  void add(std::unique_ptr<Service> service);
+  const Service* service(std::string_view id) const;
+  const OperationDef* operation(std::string_view service_id, std::string_view op) const;
+  std::vector<store::Migration> migrations() const;
+  std::vector<std::string> service_ids() const;
+
+ private:
+  std::vector<std::unique_ptr<Service>> services_;
+  std::unordered_map<std::string, OperationDef> ops_;  // "service/Operation"
+};
+
+// Every service Citadel has; the server and tools build their registry from this.
+Registry make_registry();
+
+}  // namespace citadel::services

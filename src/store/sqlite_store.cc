@@ -1,0 +1,240 @@
+#include <sqlite3.h>
+
+#include <mutex>
+#include <unordered_map>
+
+#include "store/store.h"
+
+namespace citadel::store {
+
+const std::string& Row::str(size_t i) const {
+  static const std::string empty;
+  if (auto* s = std::get_if<std::string>(&cols.at(i))) return *s;
+  return empty;
+}
+
+int64_t Row::i64(size_t i) const {
+  if (auto* v = std::get_if<int64_t>(&cols.at(i))) return *v;
+  if (auto* d = std::get_if<double>(&cols.at(i))) return static_cast<int64_t>(*d);
+  return 0;
+}
+
+namespace {
+
+AwsError db_error(sqlite3* db, std::string_view what) {
+  return AwsError::internal(std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+// One SQLite connection with its prepared statements, reused across transactions.
+class Connection final : public Tx {
+ public:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  ~Connection() override {
+    for (auto& [_, st] : cache_) sqlite3_finalize(st);
+    sqlite3_close_v2(db_);
+  }
+  sqlite3* db() { return db_; }
+
+  Result<int64_t> exec(std::string_view sql, std::initializer_list<Value> params) override {
+    return run(sql, params.begin(), params.end(), nullptr);
+  }
+  Result<std::vector<Row>> query(std::string_view sql, std::initializer_list<Value> params) override {
+    std::vector<Row> rows;
+    auto r = run(sql, params.begin(), params.end(), &rows);
+    if (!r) return r.error();
+    return rows;
+  }
+  Result<std::vector<Row>> query_v(std::string_view sql, const std::vector<Value>& params) override {
+    std::vector<Row> rows;
+    auto r = run(sql, params.data(), params.data() + params.size(), &rows);
+    if (!r) return r.error();
+    return rows;
+  }
+
+  Status exec_script(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string m = err ? err : "unknown";
+      sqlite3_free(err);
+      return AwsError::internal("sqlite: " + m);
+    }
+    return Ok{};
+  }
+
+ private:
+  Result<int64_t> run(std::string_view sql, const Value* begin, const Value* end, std::vector<Row>* rows) {
+    sqlite3_stmt* st = prepare(sql);
+    if (!st) return db_error(db_, "prepare");
+    int idx = 1;
+    for (const Value* v = begin; v != end; ++v, ++idx) {
+      if (auto* i = std::get_if<int64_t>(v))
+        sqlite3_bind_int64(st, idx, *i);
+      else if (auto* d = std::get_if<double>(v))
+        sqlite3_bind_double(st, idx, *d);
+      else if (auto* s = std::get_if<std::string>(v))
+        sqlite3_bind_text(st, idx, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
+      else
+        sqlite3_bind_null(st, idx);
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      if (!rows) continue;
+      Row row;
+      int n = sqlite3_column_count(st);
+      row.cols.reserve(static_cast<size_t>(n));
+      for (int c = 0; c < n; ++c) {
+        switch (sqlite3_column_type(st, c)) {
+          case SQLITE_INTEGER: row.cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(st, c))); break;
+          case SQLITE_FLOAT: row.cols.emplace_back(sqlite3_column_double(st, c)); break;
+          case SQLITE_NULL: row.cols.emplace_back(std::monostate{}); break;
+          default: {
+            const auto* t = reinterpret_cast<const char*>(sqlite3_column_blob(st, c));
+            row.cols.emplace_back(std::string(t ? t : "", static_cast<size_t>(sqlite3_column_bytes(st, c))));
+          }
+        }
+      }
+      rows->push_back(std::move(row));
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+      if (rc == SQLITE_CONSTRAINT) return AwsError::sender("EntityAlreadyExists", sqlite3_errmsg(db_), 409);
+      return db_error(db_, "step");
+    }
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  }
+
+  sqlite3_stmt* prepare(std::string_view sql) {
+    auto it = cache_.find(std::string(sql));
+    if (it != cache_.end()) return it->second;
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &st, nullptr) != SQLITE_OK)
+      return nullptr;
+    cache_.emplace(std::string(sql), st);
+    return st;
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, Durability d) : path_(std::move(path)), durability_(d) {}
+  ~SqliteStore() override { close(); }
+
+  Status init() {
+    auto w = connect();
+    if (!w) return w.error();
+    writer_ = std::move(w.value());
+    return Ok{};
+  }
+
+  Status read(const TxFn& fn) override {
+    std::unique_ptr<Connection> c = acquire_reader();
+    if (!c) return AwsError::internal("store is closed");
+    Status s = c->exec_script("BEGIN");
+    if (s) {
+      s = fn(*c);
+      c->exec_script("COMMIT");
+    }
+    release_reader(std::move(c));
+    return s;
+  }
+
+  Status write(const TxFn& fn) override {
+    std::lock_guard lock(write_mu_);
+    if (!writer_) return AwsError::internal("store is closed");
+    if (auto s = writer_->exec_script("BEGIN IMMEDIATE"); !s) return s;
+    Status s = fn(*writer_);
+    if (s) {
+      if (auto c = writer_->exec_script("COMMIT"); !c) {
+        writer_->exec_script("ROLLBACK");
+        return c;
+      }
+    } else {
+      writer_->exec_script("ROLLBACK");
+    }
+    return s;
+  }
+
+  Status migrate(const std::vector<Migration>& migrations) override {
+    return write([&](Tx& tx) -> Status {
+      auto t = tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_ms INTEGER NOT NULL)");
+      if (!t) return t.error();
+      for (const auto& m : migrations) {
+        auto seen = tx.query("SELECT 1 FROM schema_migrations WHERE id = ?", {m.id});
+        if (!seen) return seen.error();
+        if (!seen->empty()) continue;
+        if (auto s = writer_->exec_script(m.sql); !s) return AwsError::internal("migration " + m.id + ": " + s.error().message);
+        auto ins = tx.exec("INSERT INTO schema_migrations (id, applied_ms) VALUES (?, strftime('%s','now')*1000)", {m.id});
+        if (!ins) return ins.error();
+      }
+      return Ok{};
+    });
+  }
+
+  void close() override {
+    std::lock_guard lock(write_mu_);
+    std::lock_guard rlock(readers_mu_);
+    readers_.clear();
+    if (writer_) {
+      writer_->exec_script("PRAGMA wal_checkpoint(TRUNCATE)");
+      writer_.reset();
+    }
+  }
+
+ private:
+  Result<std::unique_ptr<Connection>> connect() {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path_.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+      std::string m = db ? sqlite3_errmsg(db) : "out of memory";
+      sqlite3_close_v2(db);
+      return AwsError::internal("cannot open " + path_ + ": " + m);
+    }
+    auto c = std::make_unique<Connection>(db);
+    sqlite3_busy_timeout(db, 10000);
+    std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=";
+    pragmas += durability_ == Durability::Power ? "FULL;" : "NORMAL;";
+    if (auto s = c->exec_script(pragmas); !s) return s.error();
+    return c;
+  }
+
+  std::unique_ptr<Connection> acquire_reader() {
+    {
+      std::lock_guard lock(readers_mu_);
+      if (!writer_) return nullptr;
+      if (!readers_.empty()) {
+        auto c = std::move(readers_.back());
+        readers_.pop_back();
+        return c;
+      }
+    }
+    auto c = connect();
+    return c ? std::move(c.value()) : nullptr;
+  }
+
+  void release_reader(std::unique_ptr<Connection> c) {
+    std::lock_guard lock(readers_mu_);
+    if (writer_ && readers_.size() < 16) readers_.push_back(std::move(c));
+  }
+
+  std::string path_;
+  Durability durability_;
+  std::mutex write_mu_;
+  std::unique_ptr<Connection> writer_;
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, Durability durability) {
+  auto s = std::make_unique<SqliteStore>(path, durability);
+  if (auto st = s->init(); !st) return st.error();
+  return std::unique_ptr<Store>(std::move(s));
+}
+
+}  // namespace citadel::store

@@ -1,0 +1,67 @@
+#pragma once
+// The Store: transactional rows behind a small SQL interface. SQL stays portable (`?` placeholders,
+// standard types) so the SQLite default and a PostgreSQL backend can run the same statements.
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "base/error.h"
+
+namespace citadel::store {
+
+using Value = std::variant<std::monostate, int64_t, double, std::string>;
+
+struct Row {
+  std::vector<Value> cols;
+  bool is_null(size_t i) const { return std::holds_alternative<std::monostate>(cols.at(i)); }
+  const std::string& str(size_t i) const;   // "" when null
+  int64_t i64(size_t i) const;              // 0 when null
+};
+
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  // Runs one statement; returns the number of rows it changed.
+  virtual Result<int64_t> exec(std::string_view sql, std::initializer_list<Value> params = {}) = 0;
+  virtual Result<std::vector<Row>> query(std::string_view sql,
+                                         std::initializer_list<Value> params = {}) = 0;
+  // Same, with a parameter vector built at run time.
+  virtual Result<std::vector<Row>> query_v(std::string_view sql, const std::vector<Value>& params) = 0;
+};
+
+using TxFn = std::function<Status(Tx&)>;
+
+struct Migration {
+  std::string id;   // unique and stable, e.g. "iam/001_users"; applied once, in registration order
+  std::string sql;  // may hold several statements
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // A consistent snapshot for reading.
+  virtual Status read(const TxFn& fn) = 0;
+  // One write transaction: committed when fn succeeds, rolled back when it fails. Writes are
+  // serialised; an acknowledged commit survives kill -9 (see the backend for power-loss rules).
+  virtual Status write(const TxFn& fn) = 0;
+  virtual Status migrate(const std::vector<Migration>& migrations) = 0;
+  virtual void close() = 0;
+};
+
+enum class Durability {
+  // WAL + synchronous=NORMAL: a commit is in the OS before it is acknowledged, so it survives a
+  // crash of the process (kill -9); the last commits can be lost if the machine loses power.
+  Process,
+  // WAL + synchronous=FULL: fsync on every commit; survives power loss too.
+  Power,
+};
+
+// Opens (creating if needed) a SQLite database file in WAL mode.
+Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, Durability durability);
+
+}  // namespace citadel::store
