@@ -22,19 +22,21 @@ for p in "${packages[@]}"; do
   fi
 done
 
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+export DEBIAN_FRONTEND=noninteractive
+
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # The codecs are generated from botocore's service models. Prefer the machine's Python (a current
 # botocore); fall back to Debian's older python3-botocore when that Python has none.
 if ! python3 -c 'import botocore' 2>/dev/null; then
   echo "setup: python3 has no botocore; installing Debian's python3-botocore"
-  "${sudo_cmd[@]:-}" apt-get install -y -qq --no-install-recommends python3-botocore python3-boto3 >/dev/null
+  as_root apt-get install -y -qq --no-install-recommends python3-botocore python3-boto3 >/dev/null
 fi
 echo "setup: ok"

@@ -202,7 +202,16 @@ Result<SigV4Auth> parse_sigv4(const SigV4Request& req) {
   return a;
 }
 
+namespace {
+std::string canonical(const SigV4Request& req, const SigV4Auth& auth, const SigV4Options& opt, bool omit_token);
+}
+
 std::string canonical_request(const SigV4Request& req, const SigV4Auth& auth, const SigV4Options& opt) {
+  return canonical(req, auth, opt, false);
+}
+
+namespace {
+std::string canonical(const SigV4Request& req, const SigV4Auth& auth, const SigV4Options& opt, bool omit_token) {
   std::string out;
   out.reserve(512);
   out.append(req.method);
@@ -218,6 +227,7 @@ std::string canonical_request(const SigV4Request& req, const SigV4Auth& auth, co
   enc.reserve(params.size());
   for (auto& [k, v] : params) {
     if (auth.presigned && k == "X-Amz-Signature") continue;
+    if (omit_token && k == "X-Amz-Security-Token") continue;
     enc.emplace_back(uri::encode(k), uri::encode(v));
   }
   std::sort(enc.begin(), enc.end());
@@ -248,14 +258,16 @@ std::string canonical_request(const SigV4Request& req, const SigV4Auth& auth, co
     out.append(auth.signed_headers[i]);
   }
   out.push_back('\n');
-  if (auth.presigned)
-    out.append(auth.payload_hash.empty() ? "UNSIGNED-PAYLOAD" : auth.payload_hash);
+  if (auth.presigned && auth.payload_hash.empty() && opt.presigned_payload_unsigned)
+    out.append("UNSIGNED-PAYLOAD");
   else if (!auth.payload_hash.empty())
     out.append(auth.payload_hash);
   else
     out.append(crypto::sha256_hex(req.body));
   return out;
 }
+
+}  // namespace
 
 std::string string_to_sign(const SigV4Auth& auth, std::string_view canonical) {
   std::string s = "AWS4-HMAC-SHA256\n";
@@ -308,10 +320,18 @@ Status verify_sigv4(const SigV4Request& req, const SigV4Auth& auth, std::string_
             timeutil::iso8601(now_ms + opt.max_skew_ms) + " (" + timeutil::iso8601(now_ms) + " + 15 min.)";
     return AwsError::sender("SignatureDoesNotMatch", msg, 403);
   }
+  // A signed payload hash must be the body's: otherwise the body could be swapped under a valid signature.
+  if (!auth.presigned && auth.payload_hash.size() == 64 && auth.payload_hash != crypto::sha256_hex(req.body))
+    return AwsError::sender(opt.normalize_path ? "SignatureDoesNotMatch" : "XAmzContentSHA256Mismatch",
+                            "The provided 'x-amz-content-sha256' header does not match what was computed.", 400);
   const std::string& key = signing_key(secret, auth.date, auth.region, auth.service);
-  std::string sts = string_to_sign(auth, canonical_request(req, auth, opt));
-  std::string expected = crypto::to_hex(crypto::hmac_sha256(key, sts));
-  if (!crypto::constant_time_equal(expected, auth.signature))
+  auto matches = [&](bool omit_token) {
+    std::string sts = string_to_sign(auth, canonical(req, auth, opt, omit_token));
+    return crypto::constant_time_equal(crypto::to_hex(crypto::hmac_sha256(key, sts)), auth.signature);
+  };
+  // Some signers add a presigned URL's session token after signing (the token is then not signed).
+  bool ok = matches(false) || (auth.presigned && !auth.session_token.empty() && matches(true));
+  if (!ok)
     return AwsError::sender("SignatureDoesNotMatch",
                             "The request signature we calculated does not match the signature you provided. "
                             "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",

@@ -23,6 +23,8 @@ struct SigV4Request {
 struct SigV4Options {
   bool normalize_path = true;   // every service but S3 removes "." and ".." and duplicate slashes
   bool double_encode = true;    // every service but S3 percent-encodes the already-encoded path again
+  // S3 presigned URLs sign "UNSIGNED-PAYLOAD"; other services sign the body's hash.
+  bool presigned_payload_unsigned = false;
   int64_t max_skew_ms = 15 * 60 * 1000;
 };
 

@@ -8,8 +8,6 @@ void XmlWriter::text(std::string_view s) {
       case '<': out_ += "&lt;"; break;
       case '>': out_ += "&gt;"; break;
       case '&': out_ += "&amp;"; break;
-      case '"': out_ += "&quot;"; break;
-      case '\'': out_ += "&apos;"; break;
       case '\r': out_ += "&#xD;"; break;
       default: out_ += c;
     }

@@ -3,6 +3,6 @@
 
 namespace citadel::cli {
 
-int policy_main(int argc, char** argv) { return run_policy_command(argc, argv); }
+int policy_main(int argc, char** argv) { return ::run_policy_command(argc, argv); }
 
 }  // namespace citadel::cli

@@ -64,7 +64,7 @@ bool match_path(const Operation& op, std::string_view path, json::object* labels
       if (labels) (*labels)[t.label] = rest;
       return s + 1 == op.path.size();
     }
-    if (k >= segs.size()) return t.literal.empty() && s + 1 == op.path.size();
+    if (k >= segs.size()) return false;
     if (t.label.empty()) {
       if (t.literal != segs[k]) return false;
     } else {

@@ -100,7 +100,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   // Session tokens belong to temporary credentials, which long-term keys never carry.
   if (!sig->session_token.empty()) return fail(invalid_token());
   auth::SigV4Options opt;
-  if (st->route.service->id == "s3") opt.normalize_path = opt.double_encode = false;
+  if (st->route.service->id == "s3") opt.normalize_path = opt.double_encode = false, opt.presigned_payload_unsigned = true;
   if (auto v = auth::verify_sigv4(sreq, *sig, cred.value()->secret, st->ctx.now_ms, opt); !v) return fail(v.error());
   st->principal = cred.value()->principal;
 

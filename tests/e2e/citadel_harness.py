@@ -1,0 +1,141 @@
+"""Starts a real build/citadel on a free port with a temporary data directory, and gives tests
+real clients for it: boto3, the machine's aws CLI v1 (current protocols) and Debian's aws CLI v2
+(older protocols)."""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+
+import boto3
+from botocore.config import Config
+
+CITADEL = os.environ.get("CITADEL_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "citadel"))
+AWS_V2 = "/usr/bin/aws"  # Debian's awscli package: CLI v2 with an older botocore
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One citadel process. `root` holds the root credentials printed on first start."""
+
+    def __init__(self, data_dir=None, extra_args=()):
+        self.owns_dir = data_dir is None
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="citadel-e2e-")
+        self.extra_args = list(extra_args)
+        self.proc = None
+        self.root = None
+        self.port = None
+        self.scheme = "http"
+
+    @property
+    def endpoint(self):
+        return f"{self.scheme}://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.port = free_port()
+        self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
+        self.proc = subprocess.Popen(
+            [CITADEL, "serve", "--data", self.data_dir, "--listen", f"127.0.0.1:{self.port}", *self.extra_args],
+            stdout=subprocess.PIPE, stderr=self.log)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"citadel exited with {self.proc.returncode}; see {self.data_dir}/server.log")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("citadel did not start listening")
+        return self
+
+    def read_root_credentials(self):
+        """The first start prints one JSON line with the root credentials."""
+        line = self.proc.stdout.readline()
+        self.root = json.loads(line)
+        return self.root
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=timeout)
+        rc = self.proc.returncode if self.proc else None
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
+        if getattr(self, "log", None):
+            self.log.close()
+        return rc
+
+    def cleanup(self):
+        if self.owns_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    # Clients -------------------------------------------------------------------------------
+    def client(self, service, key_id=None, secret=None, region="us-east-1", **kw):
+        return boto3.client(
+            service, endpoint_url=self.endpoint, region_name=region,
+            aws_access_key_id=key_id or self.root["AccessKeyId"],
+            aws_secret_access_key=secret or self.root["SecretAccessKey"],
+            config=Config(retries={"max_attempts": 1}, **kw), verify=False)
+
+    def cli_env(self, key_id=None, secret=None):
+        env = dict(os.environ)
+        env.update(AWS_ACCESS_KEY_ID=key_id or self.root["AccessKeyId"],
+                   AWS_SECRET_ACCESS_KEY=secret or self.root["SecretAccessKey"],
+                   AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null",
+                   AWS_SHARED_CREDENTIALS_FILE="/dev/null", AWS_MAX_ATTEMPTS="1", AWS_PAGER="")
+        env.pop("AWS_SESSION_TOKEN", None)
+        return env
+
+    def aws_v1(self, *args, key_id=None, secret=None):
+        """The machine Python's aws CLI v1 (current botocore, current protocols)."""
+        return self._run([sys.executable, "-m", "awscli", "--endpoint-url", self.endpoint, "--output", "json", *args],
+                         key_id, secret)
+
+    def aws_v2(self, *args, key_id=None, secret=None):
+        """Debian's aws CLI v2 (older botocore: query protocol for CloudWatch and the like)."""
+        return self._run([AWS_V2, "--endpoint-url", self.endpoint, "--output", "json", *args], key_id, secret)
+
+    def _run(self, cmd, key_id, secret):
+        p = subprocess.run(cmd, env=self.cli_env(key_id, secret), capture_output=True, text=True, timeout=60)
+        out = json.loads(p.stdout) if p.stdout.strip() else None
+        return p.returncode, out, p.stderr
+
+    def health(self):
+        with urllib.request.urlopen(self.endpoint + "/_citadel/health", timeout=5) as r:
+            return r.status, json.loads(r.read())
+
+
+class CitadelTestCase(unittest.TestCase):
+    """A test class with one server for all its tests."""
+
+    server_args = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(extra_args=cls.server_args).start()
+        cls.server.read_root_credentials()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.server.cleanup()
+
+    def assertAwsError(self, ctx, code, status=None):
+        err = ctx.exception.response
+        self.assertEqual(err["Error"]["Code"], code, err)
+        if status is not None:
+            self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], status, err)
+        return err
