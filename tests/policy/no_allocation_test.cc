@@ -1,0 +1,88 @@
+// DESIGN.md principle 4: evaluate() does no heap allocation. Counts operator new calls around
+// evaluate() on a realistic policy set (variables, conditions, IP ranges, SCPs, resource policy).
+#include <gtest/gtest.h>
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // malloc/free pairing is deliberate
+#endif
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "policy/compiled.h"
+#include "policy/evaluate.h"
+
+namespace {
+std::atomic<bool> g_counting{false};
+std::atomic<long> g_allocations{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+// Replacing the global operator new requires the matching deletes; free() pairs with malloc().
+void operator delete(void* p) noexcept { std::free(p); }  // NOLINT
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }  // NOLINT
+
+namespace {
+
+std::shared_ptr<const policy::CompiledPolicy> make(const char* json, policy::PolicyKind kind) {
+  auto r = policy::parse(json, kind);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  return policy::compile(r.value());
+}
+
+TEST(NoAllocation, EvaluateDoesNotAllocate) {
+  auto id1 = make(R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::home/${aws:username}/*",
+       "Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","2001:db8::/32"]},"StringLike":{"s3:prefix":"${aws:username}/*"}}},
+      {"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"},
+      {"Effect":"Allow","Action":"ec2:Describe*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}]})",
+                  policy::PolicyKind::Identity);
+  auto scp = make(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+      {"Effect":"Deny","NotAction":["s3:*","ec2:*"],"Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":["forbidden"]}}}]})",
+                  policy::PolicyKind::SCP);
+  auto res = make(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},
+      "Action":"s3:*","Resource":"arn:aws:s3:::home/*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:user/*"}}}]})",
+                  policy::PolicyKind::Resource);
+  policy::PolicyRef ids[] = {{id1.get(), "p1"}};
+  policy::PolicyRef scps[] = {{scp.get(), "scp"}};
+  policy::PolicyLevel levels[] = {{scps}, {scps}, {scps}};
+  policy::PolicySet set;
+  set.identity = ids;
+  set.scps = levels;
+  set.resource = {res.get(), "bucket"};
+
+  std::string_view ip[] = {"10.1.2.3"};
+  std::string_view prefix[] = {"alice/docs"};
+  std::string_view tags[] = {"a", "b"};
+  std::string_view now[] = {"2026-01-01T00:00:00Z"};
+  policy::ContextEntry ctx[] = {{"aws:SourceIp", ip}, {"s3:prefix", prefix}, {"aws:TagKeys", tags}, {"aws:CurrentTime", now}};
+  policy::Request req;
+  req.principal = policy::principal_from_arn("arn:aws:iam::111122223333:user/alice");
+  req.action = "s3:GetObject";
+  req.resource = "arn:aws:s3:::home/alice/docs/report.pdf";
+  req.context = ctx;
+
+  policy::Decision warm = policy::evaluate(req, set);
+  ASSERT_EQ(warm.type, policy::DecisionType::Allowed) << warm.reason;
+
+  g_allocations = 0;
+  g_counting = true;
+  policy::Decision d = policy::evaluate(req, set);
+  req.action = "ec2:DescribeInstances";
+  req.resource = "*";
+  policy::Decision d2 = policy::evaluate(req, set);
+  req.action = "s3:DeleteBucket";
+  policy::Decision d3 = policy::evaluate(req, set);
+  g_counting = false;
+  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(d.type, policy::DecisionType::Allowed);
+  EXPECT_EQ(d2.type, policy::DecisionType::Allowed);
+  EXPECT_EQ(d3.type, policy::DecisionType::ExplicitlyDenied);
+}
+
+}  // namespace
