@@ -65,6 +65,7 @@ Pattern compile_pattern(std::string_view text, bool variables, bool wildcards, b
             lit.clear();
           }
           var.text = to_lower(key);
+          var.key_hash = key_fingerprint(var.text);
           p.pieces.push_back(std::move(var));
           p.has_vars = true;
           i = close + 1;
@@ -80,6 +81,16 @@ Pattern compile_pattern(std::string_view text, bool variables, bool wildcards, b
     p.any = false;
   } else {
     p.text = std::move(lit);
+  }
+  const std::string& head = p.has_vars ? (p.pieces.front().variable ? std::string() : p.pieces.front().text) : p.text;
+  p.prefix = head.substr(0, std::min(head.find(kStar), head.find(kQuestion)));
+  if (!p.has_vars && !p.any) {
+    if (p.prefix.size() == p.text.size()) {
+      p.shape = Pattern::Shape::Exact;
+    } else if (p.prefix.size() + 1 == p.text.size() && p.text.back() == kStar &&
+               std::count(p.prefix.begin(), p.prefix.end(), ':') >= 5) {
+      p.shape = Pattern::Shape::Prefix;
+    }
   }
   return p;
 }
@@ -140,6 +151,7 @@ Condition compile_condition(const ConditionClause& c, bool variables) {
       break;
     }
   out.key = to_lower(c.key);
+  out.key_hash = key_fingerprint(out.key);
   for (const auto& v : c.values) {
     CondValue cv;
     switch (out.op) {
@@ -209,6 +221,11 @@ std::shared_ptr<const CompiledPolicy> compile(const Policy& policy) {
       detail::Action ca;
       ca.service = to_glob(std::string_view(a).substr(0, colon), true);
       ca.name = colon == std::string::npos ? std::string() : to_glob(std::string_view(a).substr(colon + 1), true);
+      ca.service_literal = !has_wildcard(ca.service);
+      ca.name_literal = !has_wildcard(ca.name);
+      ca.name_any = ca.name.size() == 1 && ca.name[0] == kStar;
+      ca.service_hash = fold_hash(ca.service);
+      ca.name_hash = fold_hash(ca.name);
       cs.actions.push_back(std::move(ca));
     }
     if (cs.any_action) cs.actions.clear();
@@ -248,7 +265,7 @@ std::shared_ptr<const CompiledPolicy> compile(const Policy& policy) {
       auto it = std::find_if(out->buckets_.begin(), out->buckets_.end(),
                              [&](const detail::Bucket& b) { return b.service == a.service; });
       if (it == out->buckets_.end()) {
-        out->buckets_.push_back(detail::Bucket{a.service, {}});
+        out->buckets_.push_back(detail::Bucket{a.service, fold_hash(a.service), {}});
         it = out->buckets_.end() - 1;
       }
       if (it->stmts.empty() || it->stmts.back() != i) it->stmts.push_back(i);

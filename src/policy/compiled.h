@@ -28,6 +28,7 @@ namespace detail {
 struct Piece {
   bool variable = false;
   std::string text;  // literal text (with wildcard markers), or the lower-case variable key
+  uint64_t key_hash = 0;  // key_fingerprint of the variable key
   bool has_default = false;
   std::string default_value;
 };
@@ -36,11 +37,22 @@ struct Pattern {
   bool has_vars = false;
   std::string text;       // the whole pattern when !has_vars
   std::vector<Piece> pieces;
+  // The literal characters before the first wildcard or variable: a candidate that does not
+  // start with them cannot match, which rejects most patterns with one comparison.
+  std::string prefix;
+  // How to match a resource ARN without the general matcher: Exact (no wildcard at all) or
+  // Prefix (the only wildcard is a trailing '*' inside the ARN's resource part).
+  enum class Shape : uint8_t { General, Exact, Prefix } shape = Shape::General;
 };
 
 struct Action {
   std::string service;  // lower-case glob
   std::string name;     // lower-case glob
+  uint64_t service_hash = 0;     // fold_hash(service) when literal
+  uint64_t name_hash = 0;        // fold_hash(name) when literal
+  bool service_literal = false;  // no wildcard: compared with ==
+  bool name_literal = false;
+  bool name_any = false;         // "service:*"
 };
 
 enum class Op : uint8_t {
@@ -72,6 +84,7 @@ struct Condition {
   bool if_exists = false;
   SetOp set = SetOp::None;
   std::string key;  // lower-case
+  uint64_t key_hash = 0;  // key_fingerprint(key)
   std::vector<CondValue> values;
 };
 
@@ -96,6 +109,7 @@ struct Statement {
 // Statements whose actions name exactly one service, indexed by that service.
 struct Bucket {
   std::string service;         // lower-case
+  uint64_t hash = 0;           // fold_hash(service)
   std::vector<uint32_t> stmts; // Deny statements first
 };
 

@@ -26,19 +26,26 @@ namespace {
 // How a resource policy's Principal element named the caller; higher is stronger.
 enum class PrincipalMatch : uint8_t { None, Account, RoleArn, Direct };
 
+consteval uint64_t const_hash(std::string_view s) { return key_fingerprint(s); }
+
 constexpr std::size_t kMaxAction = 256;
 constexpr std::size_t kExpandBuffer = 4096;
 
 struct Derived {
   std::string_view key;  // lower-case
+  uint64_t hash;
   std::string_view value[1];
 };
+
+constexpr std::size_t kHashedContext = 48;  // context entries beyond this are compared by text only
 
 // Per-request scratch, on the stack of evaluate(). Nothing here allocates.
 struct Ctx {
   const Request* req = nullptr;
   char action_buf[kMaxAction];
   std::string_view service, name;
+  uint64_t service_hash = 0, name_hash = 0;
+  uint64_t context_hash[kHashedContext];
   std::string_view resource_account;
   char root_buf[64];
   std::string_view account_root;
@@ -48,23 +55,27 @@ struct Ctx {
   int derived_count = 0;
   bool boundary_present = false;
 
-  void add_derived(std::string_view key, std::string_view value) {
+  void add_derived(std::string_view key, uint64_t hash, std::string_view value) {
     if (value.empty() || derived_count >= 8) return;
     derived[derived_count].key = key;
+    derived[derived_count].hash = hash;
     derived[derived_count].value[0] = value;
     ++derived_count;
   }
 };
 
 // Looks a context key up (case-insensitively), then the keys derived from the principal.
-bool lookup(const Ctx& c, std::string_view key, std::span<const std::string_view>* out) {
-  for (const auto& e : c.req->context)
-    if (iequals(e.key, key)) {
-      *out = e.values;
+bool lookup(const Ctx& c, std::string_view key, uint64_t hash, std::span<const std::string_view>* out) {
+  const auto& ctx = c.req->context;
+  for (std::size_t i = 0; i < ctx.size(); ++i) {
+    if (i < kHashedContext && c.context_hash[i] != hash) continue;
+    if (iequals(ctx[i].key, key)) {
+      *out = ctx[i].values;
       return true;
     }
+  }
   for (int i = 0; i < c.derived_count; ++i)
-    if (iequals(c.derived[i].key, key)) {
+    if (c.derived[i].hash == hash && iequals(c.derived[i].key, key)) {
       *out = std::span<const std::string_view>(c.derived[i].value, 1);
       return true;
     }
@@ -85,7 +96,7 @@ bool expand(const Pattern& p, const Ctx& c, char* buf, std::size_t cap, std::str
       v = piece.text;
     } else {
       std::span<const std::string_view> vals;
-      if (lookup(c, piece.text, &vals) && vals.size() == 1) v = vals[0];
+      if (lookup(c, piece.text, piece.key_hash, &vals) && vals.size() == 1) v = vals[0];
       else if (piece.has_default) v = piece.default_value;
       else return false;
       // A value's own '*' and '?' are literal; marker bytes cannot come from a value.
@@ -104,7 +115,14 @@ bool resource_matches(const detail::Statement& s, const Ctx& c) {
   bool any = s.any_resource;
   if (!any) {
     char buf[kExpandBuffer];
+    const std::string_view resource = c.req->resource;
     for (const auto& p : s.resources) {
+      if (!resource.starts_with(p.prefix)) continue;
+      if (p.shape == Pattern::Shape::Prefix || (p.shape == Pattern::Shape::Exact && resource.size() == p.prefix.size())) {
+        any = true;
+        break;
+      }
+      if (p.shape == Pattern::Shape::Exact) continue;
       std::string_view text;
       if (!expand(p, c, buf, sizeof buf, &text)) continue;
       if (arn_glob_match(text, c.req->resource)) {
@@ -119,11 +137,16 @@ bool resource_matches(const detail::Statement& s, const Ctx& c) {
 bool action_matches(const detail::Statement& s, const Ctx& c) {
   bool any = s.any_action;
   if (!any)
-    for (const auto& a : s.actions)
-      if (glob_match(a.service, c.service, false) && glob_match(a.name, c.name, false)) {
+    for (const auto& a : s.actions) {
+      if (a.service_literal ? (a.service_hash != c.service_hash || a.service != c.service)
+                            : !glob_match(a.service, c.service, false))
+        continue;
+      if (a.name_any || (a.name_literal ? (a.name_hash == c.name_hash && a.name == c.name)
+                                        : glob_match(a.name, c.name, false))) {
         any = true;
         break;
       }
+    }
   return s.action_mode == Mode::Positive ? any : !any;
 }
 
@@ -190,16 +213,46 @@ bool compare(const detail::Condition& cond, const detail::CondValue& pv, std::st
   return false;
 }
 
-// Values of one key are ORed; the negated operators are NOR.
+// Values of one key are ORed; the negated operators are NOR. Typed context values are read
+// once per key, not once per policy value.
 bool any_value(const detail::Condition& cond, std::string_view cv, const Ctx& c) {
-  for (const auto& pv : cond.values)
-    if (compare(cond, pv, cv, c)) return true;
-  return false;
+  switch (cond.op) {
+    case Op::IpAddress: {
+      detail::IpNet addr;
+      if (!parse_cidr(cv, &addr)) return false;
+      for (const auto& pv : cond.values)
+        if (pv.valid && ip_in_net(addr, pv.net)) return true;
+      return false;
+    }
+    case Op::DateEquals:
+    case Op::DateLessThan:
+    case Op::DateLessThanEquals:
+    case Op::DateGreaterThan:
+    case Op::DateGreaterThanEquals: {
+      int64_t v;
+      if (!parse_date_ms(cv, &v)) return false;
+      for (const auto& pv : cond.values) {
+        if (!pv.valid) continue;
+        switch (cond.op) {
+          case Op::DateEquals: if (v == pv.date_ms) return true; break;
+          case Op::DateLessThan: if (v < pv.date_ms) return true; break;
+          case Op::DateLessThanEquals: if (v <= pv.date_ms) return true; break;
+          case Op::DateGreaterThan: if (v > pv.date_ms) return true; break;
+          default: if (v >= pv.date_ms) return true; break;
+        }
+      }
+      return false;
+    }
+    default:
+      for (const auto& pv : cond.values)
+        if (compare(cond, pv, cv, c)) return true;
+      return false;
+  }
 }
 
 bool condition_holds(const detail::Condition& cond, const Ctx& c) {
   std::span<const std::string_view> vals;
-  const bool found = lookup(c, cond.key, &vals);
+  const bool found = lookup(c, cond.key, cond.key_hash, &vals);
   if (cond.op == Op::Null) {
     const bool absent = !found || vals.empty();
     for (const auto& pv : cond.values)
@@ -344,7 +397,7 @@ void eval_statement(const detail::Statement& s, const Ctx& c, bool best_principa
 void eval_policy(const CompiledPolicy& p, const Ctx& c, bool best_principal, PolicyResult* r) {
   const auto& stmts = p.statements();
   for (const auto& b : p.buckets()) {
-    if (b.service != c.service) continue;
+    if (b.hash != c.service_hash || b.service != c.service) continue;
     for (uint32_t i : b.stmts) {
       eval_statement(stmts[i], c, best_principal, r);
       if (r->deny) return;
@@ -356,6 +409,28 @@ void eval_policy(const CompiledPolicy& p, const Ctx& c, bool best_principal, Pol
     if (r->deny) return;
   }
 }
+
+// Builds a string in a fixed buffer; ok() is false when it did not fit.
+class Appender {
+ public:
+  Appender(char* buf, std::size_t cap) : buf_(buf), cap_(cap) {}
+  Appender& add(std::string_view s) {
+    if (n_ + s.size() > cap_) {
+      overflow_ = true;
+      return *this;
+    }
+    std::memcpy(buf_ + n_, s.data(), s.size());
+    n_ += s.size();
+    return *this;
+  }
+  bool ok() const { return !overflow_; }
+  std::string_view view() const { return overflow_ ? std::string_view() : std::string_view(buf_, n_); }
+
+ private:
+  char* buf_;
+  std::size_t cap_, n_ = 0;
+  bool overflow_ = false;
+};
 
 std::string_view principal_type_name(PrincipalType t) {
   switch (t) {
@@ -377,13 +452,17 @@ bool prepare(const Request& req, const PolicySet& set, Ctx* c) {
   auto colon = a.find(':');
   c->service = a.substr(0, colon);
   c->name = colon == std::string_view::npos ? std::string_view() : a.substr(colon + 1);
+  c->service_hash = fold_hash(c->service);
+  c->name_hash = fold_hash(c->name);
+  for (std::size_t i = 0; i < req.context.size() && i < kHashedContext; ++i)
+    c->context_hash[i] = key_fingerprint(req.context[i].key);
 
   const Principal& p = req.principal;
   c->resource_account = req.resource_account.empty() ? p.account : req.resource_account;
   if (!p.account.empty() && p.account.size() <= 24) {
-    int n = std::snprintf(c->root_buf, sizeof c->root_buf, "arn:aws:iam::%.*s:root",
-                          static_cast<int>(p.account.size()), p.account.data());
-    c->account_root = std::string_view(c->root_buf, static_cast<std::size_t>(n));
+    Appender a(c->root_buf, sizeof c->root_buf);
+    a.add("arn:aws:iam::").add(p.account).add(":root");
+    c->account_root = a.view();
   }
   if (p.type == PrincipalType::AssumedRole) {
     ArnParts parts;
@@ -396,35 +475,32 @@ bool prepare(const Request& req, const PolicySet& set, Ctx* c) {
       auto slash = p.role_arn.rfind('/');
       if (slash != std::string_view::npos) c->role_name = p.role_arn.substr(slash + 1);
     } else if (!c->role_name.empty()) {
-      int n = std::snprintf(c->role_buf, sizeof c->role_buf, "arn:%.*s:iam::%.*s:role/%.*s",
-                            static_cast<int>(parts.partition.size()), parts.partition.data(),
-                            static_cast<int>(p.account.size()), p.account.data(),
-                            static_cast<int>(c->role_name.size()), c->role_name.data());
-      if (n > 0 && static_cast<std::size_t>(n) < sizeof c->role_buf)
-        c->role_arn = std::string_view(c->role_buf, static_cast<std::size_t>(n));
+      Appender a(c->role_buf, sizeof c->role_buf);
+      a.add("arn:").add(parts.partition).add(":iam::").add(p.account).add(":role/").add(c->role_name);
+      if (a.ok()) c->role_arn = a.view();
     }
   }
   // Global keys AWS derives from the principal (IAM User Guide, "AWS global condition context keys").
   switch (p.type) {
-    case PrincipalType::AssumedRole: c->add_derived("aws:principalarn", c->role_arn); break;
+    case PrincipalType::AssumedRole: c->add_derived("aws:principalarn", const_hash("aws:principalarn"), c->role_arn); break;
     case PrincipalType::Account:
     case PrincipalType::User:
-    case PrincipalType::FederatedUser: c->add_derived("aws:principalarn", p.arn); break;
+    case PrincipalType::FederatedUser: c->add_derived("aws:principalarn", const_hash("aws:principalarn"), p.arn); break;
     default: break;
   }
-  c->add_derived("aws:principalaccount", p.account);
-  c->add_derived("aws:principaltype", principal_type_name(p.type));
+  c->add_derived("aws:principalaccount", const_hash("aws:principalaccount"), p.account);
+  c->add_derived("aws:principaltype", const_hash("aws:principaltype"), principal_type_name(p.type));
   if (p.type == PrincipalType::User) {
     auto slash = p.arn.rfind('/');
-    if (slash != std::string_view::npos) c->add_derived("aws:username", p.arn.substr(slash + 1));
+    if (slash != std::string_view::npos) c->add_derived("aws:username", const_hash("aws:username"), p.arn.substr(slash + 1));
   }
-  c->add_derived("aws:userid", p.user_id);
-  c->add_derived("aws:resourceaccount", c->resource_account);
+  c->add_derived("aws:userid", const_hash("aws:userid"), p.user_id);
+  c->add_derived("aws:resourceaccount", const_hash("aws:resourceaccount"), c->resource_account);
   if (p.type == PrincipalType::Service) {
-    c->add_derived("aws:principalisawsservice", "true");
-    c->add_derived("aws:principalservicename", p.arn);
+    c->add_derived("aws:principalisawsservice", const_hash("aws:principalisawsservice"), "true");
+    c->add_derived("aws:principalservicename", const_hash("aws:principalservicename"), p.arn);
   } else {
-    c->add_derived("aws:principalisawsservice", "false");
+    c->add_derived("aws:principalisawsservice", const_hash("aws:principalisawsservice"), "false");
   }
   c->boundary_present = set.permissions_boundary.policy != nullptr;
   return true;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -13,9 +14,29 @@ namespace policy {
 inline constexpr char kStar = '\x01';
 inline constexpr char kQuestion = '\x02';
 
-inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 bool iequals(std::string_view a, std::string_view b);
+
+// FNV-1a over the ASCII-lower-cased bytes: equal for strings that iequals() says are equal.
+// Used to compare context keys and service prefixes quickly before comparing text.
+constexpr uint64_t fold_hash(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(ascii_lower(c));
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+// A cheap case-insensitive fingerprint of a context key (length and last bytes), used only to
+// skip keys that cannot be equal before iequals() decides.
+constexpr uint64_t key_fingerprint(std::string_view s) {
+  uint64_t h = s.size();
+  const std::size_t n = s.size() < 8 ? s.size() : 8;
+  for (std::size_t i = s.size() - n; i < s.size(); ++i) h = (h << 8) ^ static_cast<unsigned char>(ascii_lower(s[i]));
+  return h;
+}
+
 bool iequals_prefix(std::string_view s, std::string_view prefix);
 std::string to_lower(std::string_view s);
 
