@@ -5,7 +5,7 @@
 #include "auth/credentials.h"
 #include "cli/commands.h"
 #include "cli/data_dir.h"
-#include "server/audit_log.h"
+#include "server/audit_journal.h"
 #include "server/http_server.h"
 #include "server/pipeline.h"
 #include "services/iam/bootstrap.h"
@@ -18,13 +18,18 @@ namespace {
 
 bool loopback(const std::string& host) { return host == "127.0.0.1" || host == "::1" || host == "localhost"; }
 
-// Polls until every session has ended (or the grace period passes), then stops the io_context.
-void drain(boost::asio::io_context& ioc, server::HttpServer& http, std::shared_ptr<boost::asio::steady_timer> t,
+using Contexts = std::vector<std::unique_ptr<boost::asio::io_context>>;
+
+// Polls until every session has ended (or the grace period passes), then stops every context.
+void drain(Contexts& contexts, server::HttpServer& http, std::shared_ptr<boost::asio::steady_timer> t,
            std::chrono::steady_clock::time_point deadline) {
   t->expires_after(std::chrono::milliseconds(50));
-  t->async_wait([&ioc, &http, t, deadline](boost::system::error_code) {
-    if (http.active_sessions() == 0 || std::chrono::steady_clock::now() > deadline) return ioc.stop();
-    drain(ioc, http, t, deadline);
+  t->async_wait([&contexts, &http, t, deadline](boost::system::error_code) {
+    if (http.active_sessions() == 0 || std::chrono::steady_clock::now() > deadline) {
+      for (auto& c : contexts) c->stop();
+      return;
+    }
+    drain(contexts, http, t, deadline);
   });
 }
 
@@ -67,13 +72,31 @@ int serve_main(const ServeOptions& o) {
   }
 
   auth::CredentialResolver credentials(*dd->store, *dd->secrets);
-  server::AuditLog audit(*dd->store);
-  services::Env env{dd->store.get(), dd->secrets.get(), &credentials};
+  if (auto m = dd->store->migrate(server::AuditJournal::migrations()); !m) {
+    std::cerr << "citadel: " << m.error().message << "\n";
+    return 1;
+  }
+  auto journal = server::AuditJournal::open(o.data_dir + "/audit.journal", *dd->store, durability);
+  if (!journal) {
+    std::cerr << "citadel: " << journal.error().message << "\n";
+    return 1;
+  }
+  auto& audit = *journal.value();
+  services::Env env{dd->store.get(), dd->secrets.get(), &credentials, [&audit] { audit.wait_indexed(); }};
   server::Pipeline pipeline(registry, env, audit, CITADEL_VERSION);
 
   int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  boost::asio::io_context ioc(threads);
-  server::HttpServer http(ioc, pipeline, sopt);
+  Contexts contexts;
+  std::vector<boost::asio::io_context*> raw;
+  for (int i = 0; i < threads; ++i) {
+    contexts.push_back(std::make_unique<boost::asio::io_context>(1));
+    raw.push_back(contexts.back().get());
+  }
+  auto& ioc = *contexts.front();
+  // Keep every context running while it has no connection yet.
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards;
+  for (auto& c : contexts) guards.push_back(boost::asio::make_work_guard(*c));
+  server::HttpServer http(raw, pipeline, sopt);
   if (auto s = http.start(); !s) {
     std::cerr << "citadel: " << s.error().message << "\n";
     return 1;
@@ -89,12 +112,12 @@ int serve_main(const ServeOptions& o) {
     if (ec) return;
     std::cerr << "citadel: shutting down; letting in-flight requests finish" << std::endl;
     http.begin_shutdown();
-    drain(ioc, http, std::make_shared<boost::asio::steady_timer>(ioc),
+    drain(contexts, http, std::make_shared<boost::asio::steady_timer>(ioc),
           std::chrono::steady_clock::now() + std::chrono::seconds(10));
   });
 
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&contexts, i] { contexts[i]->run(); });
   ioc.run();
   for (auto& t : pool) t.join();
   audit.stop();

@@ -25,7 +25,8 @@ class SessionBase {
 };
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
-  net::io_context& ioc;
+  std::vector<net::io_context*> contexts;
+  size_t next_context = 0;
   Pipeline& pipeline;
   ServerOptions opt;
   tcp::acceptor acceptor;
@@ -34,7 +35,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   mutable std::mutex mu;
   std::set<std::weak_ptr<SessionBase>, std::owner_less<std::weak_ptr<SessionBase>>> sessions;
 
-  Impl(net::io_context& i, Pipeline& p, ServerOptions o) : ioc(i), pipeline(p), opt(std::move(o)), acceptor(net::make_strand(i)) {}
+  Impl(std::vector<net::io_context*> c, Pipeline& p, ServerOptions o)
+      : contexts(std::move(c)), pipeline(p), opt(std::move(o)), acceptor(*contexts.front()) {}
   void accept();
 };
 
@@ -140,8 +142,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     keep_alive_ = req_.keep_alive();
     ClientInfo client{peer_};
     server_->pipeline.handle(preq_, client, [self = this->shared_from_this()](protocol::HttpResponse res) {
-      // The response may be ready on the audit writer's thread; hop back to this session's strand.
-      net::post(self->tcp_stream().get_executor(), [self, res = std::move(res)]() mutable { self->reply(std::move(res)); });
+      // Called on this session's strand, before handle() returns.
+      self->reply(std::move(res));
     });
   }
 
@@ -200,7 +202,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 }  // namespace
 
 void HttpServer::Impl::accept() {
-  acceptor.async_accept(net::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket sock) {
+  net::io_context& target = *contexts[next_context++ % contexts.size()];
+  acceptor.async_accept(target, [self = shared_from_this()](beast::error_code ec, tcp::socket sock) {
     if (self->stopping) return;
     if (!ec) {
       sock.set_option(tcp::no_delay(true), ec);
@@ -224,8 +227,8 @@ void HttpServer::Impl::accept() {
   });
 }
 
-HttpServer::HttpServer(net::io_context& ioc, Pipeline& pipeline, ServerOptions options)
-    : impl_(std::make_shared<Impl>(ioc, pipeline, std::move(options))) {}
+HttpServer::HttpServer(std::vector<net::io_context*> contexts, Pipeline& pipeline, ServerOptions options)
+    : impl_(std::make_shared<Impl>(std::move(contexts), pipeline, std::move(options))) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -1,5 +1,6 @@
 #pragma once
-// The HTTP(S) front: Boost.Beast sessions on one io_context run by N threads, keep-alive, header
+// The HTTP(S) front: Boost.Beast sessions spread over N io_contexts of one thread each (a
+// connection lives on one thread: no locks or cross-thread wake-ups per request), keep-alive, header
 // and body limits answered with AWS-style errors, read timeouts for slow clients, and a graceful
 // stop (no new connections; in-flight requests finish; idle connections close).
 #include <atomic>
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "server/pipeline.h"
@@ -24,7 +26,8 @@ struct ServerOptions {
 
 class HttpServer {
  public:
-  HttpServer(boost::asio::io_context& ioc, Pipeline& pipeline, ServerOptions options);
+  // The acceptor runs on the first context; connections are dealt round-robin to all of them.
+  HttpServer(std::vector<boost::asio::io_context*> contexts, Pipeline& pipeline, ServerOptions options);
   ~HttpServer();
   Status start();
   uint16_t port() const { return bound_port_; }

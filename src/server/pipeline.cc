@@ -53,7 +53,7 @@ struct CallState {
 
 }  // namespace
 
-Pipeline::Pipeline(const services::Registry& registry, services::Env env, AuditLog& audit, std::string version)
+Pipeline::Pipeline(const services::Registry& registry, services::Env env, AuditJournal& audit, std::string version)
     : registry_(registry), env_(env), audit_(audit), version_(std::move(version)) {}
 
 int64_t Pipeline::now_ms() const { return fixed_now_ms_ ? fixed_now_ms_ : timeutil::now_ms(); }
@@ -109,21 +109,18 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   const services::OperationDef* op = registry_.operation(st->route.service->id, st->route.operation_name);
   st->read_only = op ? op->read_only : false;
 
-  auto finish = [this, st, service, respond = std::move(respond)](bool audited) mutable {
-    auto encode = [st] {
-      return st->error ? protocol::encode_error(st->route, st->error.value(), st->ctx.request_id)
-                       : protocol::encode_output(st->route, st->output.value(), st->ctx.request_id);
-    };
-    if (audited) return respond(encode());
-    CallRecord rec{&st->route, service, &st->ctx, &st->input, st->output ? &*st->output : nullptr,
-                   st->error ? &*st->error : nullptr, st->read_only, st->resources};
-    audit_.append(make_event(rec), [st, encode, respond = std::move(respond)](Status s) mutable {
-      if (!s) {
+  // Calls that changed nothing are recorded in the audit journal before the response leaves.
+  auto finish = [this, st, service, &respond](bool audited) {
+    if (!audited) {
+      CallRecord rec{&st->route, service, &st->ctx, &st->input, st->output ? &*st->output : nullptr,
+                     st->error ? &*st->error : nullptr, st->read_only, st->resources};
+      if (auto s = audit_.append(make_event(rec)); !s) {
         st->error = AwsError::internal("The request could not be recorded in the audit trail.");
         st->output.reset();
       }
-      respond(encode());
-    });
+    }
+    respond(st->error ? protocol::encode_error(st->route, st->error.value(), st->ctx.request_id)
+                      : protocol::encode_output(st->route, st->output.value(), st->ctx.request_id));
   };
 
   auto input = protocol::decode_input(req, st->route);
@@ -158,7 +155,8 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     audited_in_tx = true;
     return Ok{};
   };
-  Status s = op->read_only ? env_.store->read(body) : env_.store->write(body);
+  store::NoTx no_tx;
+  Status s = !op->uses_store ? body(no_tx) : op->read_only ? env_.store->read(body) : env_.store->write(body);
   if (!s) {
     st->error = s.error();
     st->output.reset();

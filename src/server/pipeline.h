@@ -1,13 +1,13 @@
 #pragma once
 // The request pipeline: route -> authenticate -> decode -> authorize -> handler -> audit -> encode.
 // Transport-independent: the HTTP server hands it a request and gets a response back through a
-// callback (which may run on another thread once the audit record is durable).
+// callback, before handle() returns.
 #include <functional>
 #include <string>
 
 #include "auth/credentials.h"
 #include "protocol/codec.h"
-#include "server/audit_log.h"
+#include "server/audit_journal.h"
 #include "services/service.h"
 
 namespace citadel::server {
@@ -20,7 +20,7 @@ class Pipeline {
  public:
   using Respond = std::function<void(protocol::HttpResponse)>;
 
-  Pipeline(const services::Registry& registry, services::Env env, AuditLog& audit, std::string version);
+  Pipeline(const services::Registry& registry, services::Env env, AuditJournal& audit, std::string version);
 
   void handle(const protocol::HttpRequest& req, const ClientInfo& client, Respond respond);
 
@@ -33,7 +33,7 @@ class Pipeline {
 
   const services::Registry& registry_;
   services::Env env_;
-  AuditLog& audit_;
+  AuditJournal& audit_;
   std::string version_;
   int64_t fixed_now_ms_ = 0;
 };

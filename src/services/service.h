@@ -34,6 +34,9 @@ struct Env {
   store::Store* store = nullptr;
   const store::SecretBox* secrets = nullptr;
   auth::CredentialResolver* credentials = nullptr;
+  // Returns once every audit record written so far can be read from the store (LookupEvents
+  // calls it so a caller always sees its own earlier calls).
+  std::function<void()> wait_for_audit = [] {};
 };
 
 // One call of an operation, inside its store transaction.
@@ -69,6 +72,8 @@ struct OperationDef {
   // facts (a user's path) consistently with what the handler will see.
   std::function<AuthzRequest(const RequestContext&, const json::object& input, store::Tx& tx)> authz;
   Handler handler;
+  // False for calls that touch no stored state (sts:GetCallerIdentity): they skip the transaction.
+  bool uses_store = true;
 };
 
 class Service {

@@ -36,6 +36,17 @@ class Tx {
 
 using TxFn = std::function<Status(Tx&)>;
 
+// For calls that read and write nothing: every statement fails, so a wrong declaration shows.
+class NoTx final : public Tx {
+ public:
+  Result<int64_t> exec(std::string_view, std::initializer_list<Value>) override { return fail(); }
+  Result<std::vector<Row>> query(std::string_view, std::initializer_list<Value>) override { return fail(); }
+  Result<std::vector<Row>> query_v(std::string_view, const std::vector<Value>&) override { return fail(); }
+
+ private:
+  static AwsError fail() { return AwsError::internal("this operation declared that it uses no store"); }
+};
+
 struct Migration {
   std::string id;   // unique and stable, e.g. "iam/001_users"; applied once, in registration order
   std::string sql;  // may hold several statements

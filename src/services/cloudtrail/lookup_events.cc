@@ -1,4 +1,6 @@
 // CloudTrail LookupEvents: management events of the caller's account, newest first.
+#include <cstdio>
+
 #include "base/crypto.h"
 #include "services/cloudtrail/cloudtrail_service.h"
 
@@ -9,6 +11,7 @@ namespace {
 constexpr int64_t kDefaultWindowMs = 90LL * 24 * 3600 * 1000;  // CloudTrail keeps 90 days of history
 
 Result<json::value> lookup_events(Call& call) {
+  call.env.wait_for_audit();
   std::string where = "e.account_id = ? AND e.event_time_ms >= ? AND e.event_time_ms <= ?";
   int64_t end = call.has("EndTime") ? call.input.at("EndTime").to_number<int64_t>() : call.ctx.now_ms;
   int64_t start = call.has("StartTime") ? call.input.at("StartTime").to_number<int64_t>() : end - kDefaultWindowMs;
@@ -45,19 +48,22 @@ Result<json::value> lookup_events(Call& call) {
   if (call.str("EventCategory") == "insight") return json::object{{"Events", json::array{}}};
 
   int64_t max = call.has("MaxResults") ? call.input.at("MaxResults").to_number<int64_t>() : 50;
+  // Newest first by event time; the token is the (time, seq) of the last event returned.
   if (std::string token = call.str("NextToken"); !token.empty()) {
     auto raw = crypto::base64_decode(token);
-    char* endp = nullptr;
-    long long seq = raw && raw->rfind("ct1:", 0) == 0 ? std::strtoll(raw->c_str() + 4, &endp, 10) : 0;
-    if (seq <= 0 || (endp && *endp))
+    long long t = 0, seq = 0;
+    char tail = 0;
+    if (!raw || std::sscanf(raw->c_str(), "ct2:%lld:%lld%c", &t, &seq, &tail) != 2 || seq <= 0)
       return AwsError::sender("InvalidNextTokenException", "Invalid NextToken.", 400);
-    where += " AND e.seq < ?";
+    where += " AND (e.event_time_ms < ? OR (e.event_time_ms = ? AND e.seq < ?))";
+    params.push_back(static_cast<int64_t>(t));
+    params.push_back(static_cast<int64_t>(t));
     params.push_back(static_cast<int64_t>(seq));
   }
   params.push_back(max + 1);
   auto rows = call.tx.query_v(
       "SELECT e.seq, e.event_id, e.event_name, e.read_only, e.access_key_id, e.event_time_ms, e.event_source, e.username, "
-      "e.event_json FROM cloudtrail_events e WHERE " + where + " ORDER BY e.seq DESC LIMIT ?",
+      "e.event_json FROM cloudtrail_events e WHERE " + where + " ORDER BY e.event_time_ms DESC, e.seq DESC LIMIT ?",
       params);
   if (!rows) return rows.error();
   json::array events;
@@ -65,7 +71,8 @@ Result<json::value> lookup_events(Call& call) {
   for (size_t i = 0; i < rows->size(); ++i) {
     const auto& r = (*rows)[i];
     if (static_cast<int64_t>(i) == max) {
-      out["NextToken"] = crypto::base64_encode("ct1:" + std::to_string((*rows)[i - 1].i64(0)));
+      const auto& last = (*rows)[i - 1];
+      out["NextToken"] = crypto::base64_encode("ct2:" + std::to_string(last.i64(5)) + ":" + std::to_string(last.i64(0)));
       break;
     }
     json::object ev{{"EventId", r.str(1)},   {"EventName", r.str(2)},      {"ReadOnly", r.i64(3) ? "true" : "false"},

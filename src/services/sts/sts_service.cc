@@ -11,7 +11,8 @@ std::vector<OperationDef> StsService::operations() const {
       [](Call& call) -> Result<json::value> {
         const auto& p = *call.ctx.principal;
         return json::object{{"UserId", p.principal_id}, {"Account", p.account_id}, {"Arn", p.arn}};
-      }});
+      },
+      /*uses_store=*/false});
   return ops;
 }
 

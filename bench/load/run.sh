@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Authenticated GetCallerIdentity load against citadel, side by side with nginx answering
+# `return 200` on the same machine, with the same signing load generator (2 connections per core,
+# keep-alive). Prints both results and the ratio citadel/nginx.
+#   bench/load/run.sh [SECONDS]     (build first: scripts/build.sh)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-10}
+conns=$((2 * $(nproc)))
+work=$(mktemp -d)
+trap 'kill $cpid $npid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+cport=$(free_port)
+./build/citadel serve --data "$work/data" --listen "127.0.0.1:$cport" >"$work/creds.json" 2>"$work/citadel.log" &
+cpid=$!
+for _ in $(seq 100); do [ -s "$work/creds.json" ] && curl -sf "http://127.0.0.1:$cport/_citadel/health" >/dev/null && break; sleep 0.1; done
+key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["AccessKeyId"])' "$work/creds.json")
+secret=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["SecretAccessKey"])' "$work/creds.json")
+
+nport=$(free_port)
+mkdir -p "$work/nginx"
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  client_body_temp_path $work/nginx;
+  proxy_temp_path $work/nginx;
+  fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx;
+  scgi_temp_path $work/nginx;
+  server { listen 127.0.0.1:$nport; location / { return 200; } }
+}
+CONF
+/usr/sbin/nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+npid=$!
+sleep 0.5
+
+load() { ./build/citadel_load --port "$1" --connections "$conns" --seconds "$seconds" --access-key "$key" --secret "$secret"; }
+c=$(load "$cport")
+n=$(load "$nport")
+echo "citadel: $c"
+echo "nginx:   $n"
+python3 - "$c" "$n" <<'PY'
+import json, sys
+c, n = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(f"ratio citadel/nginx: {c['rps'] / n['rps']:.2f}  (citadel {c['rps']:.0f} req/s p99 {c['p99_us']:.0f} us; "
+      f"nginx {n['rps']:.0f} req/s p99 {n['p99_us']:.0f} us)")
+PY
