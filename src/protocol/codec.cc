@@ -313,15 +313,34 @@ Result<Route> route(const HttpRequest& req, std::string_view scope_service, Rout
   size_t best_score = 0;
   for (auto& [name, op] : svc->operations) {
     if (op.http_method != req.method || !match_path(op, req.path, nullptr)) continue;
+    auto has_query = [&](std::string_view key, std::string_view value) {
+      for (auto& [qk, qv] : query)
+        if (qk == key && (value.empty() || qv == value)) return true;
+      return false;
+    };
     bool fixed_ok = true;
+    size_t score = 1;
     for (auto& [fk, fv] : op.fixed_query) {
-      bool found = false;
-      for (auto& [qk, qv] : query) found = found || (qk == fk && (fv.empty() || qv == fv));
-      fixed_ok = fixed_ok && found;
+      // "x-id=GetObject" only disambiguates for SDKs; other clients (curl, presigned URLs) omit it.
+      if (fk == "x-id" && !has_query(fk, "")) continue;
+      fixed_ok = fixed_ok && has_query(fk, fv);
+      score += 100;
+    }
+    // An operation whose input requires a query parameter the request lacks is not this one
+    // (S3's ListParts needs uploadId; GetObject does not).
+    if (const auto* in = svc->shape(op.input_shape); in && fixed_ok) {
+      const auto* req = in->if_contains("required");
+      const auto* members = in->if_contains("members");
+      if (req && members)
+        for (auto& r : req->as_array()) {
+          const auto* m = members->as_object().if_contains(r.as_string());
+          if (!m || shapes::str_field(m->as_object(), "location") != "querystring") continue;
+          if (!has_query(shapes::wire_name(m->as_object(), r.as_string()), "")) fixed_ok = false;
+          else score += 100;
+        }
     }
     if (!fixed_ok) continue;
     // Prefer the most specific template: more literal segments and more fixed query keys.
-    size_t score = 1 + op.fixed_query.size() * 100;
     for (auto& s : op.path) score += s.label.empty() ? 10 : 1;
     if (score > best_score) {
       best = &op;

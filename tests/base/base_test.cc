@@ -1,0 +1,64 @@
+// Time, URI and id helpers: the formats AWS uses.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "base/crypto.h"
+#include "base/ids.h"
+#include "base/time.h"
+#include "base/uri.h"
+
+using namespace citadel;
+
+TEST(Time, Iso8601RoundTrips) {
+  EXPECT_EQ(timeutil::iso8601(1700000000123), "2023-11-14T22:13:20Z");
+  EXPECT_EQ(timeutil::iso8601(1700000000123, true), "2023-11-14T22:13:20.123Z");
+  EXPECT_EQ(timeutil::parse_iso8601("2023-11-14T22:13:20.123Z"), 1700000000123);
+  EXPECT_EQ(timeutil::parse_iso8601("2023-11-14T23:13:20+01:00"), 1700000000000);
+  EXPECT_EQ(timeutil::parse_iso8601("2023-11-14"), 1699920000000);
+  EXPECT_FALSE(timeutil::parse_iso8601("2023-13-14T00:00:00Z"));
+  EXPECT_FALSE(timeutil::parse_iso8601("yesterday"));
+  EXPECT_EQ(timeutil::parse_amz_date("20231114T221320Z"), 1700000000000);
+  EXPECT_FALSE(timeutil::parse_amz_date("20231114T221320"));
+}
+
+TEST(Uri, EncodesTheUnreservedSetOnly) {
+  EXPECT_EQ(uri::encode("a b/c~d*"), "a%20b%2Fc~d%2A");
+  EXPECT_EQ(uri::encode("a b/c", true), "a%20b/c");
+  EXPECT_EQ(uri::decode("a%20b+c", true), "a b c");
+  EXPECT_EQ(uri::decode("bad%zzescape%"), "bad%zzescape%");
+  auto q = uri::parse_query("b=2&a=1&&empty&x=%3D");
+  ASSERT_EQ(q.size(), 4u);
+  EXPECT_EQ(q[2].first, "empty");
+  EXPECT_EQ(q[3].second, "=");
+}
+
+TEST(Ids, AwsFormats) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    auto acct = ids::account_id();
+    EXPECT_EQ(acct.size(), 12u);
+    EXPECT_NE(acct[0], '0');
+    auto key = ids::unique_id("AKIA");
+    EXPECT_EQ(key.size(), 20u);
+    EXPECT_EQ(key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), std::string::npos);
+    seen.insert(key);
+  }
+  EXPECT_EQ(seen.size(), 200u);
+  EXPECT_EQ(ids::secret_access_key().size(), 40u);
+  auto u = ids::uuid4();
+  EXPECT_EQ(u.size(), 36u);
+  EXPECT_EQ(u[14], '4');
+}
+
+TEST(Crypto, AesGcmAndConstantTimeCompare) {
+  std::string key(32, 'k');
+  auto sealed = crypto::aes256gcm_seal(key, "secret", "ctx");
+  EXPECT_EQ(crypto::aes256gcm_open(key, sealed, "ctx").value(), "secret");
+  EXPECT_FALSE(crypto::aes256gcm_open(std::string(32, 'x'), sealed, "ctx"));
+  EXPECT_TRUE(crypto::constant_time_equal("abc", "abc"));
+  EXPECT_FALSE(crypto::constant_time_equal("abc", "abd"));
+  EXPECT_FALSE(crypto::constant_time_equal("abc", "abcd"));
+  EXPECT_EQ(crypto::base64_decode(crypto::base64_encode("hello!")).value(), "hello!");
+  EXPECT_EQ(crypto::sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}

@@ -1,0 +1,137 @@
+// The SQLite store: transactions commit or roll back whole, migrations apply once, secrets are
+// sealed so that they only open with the right key and context.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "store/secret_box.h"
+#include "store/store.h"
+
+using namespace citadel;
+
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    path = std::filesystem::temp_directory_path() / ("citadel-store-test-" + std::to_string(::getpid()) + "-" +
+                                                     std::to_string(counter++));
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  static inline int counter = 0;
+};
+
+std::unique_ptr<store::Store> open(const TempDir& d) {
+  auto s = store::open_sqlite(d.path + "/t.db", store::Durability::Process);
+  EXPECT_TRUE(s.ok());
+  auto st = std::move(s.value());
+  EXPECT_TRUE(st->migrate({{"t/001", "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER);"}}).ok());
+  return st;
+}
+
+int64_t count(store::Store& s) {
+  int64_t n = -1;
+  s.read([&](store::Tx& tx) -> Status {
+    n = tx.query("SELECT COUNT(*) FROM t")->front().i64(0);
+    return Ok{};
+  });
+  return n;
+}
+
+}  // namespace
+
+TEST(Store, FailedTransactionLeavesNoPartialWrite) {
+  TempDir d;
+  auto s = open(d);
+  auto r = s->write([](store::Tx& tx) -> Status {
+    tx.exec("INSERT INTO t (k, v) VALUES ('a', 1)");
+    tx.exec("INSERT INTO t (k, v) VALUES ('b', 2)");
+    return AwsError::sender("Boom", "handler failed");
+  });
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(count(*s), 0);
+  ASSERT_TRUE(s->write([](store::Tx& tx) -> Status {
+                 auto e = tx.exec("INSERT INTO t (k, v) VALUES (?, ?)", {std::string("a"), int64_t{1}});
+                 return e ? Status(Ok{}) : Status(e.error());
+               }).ok());
+  EXPECT_EQ(count(*s), 1);
+}
+
+TEST(Store, ConstraintViolationIsAnErrorNotACrash) {
+  TempDir d;
+  auto s = open(d);
+  auto r = s->write([](store::Tx& tx) -> Status {
+    tx.exec("INSERT INTO t (k, v) VALUES ('a', 1)");
+    auto e = tx.exec("INSERT INTO t (k, v) VALUES ('a', 2)");
+    return e ? Status(Ok{}) : Status(e.error());
+  });
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(count(*s), 0);
+}
+
+TEST(Store, MigrationsApplyOnceAndSurviveReopen) {
+  TempDir d;
+  {
+    auto s = open(d);
+    s->write([](store::Tx& tx) -> Status {
+      tx.exec("INSERT INTO t (k, v) VALUES ('a', 1)");
+      return Ok{};
+    });
+    s->close();
+  }
+  auto s = open(d);  // the same migration again: skipped, data kept
+  EXPECT_EQ(count(*s), 1);
+}
+
+TEST(Store, ParametersBindAllTypes) {
+  TempDir d;
+  auto s = open(d);
+  s->write([](store::Tx& tx) -> Status {
+    tx.exec("INSERT INTO t (k, v) VALUES (?, ?)", {std::string("x'; DROP TABLE t; --"), int64_t{42}});
+    tx.exec("INSERT INTO t (k, v) VALUES (?, ?)", {std::string("n"), std::monostate{}});
+    return Ok{};
+  });
+  s->read([](store::Tx& tx) -> Status {
+    auto rows = tx.query("SELECT k, v FROM t ORDER BY k");
+    EXPECT_EQ(rows->size(), 2u);
+    EXPECT_TRUE((*rows)[0].is_null(1));
+    EXPECT_EQ((*rows)[1].str(0), "x'; DROP TABLE t; --");
+    EXPECT_EQ((*rows)[1].i64(1), 42);
+    return Ok{};
+  });
+}
+
+TEST(Store, NoTxRefusesEveryStatement) {
+  store::NoTx no_tx;
+  store::Tx& tx = no_tx;
+  EXPECT_FALSE(tx.exec("SELECT 1").ok());
+  EXPECT_FALSE(tx.query("SELECT 1").ok());
+}
+
+TEST(SecretBox, SealsAndOpensOnlyWithTheSameContext) {
+  TempDir d;
+  auto box = store::SecretBox::open(d.path);
+  ASSERT_TRUE(box.ok());
+  std::string sealed = box->seal("wJalrXUtnFEMI/K7MDENG", "AKIAEXAMPLE1");
+  EXPECT_EQ(sealed.find("wJalrXUtnFEMI"), std::string::npos);
+  EXPECT_EQ(box->open_sealed(sealed, "AKIAEXAMPLE1").value(), "wJalrXUtnFEMI/K7MDENG");
+  EXPECT_FALSE(box->open_sealed(sealed, "AKIAEXAMPLE2").has_value());
+  std::string tampered = sealed;
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(box->open_sealed(tampered, "AKIAEXAMPLE1").has_value());
+}
+
+TEST(SecretBox, MasterKeyFileIsPrivateAndStable) {
+  TempDir d;
+  auto a = store::SecretBox::open(d.path);
+  ASSERT_TRUE(a.ok());
+  struct stat st;
+  ASSERT_EQ(::stat((d.path + "/master.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  auto b = store::SecretBox::open(d.path);  // the same key on the second open
+  EXPECT_EQ(b->open_sealed(a->seal("x", "c"), "c").value(), "x");
+  ::chmod((d.path + "/master.key").c_str(), 0644);
+  EXPECT_FALSE(store::SecretBox::open(d.path).ok());  // a key others can read is refused
+}
