@@ -22,6 +22,12 @@ using detail::SetOp;
 
 namespace {
 
+Piece literal_piece(std::string text) {
+  Piece p;
+  p.text = std::move(text);
+  return p;
+}
+
 // Splits "${key}", "${key, 'default'}" and the escapes ${*} ${?} ${$} out of a pattern.
 Pattern compile_pattern(std::string_view text, bool variables, bool wildcards, bool fold) {
   Pattern p;
@@ -61,7 +67,7 @@ Pattern compile_pattern(std::string_view text, bool variables, bool wildcards, b
         }
         if (!key.empty()) {
           if (!lit.empty()) {
-            p.pieces.push_back(Piece{false, std::move(lit), false, {}});
+            p.pieces.push_back(literal_piece(std::move(lit)));
             lit.clear();
           }
           var.text = to_lower(key);
@@ -77,7 +83,7 @@ Pattern compile_pattern(std::string_view text, bool variables, bool wildcards, b
     ++i;
   }
   if (p.has_vars) {
-    if (!lit.empty()) p.pieces.push_back(Piece{false, std::move(lit), false, {}});
+    if (!lit.empty()) p.pieces.push_back(literal_piece(std::move(lit)));
     p.any = false;
   } else {
     p.text = std::move(lit);
