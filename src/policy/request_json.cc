@@ -15,6 +15,15 @@ namespace json = boost::json;
 
 namespace {
 
+template <typename... Parts>
+std::string cat(const Parts&... parts) {
+  std::string out;
+  (out.append(std::string_view(parts)), ...);
+  return out;
+}
+
+std::string index_path(std::string_view key, std::size_t i) { return cat(key, "[", std::to_string(i), "]"); }
+
 bool is_assume_role_action(std::string_view a) { return iequals_prefix(a, "sts:AssumeRole"); }
 
 }  // namespace
@@ -61,13 +70,13 @@ bool string_field(const json::object& o, std::string_view key, bool required, Lo
   const json::value* v = o.if_contains(key);
   if (!v || v->is_null()) {
     if (required) {
-      *err = {"InvalidInput", "the request needs \"" + std::string(key) + "\"", std::string(key)};
+      *err = {"InvalidInput", cat("the request needs \"", key, "\""), std::string(key)};
       return false;
     }
     return true;
   }
   if (!v->is_string()) {
-    *err = {"InvalidInput", "\"" + std::string(key) + "\" must be a string", std::string(key)};
+    *err = {"InvalidInput", cat("\"", key, "\" must be a string"), std::string(key)};
     return false;
   }
   *out = in->keep(std::string(v->get_string()));
@@ -79,13 +88,13 @@ bool policy_list(const json::object& o, std::string_view key, PolicyKind kind, L
   const json::value* v = o.if_contains(key);
   if (!v || v->is_null()) return true;
   if (!v->is_array()) {
-    *err = {"InvalidInput", "\"" + std::string(key) + "\" must be an array of policies", std::string(key)};
+    *err = {"InvalidInput", cat("\"", key, "\" must be an array of policies"), std::string(key)};
     return false;
   }
   std::size_t i = 0;
   for (const auto& d : v->get_array()) {
     PolicyRef ref;
-    if (!compile_doc(d, kind, std::string(key) + "[" + std::to_string(i++) + "]", in, &ref, err)) return false;
+    if (!compile_doc(d, kind, index_path(key, i++), in, &ref, err)) return false;
     out->push_back(ref);
   }
   return true;
@@ -97,22 +106,22 @@ bool org_levels(const json::object& o, std::string_view key, PolicyKind kind, Lo
   const json::value* v = o.if_contains(key);
   if (!v || v->is_null()) return true;
   if (!v->is_array()) {
-    *err = {"InvalidInput", "\"" + std::string(key) + "\" must be an array of levels (arrays of policies)",
+    *err = {"InvalidInput", cat("\"", key, "\" must be an array of levels (arrays of policies)"),
             std::string(key)};
     return false;
   }
   std::size_t i = 0;
   for (const auto& level : v->get_array()) {
     if (!level.is_array()) {
-      *err = {"InvalidInput", "each level of \"" + std::string(key) + "\" must be an array of policies",
-              std::string(key) + "[" + std::to_string(i) + "]"};
+      *err = {"InvalidInput", cat("each level of \"", key, "\" must be an array of policies"),
+              index_path(key, i)};
       return false;
     }
     auto& refs = levels->emplace_back();
     std::size_t j = 0;
     for (const auto& d : level.get_array()) {
       PolicyRef ref;
-      if (!compile_doc(d, kind, std::string(key) + "[" + std::to_string(i) + "][" + std::to_string(j++) + "]", in,
+      if (!compile_doc(d, kind, cat(index_path(key, i), "[", std::to_string(j++), "]"), in,
                        &ref, err))
         return false;
       refs.push_back(ref);
@@ -159,7 +168,7 @@ bool build(const json::value& root, LoadedRequest::Storage* in, RequestError* er
         found = true;
       }
     if (!found) {
-      *err = {"InvalidInput", "unknown principalType: " + std::string(tmp), "principalType"};
+      *err = {"InvalidInput", cat("unknown principalType: ", tmp), "principalType"};
       return false;
     }
     tmp = {};
@@ -193,7 +202,7 @@ bool build(const json::value& root, LoadedRequest::Storage* in, RequestError* er
       }
       if (!ok) {
         *err = {"InvalidInput", "context values must be strings, numbers, booleans or arrays of them",
-                "context." + std::string(kv.key())};
+                cat("context.", std::string_view(kv.key()))};
         return false;
       }
       in->context.push_back(ContextEntry{in->keep(std::string(kv.key())), vals});
@@ -262,7 +271,7 @@ std::unique_ptr<LoadedRequest> LoadedRequest::load(std::string_view text, Reques
   boost::system::error_code ec;
   json::value root = json::parse(json::string_view(text.data(), text.size()), ec);
   if (ec) {
-    *err = {"InvalidInput", "the request is not valid JSON: " + ec.message(), ""};
+    *err = {"InvalidInput", cat("the request is not valid JSON: ", ec.message()), ""};
     return nullptr;
   }
   std::unique_ptr<LoadedRequest> out(new LoadedRequest());
