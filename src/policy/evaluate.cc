@@ -558,22 +558,20 @@ Decision evaluate(const Request& req, const PolicySet& set) {
                                  p.type != PrincipalType::WebIdentity && p.type != PrincipalType::CanonicalUser;
   const bool scps_apply = !set.scps.empty() && !set.principal_in_management_account && has_identity_side &&
                           !p.service_linked_role;
-  const bool rcps_apply = !set.rcps.empty() && !set.resource_in_management_account && !is_service &&
-                          !p.service_linked_role;
+  const bool rcps_apply = !set.rcps.empty() && !set.resource_in_management_account && !p.service_linked_role;
 
   // 1. Explicit denies everywhere; remember the allows on the way.
-  uint32_t scp_missing = UINT32_MAX, rcp_missing = UINT32_MAX;
+  uint32_t scp_missing = UINT32_MAX;
+  // RCPFullAWSAccess is attached to every level and cannot be detached, so RCPs only deny
+  // explicitly; a level without an Allow does not block (Organizations UG, RCPs).
   if (rcps_apply) {
     for (uint32_t lvl = 0; lvl < set.rcps.size(); ++lvl) {
-      bool allowed = false;
       for (const auto& ref : set.rcps[lvl].policies) {
         if (!ref.policy) continue;
         PolicyResult r;
         eval_policy(*ref.policy, c, false, &r);
         if (r.deny) return b.explicit_deny(PolicyKind::RCP, ref.id, r.deny, lvl);
-        allowed |= r.allow != nullptr;
       }
-      if (!allowed && rcp_missing == UINT32_MAX) rcp_missing = lvl;
     }
   }
   if (scps_apply) {
@@ -631,7 +629,6 @@ Decision evaluate(const Request& req, const PolicySet& set) {
   }
 
   // 2-3. Organization guardrails: every level must allow.
-  if (rcp_missing != UINT32_MAX) return b.deny(PolicyKind::RCP, "a resource control policy level does not allow the action");
   if (scp_missing != UINT32_MAX) return b.deny(PolicyKind::SCP, "a service control policy level does not allow the action");
 
   const PolicyKind resource_kind = set.resource.policy ? set.resource.policy->kind()

@@ -12,8 +12,9 @@
 // The logic (IAM User Guide, "Policy evaluation logic"):
 //  1. An explicit Deny in any applicable policy (SCP, RCP, resource, identity, boundary,
 //     session) decides ExplicitlyDenied.
-//  2. RCPs (for the resource's account, unless it is the management account): every level of
-//     the organization path, root first, must have an applicable Allow.
+//  2. RCPs (for the resource's account, unless it is the management account; every caller but
+//     service-linked roles, AWS service principals included) only deny:
+//     RCPFullAWSAccess is attached to every level and cannot be detached.
 //  3. SCPs (for the principal's account, unless it is the management account; not for service
 //     principals, anonymous callers or service-linked roles): every level must allow.
 //  4. Same account: a resource policy Allow naming the exact principal (user ARN, role session

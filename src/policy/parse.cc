@@ -335,6 +335,14 @@ Result<Policy> parse_impl(std::string_view text, PolicyKind kind) {
     if (principal_required && !s.has_principal) return malformed("Missing required field Principal");
     if (kind == PolicyKind::RCP && (s.not_principal || !s.principal.wildcard))
       return malformed("Invalid principal in policy: resource control policies support only \"Principal\": \"*\"");
+    // RCPFullAWSAccess is attached everywhere and cannot be detached; customer RCPs only deny.
+    if (kind == PolicyKind::RCP && s.effect == Effect::Allow &&
+        (s.not_action || s.not_resource || !s.conditions.empty() || s.actions != std::vector<std::string>{"*"} ||
+         s.resources != std::vector<std::string>{"*"}))
+      return malformed(
+          "Resource control policies support \"Effect\": \"Allow\" only as in RCPFullAWSAccess (all actions on all "
+          "resources, no conditions).");
+    if (kind == PolicyKind::TrustPolicy && s.not_principal) return malformed("Has prohibited field NotPrincipal");
     if (kind == PolicyKind::TrustPolicy && s.has_resource) return malformed("Has prohibited field Resource");
     if (kind != PolicyKind::TrustPolicy && (!s.has_resource || s.resources.empty()))
       return malformed("Policy statement must contain resources.");
@@ -397,11 +405,15 @@ std::size_t counted_size(std::string_view json) {
   return n;
 }
 
+std::size_t counted_size(std::string_view json, PolicyKind kind) {
+  return (kind == PolicyKind::SCP || kind == PolicyKind::RCP) ? json.size() : counted_size(json);
+}
+
 Result<Policy> parse_unbounded(std::string_view json, PolicyKind kind) { return parse_impl(json, kind); }
 
 Result<Policy> parse(std::string_view json, PolicyKind kind) {
   const std::size_t quota = size_quota(kind);
-  if (counted_size(json) > quota) {
+  if (counted_size(json, kind) > quota) {
     switch (kind) {
       case PolicyKind::Identity:
       case PolicyKind::PermissionsBoundary:

@@ -28,8 +28,8 @@ enum class PolicyKind : uint8_t {
   TrustPolicy,          // role trust policy: Principal required, Resource prohibited, 2,048
   PermissionsBoundary,  // a managed policy used as boundary: 6,144
   Session,              // inline session policy passed to AssumeRole*: 2,048
-  SCP,                  // service control policy: 5,120
-  RCP,                  // resource control policy: 5,120, Principal must be "*"
+  SCP,                  // service control policy: 5,120 (whitespace counted)
+  RCP,                  // resource control policy: 5,120 (whitespace counted), Principal "*", deny only
 };
 
 // "Identity", "InlineUser", ... (the enumerator name).
@@ -37,7 +37,7 @@ std::string_view kind_name(PolicyKind kind);
 // Inverse of kind_name, case-insensitive; also accepts "managed", "trust", "boundary",
 // "bucket" aliases. Returns false when unknown.
 bool kind_from_name(std::string_view name, PolicyKind* out);
-// Size quota in characters for the kind (whitespace excluded).
+// Size quota in characters for the kind (see counted_size for what counts).
 std::size_t size_quota(PolicyKind kind);
 
 enum class Effect : uint8_t { Allow, Deny };
@@ -94,7 +94,9 @@ Result<Policy> parse(std::string_view json, PolicyKind kind);
 // Same checks without the size quota (used by validate() to report everything at once).
 Result<Policy> parse_unbounded(std::string_view json, PolicyKind kind);
 
-// Characters of the document that count toward the quota (all but JSON whitespace).
+// Characters of the document that count toward the quota: IAM does not count whitespace;
+// Organizations counts every character of an SCP or RCP.
 std::size_t counted_size(std::string_view json);
+std::size_t counted_size(std::string_view json, PolicyKind kind);
 
 }  // namespace policy

@@ -255,10 +255,10 @@ std::vector<Finding> validate(std::string_view json, PolicyKind kind) {
 
 std::vector<Finding> validate(std::string_view json, PolicyKind kind, const ServiceData* data) {
   Collector c;
-  const std::size_t size = counted_size(json);
+  const std::size_t size = counted_size(json, kind);
   if (size > size_quota(kind))
     c.add(FindingType::Error, "POLICY_SIZE_EXCEEDS_QUOTA",
-          "The policy has " + std::to_string(size) + " characters (whitespace excluded); the quota for " +
+          "The policy has " + std::to_string(size) + " counted characters; the quota for " +
               std::string(kind_name(kind)) + " policies is " + std::to_string(size_quota(kind)) + ".",
           {});
   auto parsed = parse_unbounded(json, kind);

@@ -13,6 +13,9 @@
 //   TR  IAM UG "Roles terms and concepts: trust policy"; STS "AssumeRole"
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+
 #include "test_util.h"
 
 namespace {
@@ -205,16 +208,19 @@ const EvalCase kCases[] = {
     {"SCP do not apply to anonymous callers", REQ(P_ANON "," A_GET "," RP(RS("Allow", PR_STAR, "s3:GetObject")) "," SCPS(LVL(SCP_EC2))), "Allowed", ""},
     // --- RCPs (RCP) ---
     {"RCP full access allows", REQ(P_ALICE "," A_GET "," ID(POL(S_ALLOW_GET)) "," RCPS(LVL(RCP_FULL) "," LVL(RCP_FULL))), "Allowed", ""},
-    {"RCP a level without an allow blocks", REQ(P_ALICE "," A_GET "," ID(POL(S_ALLOW_GET)) "," RCPS(LVL(RCP_FULL) "," LVL())), "ImplicitlyDenied", "RCP"},
+    {"RCP RCPFullAWSAccess cannot be detached: a level without an Allow does not block", REQ(P_ALICE "," A_GET "," ID(POL(S_ALLOW_GET)) "," RCPS(LVL(RCP_FULL) "," LVL(RCP_DENY_INSECURE))), "Allowed", ""},
     {"RCP deny insecure transport", REQ(P_ALICE "," A_GET ",\"context\":{\"aws:SecureTransport\":\"false\"}," ID(POL(S_ALLOW_GET)) "," RCPS(LVL(RCP_FULL "," RCP_DENY_INSECURE))), "ExplicitlyDenied", "RCP"},
     {"RCP deny insecure transport not triggered", REQ(P_ALICE "," A_GET ",\"context\":{\"aws:SecureTransport\":\"true\"}," ID(POL(S_ALLOW_GET)) "," RCPS(LVL(RCP_FULL "," RCP_DENY_INSECURE))), "Allowed", ""},
     {"RCP apply to anonymous callers (a data perimeter with IfExists denies them)", REQ(P_ANON "," A_GET "," RP(RS("Allow", PR_STAR, "s3:GetObject")) "," RCPS(LVL(RCP_FULL "," RCP_DENY_OUTSIDE_ORG))), "ExplicitlyDenied", "RCP"},
     {"RCP data perimeter denies an outside principal", REQ(P_BOB_X "," A_GET ",\"resourceAccount\":\"111122223333\",\"context\":{\"aws:PrincipalOrgID\":\"o-999\"}," ID(POL(S_ALLOW_GET)) "," RP(RS("Allow", PR_BOB_X, "s3:GetObject")) "," RCPS(LVL(RCP_FULL "," RCP_DENY_OUTSIDE_ORG))), "ExplicitlyDenied", "RCP"},
     {"RCP data perimeter lets an org principal through", REQ(P_BOB_X "," A_GET ",\"resourceAccount\":\"111122223333\",\"context\":{\"aws:PrincipalOrgID\":\"o-123\"}," ID(POL(S_ALLOW_GET)) "," RP(RS("Allow", PR_BOB_X, "s3:GetObject")) "," RCPS(LVL(RCP_FULL "," RCP_DENY_OUTSIDE_ORG))), "Allowed", ""},
     {"RCP the management account's resources are not affected", REQ(P_ALICE "," A_GET ",\"resourceInManagementAccount\":true," ID(POL(S_ALLOW_GET)) "," RCPS(LVL())), "Allowed", ""},
-    {"RCP do not apply to service principals", REQ(P_SVC R"(,"action":"s3:PutObject","resource":"arn:aws:s3:::logs/x","resourceAccount":"111122223333","context":{"aws:SecureTransport":"false"},)" RP(RS("Allow", PR_SVC, "s3:PutObject")) "," RCPS(LVL(RCP_FULL "," RCP_DENY_INSECURE))), "Allowed", ""},
+    {"RCP apply to service principals too", REQ(P_SVC R"(,"action":"s3:PutObject","resource":"arn:aws:s3:::logs/x","resourceAccount":"111122223333","context":{"aws:SecureTransport":"false"},)" RP(RS("Allow", PR_SVC, "s3:PutObject")) "," RCPS(LVL(RCP_FULL "," RCP_DENY_INSECURE))), "ExplicitlyDenied", "RCP"},
+    {"RCP perimeters exempt services with aws:PrincipalIsAWSService", REQ(P_SVC R"(,"action":"s3:PutObject","resource":"arn:aws:s3:::logs/x","resourceAccount":"111122223333",)" RP(RS("Allow", PR_SVC, "s3:PutObject")) "," RCPS(LVL(RCP_FULL "," POL(R"({"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-123"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}})")))), "Allowed", ""},
+    {"RCP perimeter with the service exemption still denies outsiders", REQ(P_BOB_X "," A_GET ",\"resourceAccount\":\"111122223333\"," ID(POL(S_ALLOW_GET)) "," RP(RS("Allow", PR_BOB_X, "s3:GetObject")) "," RCPS(LVL(RCP_FULL "," POL(R"({"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-123"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}})")))), "ExplicitlyDenied", "RCP"},
     {"RCP grant nothing by themselves", REQ(P_ALICE "," A_GET "," RCPS(LVL(RCP_FULL))), "ImplicitlyDenied", "Identity"},
-    {"RCP checked before SCP: RCP blocks first", REQ(P_ALICE "," A_GET "," ID(POL(S_ALLOW_GET)) "," RCPS(LVL()) "," SCPS(LVL())), "ImplicitlyDenied", "RCP"},
+    {"RCP never block implicitly, SCP levels do", REQ(P_ALICE "," A_GET "," ID(POL(S_ALLOW_GET)) "," RCPS(LVL()) "," SCPS(LVL())), "ImplicitlyDenied", "SCP"},
+    {"RCP explicit deny is reported before the SCP's implicit deny", REQ(P_ALICE "," A_GET ",\"context\":{\"aws:SecureTransport\":\"false\"}," ID(POL(S_ALLOW_GET)) "," RCPS(LVL(RCP_DENY_INSECURE)) "," SCPS(LVL())), "ExplicitlyDenied", "RCP"},
     // --- KMS key policies (KMS) ---
     {"KMS key policy must allow: IAM policy alone is not enough", REQ(P_ALICE "," A_KMS "," ID(POL(S_ALLOW_KMS))), "ImplicitlyDenied", "Resource"},
     {"KMS key policy allowing the account enables IAM policies", REQ(P_ALICE "," A_KMS "," ID(POL(S_ALLOW_KMS)) "," RP(RS("Allow", R"({"AWS":"arn:aws:iam::111122223333:root"})", "kms:*"))), "Allowed", ""},
@@ -244,6 +250,20 @@ const EvalCase kCases[] = {
 void PrintTo(const EvalCase& c, std::ostream* os) { *os << c.doc; }
 
 class EvalConformance : public ::testing::TestWithParam<EvalCase> {};
+
+// CITADEL_POLICY_DUMP_CASES=FILE writes the table as JSON Lines ({doc, request, decision}) for
+// tools/policy_crosscheck.mjs, which replays it against another engine.
+TEST(EvalConformanceDump, WritesTheTableWhenAsked) {
+  const char* path = std::getenv("CITADEL_POLICY_DUMP_CASES");
+  if (!path) GTEST_SKIP() << "set CITADEL_POLICY_DUMP_CASES to write the table";
+  std::ofstream out(path);
+  for (const auto& c : kCases)
+    out << boost::json::serialize(boost::json::object{{"doc", c.doc},
+                                                      {"request", boost::json::parse(c.request)},
+                                                      {"decision", c.decision},
+                                                      {"blockedBy", c.blocked_by}})
+        << "\n";
+}
 
 TEST_P(EvalConformance, DecisionAsDocumented) {
   const EvalCase& c = GetParam();

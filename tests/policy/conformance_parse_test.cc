@@ -109,6 +109,9 @@ const ParseCase kCases[] = {
     {"ELEM NotPrincipal in resource policy", PolicyKind::Resource, R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":["111122223333","arn:aws:iam::111122223333:user/alice"]},"Action":"s3:*","Resource":"*"}]})", nullptr},
     {"ELEM Principal unique id of a deleted principal", PolicyKind::Resource, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"AIDAJQABLZS4A3QDU576Q"},"Action":"s3:*","Resource":"*"}]})", nullptr},
     {"RCP Principal must be *", PolicyKind::RCP, R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"111122223333"},"Action":"s3:*","Resource":"*"}]})", "Invalid principal in policy: resource control policies support only \"Principal\": \"*\""},
+    {"RCP Allow only as RCPFullAWSAccess", PolicyKind::RCP, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]})", "Resource control policies support \"Effect\": \"Allow\" only as in RCPFullAWSAccess (all actions on all resources, no conditions)."},
+    {"RCP RCPFullAWSAccess itself", PolicyKind::RCP, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]})", nullptr},
+    {"NP NotPrincipal cannot be used in a role trust policy", PolicyKind::TrustPolicy, R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]})", "Has prohibited field NotPrincipal"},
     {"RCP with Principal *", PolicyKind::RCP, R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]})", nullptr},
     // --- Condition ---
     {"ELEM Condition with several operators", PolicyKind::Identity, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:username":"a"},"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]}}}]})", nullptr},
@@ -173,6 +176,16 @@ TEST(ParseQuota, WhitespaceIsNotCounted) {
   doc += std::string(5000, ' ');
   EXPECT_GT(doc.size(), 2048u);
   EXPECT_TRUE(policy::parse(doc, PolicyKind::InlineUser).ok());
+}
+
+// SCP/RCP: "Every character in your SCP/RCP counts against its maximum size" (whitespace too).
+TEST(ParseQuota, OrganizationsCountsWhitespace) {
+  std::string doc = R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]})";
+  doc += std::string(5200, ' ');
+  auto r = policy::parse(doc, PolicyKind::SCP);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "LimitExceeded");
+  EXPECT_TRUE(policy::parse(doc, PolicyKind::Identity).ok());
 }
 
 // ELEM Principal: "an AWS account ID ... is expanded to arn:aws:iam::ID:root".
