@@ -8,8 +8,8 @@ seconds="${FUZZ_SECONDS:-30}"
 for t in parse eval; do
   work="$(mktemp -d)"
   cp "$here/corpus/$t"/* "$work/"
-  echo "== policy_${t}_fuzzer for ${seconds}s" >&2
-  "$build/policy_${t}_fuzzer" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+  echo "== policy_${t}_fuzz for ${seconds}s" >&2
+  "$build/policy_${t}_fuzz" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 "$work"
   rm -rf "$work"
 done
