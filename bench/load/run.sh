@@ -43,13 +43,21 @@ npid=$!
 sleep 0.5
 
 load() { ./build/citadel_load --port "$1" --connections "$conns" --seconds "$seconds" --access-key "$key" --secret "$secret"; }
-c=$(load "$cport")
-n=$(load "$nport")
+# CPU time (user+system, all threads) a process spent, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# nginx does its work in worker processes; sum them.
+nginx_ticks() { local t=0; for p in $(pgrep -P "$npid") "$npid"; do t=$((t + $(cpu_ticks "$p"))); done; echo "$t"; }
+
+c0=$(cpu_ticks "$cpid"); c=$(load "$cport"); c1=$(cpu_ticks "$cpid")
+n0=$(nginx_ticks); n=$(load "$nport"); n1=$(nginx_ticks)
 echo "citadel: $c"
 echo "nginx:   $n"
-python3 - "$c" "$n" <<'PY'
+python3 - "$c" "$n" "$((c1 - c0))" "$((n1 - n0))" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
 c, n = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+ctick, ntick, hz = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 print(f"ratio citadel/nginx: {c['rps'] / n['rps']:.2f}  (citadel {c['rps']:.0f} req/s p99 {c['p99_us']:.0f} us; "
       f"nginx {n['rps']:.0f} req/s p99 {n['p99_us']:.0f} us)")
+print(f"server CPU per request: citadel {1e6 * ctick / hz / max(1, c['requests']):.1f} us, "
+      f"nginx {1e6 * ntick / hz / max(1, n['requests']):.1f} us")
 PY

@@ -117,7 +117,11 @@ int serve_main(const ServeOptions& o) {
   });
 
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&contexts, i] { contexts[i]->run(); });
+  for (int i = 1; i < threads; ++i)
+    pool.emplace_back([&contexts, i] {
+      pthread_setname_np(pthread_self(), ("citadel-io-" + std::to_string(i)).c_str());
+      contexts[i]->run();
+    });
   ioc.run();
   for (auto& t : pool) t.join();
   audit.stop();

@@ -1,15 +1,14 @@
 #include "server/audit_journal.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <boost/json.hpp>
 #include <cstring>
 
 namespace citadel::server {
 
-namespace json = boost::json;
 using services::cloudtrail::StoredEvent;
 
 namespace {
@@ -19,40 +18,86 @@ constexpr size_t kMaxBatch = 4096;
 constexpr auto kIndexInterval = std::chrono::milliseconds(5);
 constexpr uint64_t kRotateBytes = 64ull << 20;  // start the file afresh past 64 MiB once all is indexed
 
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
+// A 64-bit multiply-xorshift hash over 8-byte words: catches torn and corrupt records, not an
+// adversary (the journal lives in the private data directory).
+uint64_t checksum(std::string_view s) {
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 31;
   }
-  return h;
+  for (; i < s.size(); ++i) h = (h ^ static_cast<unsigned char>(s[i])) * 0x94D049BB133111EBULL;
+  return h ^ (h >> 29);
 }
 
-std::string encode(const StoredEvent& e) {
-  json::array res;
-  for (auto& [t, n] : e.resources) res.push_back(json::array{json::string(t), json::string(n)});
-  return json::serialize(json::object{{"a", e.account_id}, {"i", e.event_id}, {"t", e.event_time_ms}, {"n", e.event_name},
-                                      {"s", e.event_source}, {"u", e.username}, {"k", e.access_key_id},
-                                      {"r", e.read_only}, {"x", std::move(res)}, {"j", e.event_json}});
+// Payload: the event's fields in a fixed order, strings as u32 length + bytes (no escaping:
+// the CloudTrail JSON is copied as it is).
+void put_u32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); }
+void put_str(std::string& out, std::string_view s) {
+  put_u32(out, static_cast<uint32_t>(s.size()));
+  out.append(s);
 }
+
+void encode(const StoredEvent& e, std::string& out) {
+  put_str(out, e.account_id);
+  put_str(out, e.event_id);
+  out.append(reinterpret_cast<const char*>(&e.event_time_ms), 8);
+  put_str(out, e.event_name);
+  put_str(out, e.event_source);
+  put_str(out, e.username);
+  put_str(out, e.access_key_id);
+  out.push_back(e.read_only ? 1 : 0);
+  put_u32(out, static_cast<uint32_t>(e.resources.size()));
+  for (auto& [t, n] : e.resources) {
+    put_str(out, t);
+    put_str(out, n);
+  }
+  put_str(out, e.event_json);
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view s) : s_(s) {}
+  bool u32(uint32_t& v) { return raw(&v, 4); }
+  bool i64(int64_t& v) { return raw(&v, 8); }
+  bool byte(uint8_t& v) { return raw(&v, 1); }
+  bool str(std::string& v) {
+    uint32_t n;
+    if (!u32(n) || n > s_.size()) return false;
+    v.assign(s_.substr(0, n));
+    s_.remove_prefix(n);
+    return true;
+  }
+  bool done() const { return s_.empty(); }
+
+ private:
+  bool raw(void* p, size_t n) {
+    if (s_.size() < n) return false;
+    std::memcpy(p, s_.data(), n);
+    s_.remove_prefix(n);
+    return true;
+  }
+  std::string_view s_;
+};
 
 std::optional<StoredEvent> decode(std::string_view payload) {
-  boost::system::error_code ec;
-  auto v = json::parse(payload, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  const auto& o = v.as_object();
+  Reader r(payload);
   StoredEvent e;
-  e.account_id = o.at("a").as_string();
-  e.event_id = o.at("i").as_string();
-  e.event_time_ms = o.at("t").to_number<int64_t>();
-  e.event_name = o.at("n").as_string();
-  e.event_source = o.at("s").as_string();
-  e.username = o.at("u").as_string();
-  e.access_key_id = o.at("k").as_string();
-  e.read_only = o.at("r").as_bool();
-  for (auto& r : o.at("x").as_array())
-    e.resources.emplace_back(std::string(r.as_array()[0].as_string()), std::string(r.as_array()[1].as_string()));
-  e.event_json = o.at("j").as_string();
+  uint8_t ro = 0;
+  uint32_t nres = 0;
+  if (!r.str(e.account_id) || !r.str(e.event_id) || !r.i64(e.event_time_ms) || !r.str(e.event_name) ||
+      !r.str(e.event_source) || !r.str(e.username) || !r.str(e.access_key_id) || !r.byte(ro) || !r.u32(nres))
+    return std::nullopt;
+  e.read_only = ro != 0;
+  for (uint32_t i = 0; i < nres; ++i) {
+    std::string t, n;
+    if (!r.str(t) || !r.str(n)) return std::nullopt;
+    e.resources.emplace_back(std::move(t), std::move(n));
+  }
+  if (!r.str(e.event_json) || !r.done()) return std::nullopt;
   return e;
 }
 
@@ -87,7 +132,8 @@ INSERT INTO audit_journal (id, indexed_offset) VALUES (1, 0);
 )sql"}};
 }
 
-Result<std::unique_ptr<AuditJournal>> AuditJournal::open(const std::string& path, store::Store& store, store::Durability d) {
+Result<std::unique_ptr<AuditJournal>> AuditJournal::open(const std::string& path, store::Store& store, store::Durability d,
+                                                         bool index) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) return AwsError::internal("cannot open audit journal " + path + ": " + std::strerror(errno));
   int64_t indexed = 0;
@@ -117,7 +163,7 @@ Result<std::unique_ptr<AuditJournal>> AuditJournal::open(const std::string& path
     if (pos + kHeader + len > size) break;
     payload.resize(len);
     if (::pread(fd, payload.data(), len, static_cast<off_t>(pos + kHeader)) != static_cast<ssize_t>(len)) break;
-    if (fnv1a(payload) != sum) break;
+    if (checksum(payload) != sum) break;
     auto e = decode(payload);
     if (!e) break;
     batch.push_back(std::move(*e));
@@ -144,12 +190,12 @@ Result<std::unique_ptr<AuditJournal>> AuditJournal::open(const std::string& path
     ::close(fd);
     return reset.error();
   }
-  return std::unique_ptr<AuditJournal>(new AuditJournal(fd, store, d, 0));
+  return std::unique_ptr<AuditJournal>(new AuditJournal(fd, store, d, 0, index));
 }
 
-AuditJournal::AuditJournal(int fd, store::Store& store, store::Durability d, uint64_t end)
+AuditJournal::AuditJournal(int fd, store::Store& store, store::Durability d, uint64_t end, bool index)
     : fd_(fd), store_(store), durability_(d), end_(end) {
-  indexer_ = std::thread([this] { run_indexer(); });
+  if (index) indexer_ = std::thread([this] { run_indexer(); });
 }
 
 AuditJournal::~AuditJournal() {
@@ -158,13 +204,14 @@ AuditJournal::~AuditJournal() {
 }
 
 Status AuditJournal::append(StoredEvent event) {
-  std::string payload = encode(event);
-  std::string rec(kHeader + payload.size(), '\0');
+  std::string rec(kHeader, '\0');
+  rec.reserve(kHeader + 256 + event.event_json.size());
+  encode(event, rec);
+  std::string_view payload(rec.data() + kHeader, rec.size() - kHeader);
   uint32_t len = static_cast<uint32_t>(payload.size());
-  uint64_t sum = fnv1a(payload);
+  uint64_t sum = checksum(payload);
   std::memcpy(rec.data(), &len, 4);
   std::memcpy(rec.data() + 4, &sum, 8);
-  std::memcpy(rec.data() + kHeader, payload.data(), payload.size());
   uint64_t after;
   {
     std::lock_guard lock(append_mu_);
@@ -219,6 +266,7 @@ void AuditJournal::rotate_if_caught_up(uint64_t offset) {
 }
 
 void AuditJournal::run_indexer() {
+  pthread_setname_np(pthread_self(), "citadel-index");
   std::vector<StoredEvent> batch;
   while (true) {
     uint64_t offset = 0, count = 0;

@@ -5,7 +5,8 @@
 // A background indexer copies records into the store's CloudTrail tables in large batches,
 // together with the journal offset it reached, so a restart resumes exactly where it stopped.
 //
-// Record format: u32 payload length (little endian) | u64 FNV-1a of the payload | payload (JSON).
+// Record format: u32 payload length | u64 checksum of the payload | payload (the event's fields,
+// length-prefixed).
 // A torn or corrupt tail (power loss) ends replay and is cut off.
 #include <condition_variable>
 #include <deque>
@@ -24,7 +25,9 @@ class AuditJournal {
  public:
   // Opens (creating) the journal at `path`, replays into the store whatever was not yet indexed,
   // and starts the indexer.
-  static Result<std::unique_ptr<AuditJournal>> open(const std::string& path, store::Store& store, store::Durability d);
+  // `index` false leaves records in the file only (tests use it to stand for a crash before indexing).
+  static Result<std::unique_ptr<AuditJournal>> open(const std::string& path, store::Store& store, store::Durability d,
+                                                    bool index = true);
   ~AuditJournal();
 
   // Appends one event durably. An error means the event is not recorded: the request must fail.
@@ -37,7 +40,7 @@ class AuditJournal {
   static std::vector<store::Migration> migrations();
 
  private:
-  AuditJournal(int fd, store::Store& store, store::Durability d, uint64_t end);
+  AuditJournal(int fd, store::Store& store, store::Durability d, uint64_t end, bool index);
   void run_indexer();
   void rotate_if_caught_up(uint64_t offset);
 

@@ -18,6 +18,10 @@ class Lifecycle(unittest.TestCase):
             iam = s.client("iam")
             for i in range(20):
                 iam.create_user(UserName=f"durable{i}")
+            # Reads are recorded in the audit journal and indexed later: they must survive too.
+            sts = s.client("sts")
+            for _ in range(30):
+                sts.get_caller_identity()
             s.stop(sig=signal.SIGKILL)
             again = Server(data_dir=s.data_dir).start()
             again.root = s.root
@@ -27,6 +31,9 @@ class Lifecycle(unittest.TestCase):
                 events = again.client("cloudtrail").lookup_events(
                     LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateUser"}])["Events"]
                 self.assertEqual(len(events), 20)
+                reads = again.client("cloudtrail").lookup_events(
+                    LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "GetCallerIdentity"}])["Events"]
+                self.assertEqual(len(reads), 30)
             finally:
                 again.stop()
         finally:

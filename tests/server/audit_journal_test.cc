@@ -1,0 +1,105 @@
+// The audit journal: records written but not yet indexed when the process dies are indexed at the
+// next start, exactly once; a torn tail is cut off; readers wait for their own records.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "server/audit_journal.h"
+#include "services/cloudtrail/event_store.h"
+
+using namespace citadel;
+using services::cloudtrail::StoredEvent;
+
+namespace {
+
+struct Env {
+  std::string dir;
+  std::unique_ptr<store::Store> store;
+  Env() {
+    dir = std::filesystem::temp_directory_path() / ("citadel-journal-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    std::filesystem::create_directories(dir);
+    store = std::move(store::open_sqlite(dir + "/c.db", store::Durability::Process).value());
+    auto m = services::cloudtrail::event_migrations();
+    for (auto& x : server::AuditJournal::migrations()) m.push_back(x);
+    EXPECT_TRUE(store->migrate(m).ok());
+  }
+  ~Env() { std::filesystem::remove_all(dir); }
+  std::string journal() const { return dir + "/audit.journal"; }
+  int64_t events() {
+    int64_t c = -1;
+    store->read([&](store::Tx& tx) -> Status {
+      c = tx.query("SELECT COUNT(*) FROM cloudtrail_events")->front().i64(0);
+      return Ok{};
+    });
+    return c;
+  }
+  static inline int n = 0;
+};
+
+StoredEvent event(int i) {
+  StoredEvent e;
+  e.account_id = "123456789012";
+  e.event_id = "ev-" + std::to_string(i);
+  e.event_time_ms = 1700000000000 + i;
+  e.event_name = "GetCallerIdentity";
+  e.event_source = "sts.amazonaws.com";
+  e.username = "root";
+  e.read_only = true;
+  e.resources = {{"AWS::IAM::User", "u" + std::to_string(i)}};
+  e.event_json = "{\"eventID\":\"ev-" + std::to_string(i) + "\",\"note\":\"quotes \\\" and \\n newlines\"}";
+  return e;
+}
+
+}  // namespace
+
+TEST(AuditJournal, RecordsNotIndexedBeforeACrashAreIndexedAtTheNextStartOnce) {
+  Env env;
+  {
+    auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process, /*index=*/false);
+    ASSERT_TRUE(j.ok());
+    for (int i = 0; i < 50; ++i) ASSERT_TRUE(j.value()->append(event(i)).ok());
+  }  // "crash": nothing indexed
+  EXPECT_EQ(env.events(), 0);
+  {
+    auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
+    ASSERT_TRUE(j.ok());
+    EXPECT_EQ(env.events(), 50);
+  }
+  auto again = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(env.events(), 50);  // replay does not index twice
+  std::string json;
+  env.store->read([&](store::Tx& tx) -> Status {
+    json = tx.query("SELECT event_json FROM cloudtrail_events WHERE event_id = 'ev-7'")->front().str(0);
+    return Ok{};
+  });
+  EXPECT_EQ(json, event(7).event_json);
+}
+
+TEST(AuditJournal, TornTailIsCutOff) {
+  Env env;
+  {
+    auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process, false);
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(j.value()->append(event(i)).ok());
+  }
+  {
+    std::ofstream f(env.journal(), std::ios::app | std::ios::binary);
+    f << std::string("\x40\x00\x00\x00garbage that is not a whole record", 38);
+  }
+  auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ(env.events(), 3);
+  EXPECT_EQ(std::filesystem::file_size(env.journal()), 0u);  // replayed and started afresh
+}
+
+TEST(AuditJournal, WaitIndexedMakesEveryEarlierRecordReadable) {
+  Env env;
+  auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
+  ASSERT_TRUE(j.ok());
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(j.value()->append(event(i)).ok());
+  j.value()->wait_indexed();
+  EXPECT_EQ(env.events(), 1000);
+  j.value()->stop();
+  EXPECT_FALSE(j.value()->append(event(1001)).ok());  // a stopped journal refuses, so the request fails
+}
