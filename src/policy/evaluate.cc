@@ -45,7 +45,8 @@ struct Ctx {
   char action_buf[kMaxAction];
   std::string_view service, name;
   uint64_t service_hash = 0, name_hash = 0;
-  uint64_t context_hash[kHashedContext];
+  mutable bool context_hashed = false;  // context_hash is filled on the first lookup
+  mutable uint64_t context_hash[kHashedContext];
   std::string_view resource_account;
   char root_buf[64];
   std::string_view account_root;
@@ -67,6 +68,10 @@ struct Ctx {
 // Looks a context key up (case-insensitively), then the keys derived from the principal.
 bool lookup(const Ctx& c, std::string_view key, uint64_t hash, std::span<const std::string_view>* out) {
   const auto& ctx = c.req->context;
+  if (!c.context_hashed) {
+    for (std::size_t i = 0; i < ctx.size() && i < kHashedContext; ++i) c.context_hash[i] = key_fingerprint(ctx[i].key);
+    c.context_hashed = true;
+  }
   for (std::size_t i = 0; i < ctx.size(); ++i) {
     if (i < kHashedContext && c.context_hash[i] != hash) continue;
     if (iequals(ctx[i].key, key)) {
@@ -454,8 +459,6 @@ bool prepare(const Request& req, const PolicySet& set, Ctx* c) {
   c->name = colon == std::string_view::npos ? std::string_view() : a.substr(colon + 1);
   c->service_hash = fold_hash(c->service);
   c->name_hash = fold_hash(c->name);
-  for (std::size_t i = 0; i < req.context.size() && i < kHashedContext; ++i)
-    c->context_hash[i] = key_fingerprint(req.context[i].key);
 
   const Principal& p = req.principal;
   c->resource_account = req.resource_account.empty() ? p.account : req.resource_account;
