@@ -22,6 +22,10 @@ class SessionBase {
  public:
   virtual ~SessionBase() = default;
   virtual void close_if_idle() = 0;
+  // Closes the connection if the read or write in progress has passed its deadline. Deadlines
+  // are checked by one sweep a second instead of a timer per operation: arming a timer per read
+  // and write costs syscalls on every request.
+  virtual void expire_if_late(std::chrono::steady_clock::time_point now) = 0;
 };
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
@@ -35,9 +39,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   mutable std::mutex mu;
   std::set<std::weak_ptr<SessionBase>, std::owner_less<std::weak_ptr<SessionBase>>> sessions;
 
+  net::steady_timer sweep_timer;
+
   Impl(std::vector<net::io_context*> c, Pipeline& p, ServerOptions o)
-      : contexts(std::move(c)), pipeline(p), opt(std::move(o)), acceptor(*contexts.front()) {}
+      : contexts(std::move(c)), pipeline(p), opt(std::move(o)), acceptor(*contexts.front()), sweep_timer(*contexts.front()) {}
   void accept();
+  void sweep();
 };
 
 namespace {
@@ -74,17 +81,27 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     net::dispatch(tcp_stream().get_executor(), [self = this->shared_from_this()] { self->handshake(); });
   }
 
+  void expire_if_late(std::chrono::steady_clock::time_point now) override {
+    net::post(tcp_stream().get_executor(), [self = this->shared_from_this(), now] {
+      if (self->deadline_ < now) self->abort();
+    });
+  }
+
   void close_if_idle() override {
     net::post(tcp_stream().get_executor(), [self = this->shared_from_this()] {
-      if (!self->busy_) {
-        beast::error_code ec;
-        self->tcp_stream().socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->tcp_stream().cancel();
-      }
+      if (!self->busy_) self->abort();
     });
   }
 
  private:
+  void abort() {
+    beast::error_code ec;
+    tcp_stream().socket().shutdown(tcp::socket::shutdown_both, ec);
+    tcp_stream().socket().cancel(ec);
+  }
+
+  void arm(int seconds) { deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(seconds); }
+
   beast::tcp_stream& tcp_stream() {
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) return stream_;
     else return beast::get_lowest_layer(stream_);
@@ -99,7 +116,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       read();
     } else {
-      tcp_stream().expires_after(std::chrono::seconds(server_->opt.read_timeout_s));
+      arm(server_->opt.read_timeout_s);
       stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
         if (!ec) self->read();
       });
@@ -111,7 +128,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(server_->opt.max_header_bytes));
     parser_->body_limit(server_->opt.max_body_bytes);
-    tcp_stream().expires_after(std::chrono::seconds(server_->opt.read_timeout_s));
+    arm(server_->opt.read_timeout_s);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
@@ -165,7 +182,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void send(http::response<http::string_body> res) {
     res_ = std::make_shared<http::response<http::string_body>>(std::move(res));
     if (res_->result_int() >= 400 && !parser_->is_done()) res_->keep_alive(false);
-    tcp_stream().expires_after(std::chrono::seconds(server_->opt.read_timeout_s));
+    arm(server_->opt.read_timeout_s);
     http::async_write(stream_, *res_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
       self->busy_ = false;
       if (ec || !self->res_->keep_alive()) return self->close();
@@ -177,7 +194,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void close() {
     beast::error_code ec;
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
-      tcp_stream().expires_after(std::chrono::seconds(2));
+      arm(2);
       stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
         beast::error_code ec2;
         self->tcp_stream().socket().shutdown(tcp::socket::shutdown_both, ec2);
@@ -197,6 +214,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::string peer_;
   bool keep_alive_ = false;
   bool busy_ = false;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
 };
 
 }  // namespace
@@ -224,6 +242,26 @@ void HttpServer::Impl::accept() {
       self->sessions.insert(s);
     }
     self->accept();
+  });
+}
+
+void HttpServer::Impl::sweep() {
+  sweep_timer.expires_after(std::chrono::seconds(1));
+  sweep_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;
+    auto now = std::chrono::steady_clock::now();
+    {
+      std::lock_guard lock(self->mu);
+      for (auto it = self->sessions.begin(); it != self->sessions.end();) {
+        if (auto s = it->lock()) {
+          s->expire_if_late(now);
+          ++it;
+        } else {
+          it = self->sessions.erase(it);
+        }
+      }
+    }
+    self->sweep();
   });
 }
 
@@ -260,6 +298,7 @@ Status HttpServer::start() {
   if (ec) return AwsError::internal("cannot listen on " + opt.host + ":" + std::to_string(opt.port) + ": " + ec.message());
   bound_port_ = a.local_endpoint().port();
   impl_->accept();
+  impl_->sweep();
   return Ok{};
 }
 
@@ -268,6 +307,7 @@ void HttpServer::begin_shutdown() {
   net::post(impl_->acceptor.get_executor(), [impl = impl_] {
     beast::error_code ec;
     impl->acceptor.close(ec);
+    impl->sweep_timer.cancel();
   });
   std::lock_guard lock(impl_->mu);
   for (auto& w : impl_->sessions)
