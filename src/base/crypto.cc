@@ -2,7 +2,8 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include <cstdlib>
@@ -10,18 +11,48 @@
 
 namespace citadel::crypto {
 
+// OpenSSL 3 looks algorithms up in its provider tables on every one-shot call (EVP_sha256(),
+// HMAC()); SigV4 hashes several times per request, so the algorithms are fetched once and each
+// thread keeps its own reusable context.
+namespace {
+EVP_MD* sha256_md() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+EVP_MAC* hmac_mac() {
+  static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  return mac;
+}
+struct DigestCtx {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~DigestCtx() { EVP_MD_CTX_free(ctx); }
+};
+struct MacCtx {
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(hmac_mac());
+  ~MacCtx() { EVP_MAC_CTX_free(ctx); }
+};
+}  // namespace
+
 Sha256 sha256(std::string_view data) {
+  thread_local DigestCtx d;
   Sha256 out;
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr);
+  if (EVP_DigestInit_ex2(d.ctx, sha256_md(), nullptr) != 1 || EVP_DigestUpdate(d.ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(d.ctx, out.data(), &len) != 1)
+    std::abort();
   return out;
 }
 
 Sha256 hmac_sha256(std::string_view key, std::string_view data) {
+  thread_local MacCtx m;
+  static char digest[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0), OSSL_PARAM_construct_end()};
   Sha256 out;
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len);
+  size_t len = 0;
+  if (EVP_MAC_init(m.ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) != 1 ||
+      EVP_MAC_update(m.ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(m.ctx, out.data(), &len, out.size()) != 1)
+    std::abort();
   return out;
 }
 
