@@ -323,8 +323,9 @@ PrincipalMatch match_aws(std::string_view v, const Ctx& c) {
     return PrincipalMatch::None;
   if (v == "*") return PrincipalMatch::Direct;
   if (t == PrincipalType::Anonymous) return PrincipalMatch::None;
-  if (v == p.arn) return PrincipalMatch::Direct;
+  // The role before the exact ARN: a caller given as a role ARN is still limited as a role.
   if (t == PrincipalType::AssumedRole && names_role(v, c)) return PrincipalMatch::RoleArn;
+  if (v == p.arn) return PrincipalMatch::Direct;
   if (is_unique_id_of(v, c))
     return t == PrincipalType::AssumedRole ? PrincipalMatch::RoleArn : PrincipalMatch::Direct;
   if (!c.account_root.empty() && v == c.account_root)
@@ -345,7 +346,8 @@ PrincipalMatch principal_match(const detail::Statement& s, const Ctx& c) {
     if (s.principal_wildcard) return PrincipalMatch::Direct;
     PrincipalMatch best = PrincipalMatch::None;
     for (const auto& v : s.principal_aws) best = std::max(best, match_aws(v, c));
-    if (p.type == PrincipalType::Service && listed(s.principal_service, p.arn, true)) best = PrincipalMatch::Direct;
+    // Service principal names are case-sensitive (IAM API reference, CreateServiceLinkedRole).
+    if (p.type == PrincipalType::Service && listed(s.principal_service, p.arn, false)) best = PrincipalMatch::Direct;
     if (p.type == PrincipalType::WebIdentity && listed(s.principal_federated, p.arn, false))
       best = PrincipalMatch::Direct;
     if (p.type == PrincipalType::CanonicalUser && listed(s.principal_canonical, p.arn, false))
@@ -361,7 +363,7 @@ PrincipalMatch principal_match(const detail::Statement& s, const Ctx& c) {
     return PrincipalMatch::Direct;
   bool arn_listed;
   switch (p.type) {
-    case PrincipalType::Service: arn_listed = listed(s.principal_service, p.arn, true); break;
+    case PrincipalType::Service: arn_listed = listed(s.principal_service, p.arn, false); break;
     case PrincipalType::WebIdentity: arn_listed = listed(s.principal_federated, p.arn, false); break;
     case PrincipalType::CanonicalUser: arn_listed = listed(s.principal_canonical, p.arn, false); break;
     case PrincipalType::Anonymous: arn_listed = listed(s.principal_aws, "*", false); break;
@@ -716,6 +718,11 @@ Principal principal_from_arn(std::string_view arn) {
   if (a.service == "iam" && a.resource == "root") p.type = PrincipalType::Account;
   else if (a.service == "iam" && a.resource.starts_with("user/")) p.type = PrincipalType::User;
   else if (a.service == "sts" && a.resource.starts_with("assumed-role/")) p.type = PrincipalType::AssumedRole;
+  else if (a.service == "iam" && a.resource.starts_with("role/")) {
+    // A role named directly stands for a session of it whose session name is unknown.
+    p.type = PrincipalType::AssumedRole;
+    p.role_arn = arn;
+  }
   else if (a.service == "sts" && a.resource.starts_with("federated-user/")) p.type = PrincipalType::FederatedUser;
   else if (a.service == "iam" && (a.resource.starts_with("saml-provider/") || a.resource.starts_with("oidc-provider/")))
     p.type = PrincipalType::WebIdentity;

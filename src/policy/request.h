@@ -33,8 +33,9 @@ struct Principal {
   bool service_linked_role = false;
 };
 
-// Derives type and account from an ARN ("*" → Anonymous, "*.amazonaws.com" → Service).
-// Never allocates; the views point into arn.
+// Derives type and account from an ARN ("*" → Anonymous, "*.amazonaws.com" → Service; a role
+// ARN arn:aws:iam::ID:role/... → AssumedRole with role_arn set). Never allocates; the views
+// point into arn.
 Principal principal_from_arn(std::string_view arn);
 
 // One context key and its values. A single-valued key has one value; an empty values span

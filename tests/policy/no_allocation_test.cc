@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#include <string>
+#include <vector>
 
 #include "policy/compiled.h"
 #include "policy/evaluate.h"
@@ -96,6 +98,45 @@ TEST(NoAllocation, EvaluateDoesNotAllocate) {
   EXPECT_EQ(d.type, policy::DecisionType::Allowed);
   EXPECT_EQ(d2.type, policy::DecisionType::Allowed);
   EXPECT_EQ(d3.type, policy::DecisionType::ExplicitlyDenied);
+}
+
+// Context keys past the hashed window are still found (by text).
+TEST(LargeContext, KeysBeyondTheHashedWindowAreFound) {
+  auto p = make(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+      "Condition":{"StringEquals":{"custom:Key59":"yes"}}}]})",
+                policy::PolicyKind::Identity);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 60; ++i) keys.push_back("custom:key" + std::to_string(i));
+  std::string_view yes[] = {"yes"};
+  std::vector<policy::ContextEntry> ctx;
+  for (const auto& k : keys) ctx.push_back({k, yes});
+  policy::PolicyRef ids[] = {{p.get(), "p"}};
+  policy::PolicySet set;
+  set.identity = ids;
+  policy::Request req;
+  req.principal = policy::principal_from_arn("arn:aws:iam::111122223333:user/alice");
+  req.action = "s3:GetObject";
+  req.resource = "*";
+  req.context = ctx;
+  EXPECT_EQ(policy::evaluate(req, set).type, policy::DecisionType::Allowed);
+  ctx.pop_back();
+  req.context = ctx;
+  EXPECT_EQ(policy::evaluate(req, set).type, policy::DecisionType::ImplicitlyDenied);
+}
+
+TEST(PrincipalFromArn, Types) {
+  using policy::PrincipalType;
+  EXPECT_EQ(policy::principal_from_arn("*").type, PrincipalType::Anonymous);
+  EXPECT_EQ(policy::principal_from_arn("arn:aws:iam::111122223333:root").type, PrincipalType::Account);
+  EXPECT_EQ(policy::principal_from_arn("arn:aws:iam::111122223333:user/a").type, PrincipalType::User);
+  EXPECT_EQ(policy::principal_from_arn("arn:aws:sts::111122223333:assumed-role/r/s").type, PrincipalType::AssumedRole);
+  auto role = policy::principal_from_arn("arn:aws:iam::111122223333:role/path/r");
+  EXPECT_EQ(role.type, PrincipalType::AssumedRole);
+  EXPECT_EQ(role.role_arn, "arn:aws:iam::111122223333:role/path/r");
+  EXPECT_EQ(policy::principal_from_arn("arn:aws:sts::111122223333:federated-user/f").type, PrincipalType::FederatedUser);
+  EXPECT_EQ(policy::principal_from_arn("s3.amazonaws.com").type, PrincipalType::Service);
+  EXPECT_EQ(policy::principal_from_arn("111122223333").account, "111122223333");
+  EXPECT_EQ(policy::principal_from_arn("arn:aws:iam::111122223333:user/a").account, "111122223333");
 }
 
 }  // namespace
