@@ -1,16 +1,13 @@
 #include "cli/policy_command.h"
 
-#include <deque>
 #include <fstream>
 #include <iostream>
-#include <memory>
 #include <sstream>
 #include <string_view>
 #include <vector>
 
 #include <boost/json.hpp>
 
-#include "policy/compiled.h"
 #include "policy/evaluate.h"
 #include "policy/policy.h"
 #include "policy/request_json.h"
@@ -28,16 +25,8 @@ constexpr std::string_view kUsage =
     "KIND: Identity InlineUser InlineGroup InlineRole Resource TrustPolicy PermissionsBoundary Session SCP RCP\n"
     "      (default: guessed from the document)\n";
 
-struct InputError {
-  std::string code;
-  std::string message;
-  std::string where;
-};
-
-std::string error_json(const InputError& e) {
-  json::object err{{"code", e.code}, {"message", e.message}};
-  if (!e.where.empty()) err["path"] = e.where;
-  return json::serialize(json::object{{"error", std::move(err)}});
+std::string error_json(std::string message, std::string path) {
+  return policy::request_error_to_json(policy::RequestError{"InvalidInput", std::move(message), std::move(path)});
 }
 
 bool read_input(const std::string& file, std::istream& in, std::string* out) {
@@ -93,13 +82,13 @@ int validate_command(int argc, char** argv, std::istream& in, std::ostream& out,
     std::string_view a = argv[i];
     if (a == "--kind" && i + 1 < argc) {
       if (!policy::kind_from_name(argv[++i], &kind)) {
-        err << error_json({"InvalidInput", "unknown policy kind: " + std::string(argv[i]), "--kind"}) << "\n";
+        err << error_json("unknown policy kind: " + std::string(argv[i]), "--kind") << "\n";
         return 2;
       }
       have_kind = true;
     } else if (a.starts_with("--kind=")) {
       if (!policy::kind_from_name(a.substr(7), &kind)) {
-        err << error_json({"InvalidInput", "unknown policy kind: " + std::string(a.substr(7)), "--kind"}) << "\n";
+        err << error_json("unknown policy kind: " + std::string(a.substr(7)), "--kind") << "\n";
         return 2;
       }
       have_kind = true;
@@ -116,7 +105,7 @@ int validate_command(int argc, char** argv, std::istream& in, std::ostream& out,
   }
   std::string text;
   if (!read_input(file, in, &text)) {
-    err << error_json({"InvalidInput", "cannot read " + file, file}) << "\n";
+    err << error_json("cannot read " + file, file) << "\n";
     return 2;
   }
   if (!have_kind) kind = guess_kind(text);
@@ -145,7 +134,7 @@ int eval_command(int argc, char** argv, std::istream& in, std::ostream& out, std
   }
   std::string text;
   if (!read_input(file, in, &text)) {
-    err << error_json({"InvalidInput", "cannot read " + file, file}) << "\n";
+    err << error_json("cannot read " + file, file) << "\n";
     return 2;
   }
   if (!batch) {
