@@ -42,12 +42,8 @@ bool read_input(const std::string& file, std::istream& in, std::string* out) {
   return true;
 }
 
-bool is_assume_role_action(std::string_view a) {
-  return policy::iequals_prefix(a, "sts:AssumeRole");
-}
-
-// Guesses the kind of a document: Principal → trust policy (all actions sts:AssumeRole*) or
-// resource policy; otherwise identity.
+// Guesses the kind of a document: with a Principal it is a resource policy, or a role trust
+// policy when no statement has a Resource (trust policies may not have one); otherwise identity.
 policy::PolicyKind guess_kind(std::string_view text) {
   boost::system::error_code ec;
   json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
@@ -59,18 +55,13 @@ policy::PolicyKind guess_kind(std::string_view text) {
   if (st->is_array())
     for (const auto& s : st->get_array())
       if (s.is_object()) stmts.push_back(&s.get_object());
-  bool principal = false, all_assume = true, any_resource = false;
+  bool principal = false, any_resource = false;
   for (const auto* s : stmts) {
     if (s->contains("Principal") || s->contains("NotPrincipal")) principal = true;
     if (s->contains("Resource") || s->contains("NotResource")) any_resource = true;
-    const json::value* a = s->if_contains("Action");
-    if (!a) continue;
-    if (a->is_string()) all_assume &= is_assume_role_action(a->get_string());
-    if (a->is_array())
-      for (const auto& x : a->get_array()) all_assume &= x.is_string() && is_assume_role_action(x.get_string());
   }
   if (!principal) return policy::PolicyKind::Identity;
-  return (all_assume && !any_resource) ? policy::PolicyKind::TrustPolicy : policy::PolicyKind::Resource;
+  return any_resource ? policy::PolicyKind::Resource : policy::PolicyKind::TrustPolicy;
 }
 
 // Storage that outlives the Request/PolicySet views built over it.
