@@ -1,5 +1,7 @@
 #include "policy/service_data.h"
 
+#include <algorithm>
+
 #include "policy/text.h"
 
 // The data file is linked in with .incbin so the binary needs no file at run time.
@@ -46,7 +48,9 @@ std::shared_ptr<const ServiceData> ServiceData::parse(std::string_view text) {
       if (tag == 'A') {
         cur->actions.emplace(to_lower(word), std::string(word));
       } else if (tag == 'K') {
-        if (auto d = word.find("${"); d != std::string_view::npos) cur->key_prefixes.push_back(to_lower(word.substr(0, d)));
+        // Key families are written "aws:RequestTag/${TagKey}" or "s3:ExistingObjectTag/<key>".
+        const std::size_t d = std::min(word.find("${"), word.find('<'));
+        if (d != std::string_view::npos) cur->key_prefixes.push_back(to_lower(word.substr(0, d)));
         else cur->keys.insert(to_lower(word));
       }
     }

@@ -297,7 +297,10 @@ std::vector<Finding> validate(std::string_view json, PolicyKind kind, const Serv
     if (s.effect != Effect::Allow) continue;
     const bool star_resource = s.has_resource && !s.not_resource &&
                                std::find(s.resources.begin(), s.resources.end(), "*") != s.resources.end();
-    if (allows_pass_role(s) && (star_resource || (s.has_resource && s.not_resource))) {
+    const bool passed_to_service = std::any_of(s.conditions.begin(), s.conditions.end(), [](const ConditionClause& c) {
+      return iequals(c.key, "iam:PassedToService");
+    });
+    if (allows_pass_role(s) && !passed_to_service && (star_resource || (s.has_resource && s.not_resource))) {
       const bool star_action = !s.not_action && std::any_of(s.actions.begin(), s.actions.end(), [](const std::string& a) {
         return a == "*" || iequals(a, "iam:*");
       });

@@ -39,6 +39,16 @@ TEST(Validate, PassRoleWithStarResource) {
   auto h = policy::validate(P(R"({"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::111122223333:role/app"})"),
                             PolicyKind::Identity);
   EXPECT_FALSE(has(h, "PASS_ROLE_WITH_STAR_IN_RESOURCE", FindingType::SecurityWarning));
+  auto k = policy::validate(P(R"({"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}})"),
+                            PolicyKind::Identity);
+  EXPECT_FALSE(has(k, "PASS_ROLE_WITH_STAR_IN_RESOURCE", FindingType::SecurityWarning));
+}
+
+TEST(Validate, ConditionKeyFamilies) {
+  auto f = policy::validate(P(R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{
+      "s3:ExistingObjectTag/team":"x","aws:ResourceTag/env":"dev","aws:RequestTag/owner":"a"}}})"),
+                            PolicyKind::Identity);
+  EXPECT_TRUE(f.empty()) << policy::findings_to_json(f);
 }
 
 TEST(Validate, AllowWithNotActionAndNotResource) {
