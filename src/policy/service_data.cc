@@ -48,8 +48,11 @@ std::shared_ptr<const ServiceData> ServiceData::parse(std::string_view text) {
       if (tag == 'A') {
         cur->actions.emplace(to_lower(word), std::string(word));
       } else if (tag == 'K') {
-        // Key families are written "aws:RequestTag/${TagKey}" or "s3:ExistingObjectTag/<key>".
-        const std::size_t d = std::min(word.find("${"), word.find('<'));
+        // Key families are written "aws:RequestTag/${TagKey}", "s3:ExistingObjectTag/<key>" or
+        // "secretsmanager:ResourceTag/tag-key".
+        // A few services write the family placeholder as a literal "tag-key".
+        std::size_t d = std::min(word.find("${"), word.find('<'));
+        if (d == std::string_view::npos && word.ends_with("/tag-key")) d = word.size() - 7;
         if (d != std::string_view::npos) cur->key_prefixes.push_back(to_lower(word.substr(0, d)));
         else cur->keys.insert(to_lower(word));
       }

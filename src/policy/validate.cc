@@ -35,7 +35,8 @@ constexpr std::string_view kGlobalKeys[] = {
     "aws:sourcevpce", "aws:sourcevpcarn", "aws:tagkeys", "aws:tokenissuetime", "aws:useragent", "aws:userid",
     "aws:username", "aws:viaawsservice", "aws:vpcsourceip", "aws:ec2instancesourcevpc",
     "aws:ec2instancesourceprivateipv4", "aws:assumedroot", "aws:resourcevpc",
-    "aws:isemergencyaccess", "aws:chatbotsourcearn", "aws:requestedservice"};
+    "aws:isemergencyaccess", "aws:chatbotsourcearn", "aws:requestedservice", "aws:ismcpserviceaction",
+    "aws:principalorgmasteraccountid"};
 
 // Global keys that can hold several values; every other global key is single-valued.
 constexpr std::string_view kMultiValued[] = {"aws:calledvia", "aws:principalorgpaths",
@@ -145,7 +146,8 @@ void check_actions(const Statement& s, const ServiceData* data, Collector* c) {
       const bool dup_earlier = iequals(s.actions[k], a) && k < j;
       if (dup_earlier || (!iequals(s.actions[k], a) && action_covers(s.actions[k], a))) {
         c->add(FindingType::Suggestion, "REDUNDANT_ACTION",
-               "The action " + a + " is already covered by " + s.actions[k] + " in the same statement.",
+               dup_earlier ? "The action " + a + " is listed more than once in the statement."
+                           : "The action " + a + " is already covered by " + s.actions[k] + " in the same statement.",
                elem_path(s.index, elem, static_cast<long>(j)));
         break;
       }
@@ -161,7 +163,8 @@ void check_resources(const Statement& s, Collector* c) {
       const bool dup_earlier = s.resources[k] == s.resources[j] && k < j;
       if (dup_earlier || covers(s.resources[k], s.resources[j], false)) {
         c->add(FindingType::Suggestion, "REDUNDANT_RESOURCE",
-               "The resource " + s.resources[j] + " is already covered by " + s.resources[k] + ".",
+               dup_earlier ? "The resource " + s.resources[j] + " is listed more than once."
+                           : "The resource " + s.resources[j] + " is already covered by " + s.resources[k] + ".",
                elem_path(s.index, elem, static_cast<long>(j)));
         break;
       }
@@ -202,8 +205,10 @@ void check_conditions(const Statement& s, const ServiceData* data, Collector* c)
                    " can be overly permissive. We recommend that you remove ForAllValues:.",
                path);
       else if (!for_all && !for_any && is_multivalued_global(cond.key))
-        c->add(FindingType::Error, "MISSING_QUALIFIER",
-               "The condition key " + cond.key + " can hold several values; use ForAllValues: or ForAnyValue:.",
+        c->add(FindingType::Warning, "MULTIVALUED_KEY_WITHOUT_SET_OPERATOR",
+               "The condition key " + cond.key +
+                   " can hold several values; without ForAllValues: or ForAnyValue: the operator matches when any "
+                   "value matches.",
                path);
     } else if (data && data->has_service(vendor) && !data->has_condition_key(cond.key)) {
       c->add(FindingType::Error, "INVALID_SERVICE_CONDITION_KEY",
