@@ -70,7 +70,7 @@ Pattern compile_pattern(std::string_view text, bool variables, bool wildcards, b
             p.pieces.push_back(literal_piece(std::move(lit)));
             lit.clear();
           }
-          var.text = to_lower(key);
+          var.text = std::string(key);
           var.key_hash = key_fingerprint(var.text);
           p.pieces.push_back(std::move(var));
           p.has_vars = true;
@@ -90,12 +90,25 @@ Pattern compile_pattern(std::string_view text, bool variables, bool wildcards, b
   }
   const std::string& head = p.has_vars ? (p.pieces.front().variable ? std::string() : p.pieces.front().text) : p.text;
   p.prefix = head.substr(0, std::min(head.find(kStar), head.find(kQuestion)));
-  if (!p.has_vars && !p.any) {
-    if (p.prefix.size() == p.text.size()) {
-      p.shape = Pattern::Shape::Exact;
-    } else if (p.prefix.size() + 1 == p.text.size() && p.text.back() == kStar &&
-               std::count(p.prefix.begin(), p.prefix.end(), ':') >= 5) {
-      p.shape = Pattern::Shape::Prefix;
+  // Shapes that need no segment-wise matching: no wildcard at all, or one trailing '*' that lies
+  // in the ARN's resource part (after five colons of literal text), where segments cannot shift.
+  if (!p.any) {
+    std::string markers;  // every literal character, in order
+    for (const auto& piece : p.pieces)
+      if (!piece.variable) markers += piece.text;
+    const std::string& all = p.has_vars ? markers : p.text;
+    const std::size_t stars = std::count(all.begin(), all.end(), kStar);
+    const std::size_t questions = std::count(all.begin(), all.end(), kQuestion);
+    const bool ends_with_star = p.has_vars ? (!p.pieces.back().variable && !p.pieces.back().text.empty() &&
+                                              p.pieces.back().text.back() == kStar)
+                                           : (!p.text.empty() && p.text.back() == kStar);
+    const std::string& lead = p.has_vars ? (p.pieces.front().variable ? std::string() : p.pieces.front().text) : p.text;
+    const bool lead_has_arn_head = std::count(lead.begin(), lead.end(), ':') >= 5;
+    if (stars == 0 && questions == 0) {
+      if (!p.has_vars || lead_has_arn_head) p.shape = Pattern::Shape::Exact;
+    } else if (stars == 1 && questions == 0 && ends_with_star) {
+      if (p.has_vars ? lead_has_arn_head : std::count(p.prefix.begin(), p.prefix.end(), ':') >= 5)
+        p.shape = Pattern::Shape::Prefix;
     }
   }
   return p;
@@ -156,7 +169,7 @@ Condition compile_condition(const ConditionClause& c, bool variables) {
       out.negated = info.negated;
       break;
     }
-  out.key = to_lower(c.key);
+  out.key = c.key;
   out.key_hash = key_fingerprint(out.key);
   for (const auto& v : c.values) {
     CondValue cv;

@@ -27,7 +27,7 @@ namespace detail {
 // A glob or literal that may contain policy variables (2012-10-17 documents only).
 struct Piece {
   bool variable = false;
-  std::string text;  // literal text (with wildcard markers), or the lower-case variable key
+  std::string text;  // literal text (with wildcard markers), or the variable key as written
   uint64_t key_hash = 0;  // key_fingerprint of the variable key
   bool has_default = false;
   std::string default_value;
@@ -41,7 +41,8 @@ struct Pattern {
   // start with them cannot match, which rejects most patterns with one comparison.
   std::string prefix;
   // How to match a resource ARN without the general matcher: Exact (no wildcard at all) or
-  // Prefix (the only wildcard is a trailing '*' inside the ARN's resource part).
+  // Prefix (the only wildcard is a trailing '*' inside the ARN's resource part). For patterns
+  // with variables the shape applies to the expanded text.
   enum class Shape : uint8_t { General, Exact, Prefix } shape = Shape::General;
 };
 
@@ -83,7 +84,7 @@ struct Condition {
   bool negated = false;
   bool if_exists = false;
   SetOp set = SetOp::None;
-  std::string key;  // lower-case
+  std::string key;  // as written; matched case-insensitively
   uint64_t key_hash = 0;  // key_fingerprint(key)
   std::vector<CondValue> values;
 };

@@ -32,7 +32,7 @@ constexpr std::size_t kMaxAction = 256;
 constexpr std::size_t kExpandBuffer = 4096;
 
 struct Derived {
-  std::string_view key;  // lower-case
+  std::string_view key;  // in AWS's spelling, so that the usual spelling in policies compares equal at once
   uint64_t hash;
   std::string_view value[1];
 };
@@ -123,14 +123,18 @@ bool resource_matches(const detail::Statement& s, const Ctx& c) {
     const std::string_view resource = c.req->resource;
     for (const auto& p : s.resources) {
       if (!resource.starts_with(p.prefix)) continue;
-      if (p.shape == Pattern::Shape::Prefix || (p.shape == Pattern::Shape::Exact && resource.size() == p.prefix.size())) {
-        any = true;
-        break;
+      if (!p.has_vars) {
+        if (p.shape == Pattern::Shape::Prefix || (p.shape == Pattern::Shape::Exact && resource.size() == p.prefix.size())) {
+          any = true;
+          break;
+        }
+        if (p.shape == Pattern::Shape::Exact) continue;
       }
-      if (p.shape == Pattern::Shape::Exact) continue;
       std::string_view text;
       if (!expand(p, c, buf, sizeof buf, &text)) continue;
-      if (arn_glob_match(text, c.req->resource)) {
+      if (p.shape == Pattern::Shape::Exact ? resource == text
+          : p.shape == Pattern::Shape::Prefix ? resource.starts_with(text.substr(0, text.size() - 1))
+                                              : arn_glob_match(text, c.req->resource)) {
         any = true;
         break;
       }
@@ -487,25 +491,25 @@ bool prepare(const Request& req, const PolicySet& set, Ctx* c) {
   }
   // Global keys AWS derives from the principal (IAM User Guide, "AWS global condition context keys").
   switch (p.type) {
-    case PrincipalType::AssumedRole: c->add_derived("aws:principalarn", const_hash("aws:principalarn"), c->role_arn); break;
+    case PrincipalType::AssumedRole: c->add_derived("aws:PrincipalArn", const_hash("aws:PrincipalArn"), c->role_arn); break;
     case PrincipalType::Account:
     case PrincipalType::User:
-    case PrincipalType::FederatedUser: c->add_derived("aws:principalarn", const_hash("aws:principalarn"), p.arn); break;
+    case PrincipalType::FederatedUser: c->add_derived("aws:PrincipalArn", const_hash("aws:PrincipalArn"), p.arn); break;
     default: break;
   }
-  c->add_derived("aws:principalaccount", const_hash("aws:principalaccount"), p.account);
-  c->add_derived("aws:principaltype", const_hash("aws:principaltype"), principal_type_name(p.type));
+  c->add_derived("aws:PrincipalAccount", const_hash("aws:PrincipalAccount"), p.account);
+  c->add_derived("aws:PrincipalType", const_hash("aws:PrincipalType"), principal_type_name(p.type));
   if (p.type == PrincipalType::User) {
     auto slash = p.arn.rfind('/');
     if (slash != std::string_view::npos) c->add_derived("aws:username", const_hash("aws:username"), p.arn.substr(slash + 1));
   }
   c->add_derived("aws:userid", const_hash("aws:userid"), p.user_id);
-  c->add_derived("aws:resourceaccount", const_hash("aws:resourceaccount"), c->resource_account);
+  c->add_derived("aws:ResourceAccount", const_hash("aws:ResourceAccount"), c->resource_account);
   if (p.type == PrincipalType::Service) {
-    c->add_derived("aws:principalisawsservice", const_hash("aws:principalisawsservice"), "true");
-    c->add_derived("aws:principalservicename", const_hash("aws:principalservicename"), p.arn);
+    c->add_derived("aws:PrincipalIsAWSService", const_hash("aws:PrincipalIsAWSService"), "true");
+    c->add_derived("aws:PrincipalServiceName", const_hash("aws:PrincipalServiceName"), p.arn);
   } else {
-    c->add_derived("aws:principalisawsservice", const_hash("aws:principalisawsservice"), "false");
+    c->add_derived("aws:PrincipalIsAWSService", const_hash("aws:PrincipalIsAWSService"), "false");
   }
   c->boundary_present = set.permissions_boundary.policy != nullptr;
   return true;
