@@ -389,9 +389,13 @@ struct PolicyResult {
   PrincipalMatch allow_match = PrincipalMatch::None;
 };
 
-void eval_statement(const detail::Statement& s, const Ctx& c, bool best_principal, PolicyResult* r) {
+// resource_side: the policy sits in the resource slot, so a statement must name its principals
+// (one without Principal, e.g. an identity policy put there by mistake, applies to nobody), and
+// the strongest principal match among its Allows is kept.
+void eval_statement(const detail::Statement& s, const Ctx& c, bool resource_side, PolicyResult* r) {
+  if (resource_side && s.principal_mode == Mode::None) return;
   if (s.effect == Effect::Allow && r->allow &&
-      (!best_principal || r->allow_match == PrincipalMatch::Direct))
+      (!resource_side || r->allow_match == PrincipalMatch::Direct))
     return;
   if (!action_matches(s, c)) return;
   const PrincipalMatch pm = principal_match(s, c);
@@ -405,18 +409,18 @@ void eval_statement(const detail::Statement& s, const Ctx& c, bool best_principa
   }
 }
 
-void eval_policy(const CompiledPolicy& p, const Ctx& c, bool best_principal, PolicyResult* r) {
+void eval_policy(const CompiledPolicy& p, const Ctx& c, bool resource_side, PolicyResult* r) {
   const auto& stmts = p.statements();
   for (const auto& b : p.buckets()) {
     if (b.hash != c.service_hash || b.service != c.service) continue;
     for (uint32_t i : b.stmts) {
-      eval_statement(stmts[i], c, best_principal, r);
+      eval_statement(stmts[i], c, resource_side, r);
       if (r->deny) return;
     }
     break;
   }
   for (uint32_t i : p.wildcard_statements()) {
-    eval_statement(stmts[i], c, best_principal, r);
+    eval_statement(stmts[i], c, resource_side, r);
     if (r->deny) return;
   }
 }

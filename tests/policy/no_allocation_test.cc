@@ -124,6 +124,21 @@ TEST(LargeContext, KeysBeyondTheHashedWindowAreFound) {
   EXPECT_EQ(policy::evaluate(req, set).type, policy::DecisionType::ImplicitlyDenied);
 }
 
+// Deny by default: a policy without Principal elements in the resource slot grants nobody.
+TEST(ResourceSlot, StatementsWithoutPrincipalApplyToNobody) {
+  auto identity = make(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]})",
+                       policy::PolicyKind::Identity);
+  policy::PolicySet set;
+  set.resource = {identity.get(), "misplaced"};
+  policy::Request req;
+  req.principal = policy::principal_from_arn("*");
+  req.action = "s3:GetObject";
+  req.resource = "arn:aws:s3:::b/k";
+  EXPECT_EQ(policy::evaluate(req, set).type, policy::DecisionType::ImplicitlyDenied);
+  req.principal = policy::principal_from_arn("arn:aws:iam::111122223333:user/a");
+  EXPECT_EQ(policy::evaluate(req, set).type, policy::DecisionType::ImplicitlyDenied);
+}
+
 TEST(PrincipalFromArn, Types) {
   using policy::PrincipalType;
   EXPECT_EQ(policy::principal_from_arn("*").type, PrincipalType::Anonymous);
