@@ -1,5 +1,6 @@
 #pragma once
 // Who is calling: the identity a verified request acts as.
+#include <cstdint>
 #include <string>
 
 namespace citadel::auth {
@@ -13,6 +14,10 @@ struct Principal {
   std::string principal_id;  // account id for root, AIDA... for users, AROA...:session for roles
   std::string user_name;     // IAM users only
   std::string access_key_id;
+  // Temporary credentials (STS): when they were issued and whether MFA was presented.
+  bool temporary = false;
+  int64_t session_issued_ms = 0;
+  bool mfa_authenticated = false;
 
   // CloudTrail's userIdentity.type spelling.
   const char* type_name() const {

@@ -14,6 +14,8 @@ struct ServeOptions {
 
 int serve_main(const ServeOptions& options);
 int bootstrap_main(const std::string& data_dir);
+// One JSON line per implemented operation: {"service", "operation", "action", "readOnly", "alwaysAllowed"}.
+int operations_main();
 // `citadel policy ...`; argv[0] is "policy".
 int policy_main(int argc, char** argv);
 

@@ -32,10 +32,13 @@ int main(int argc, char** argv) {
   auto* b = admin->add_subcommand("bootstrap", "Create the management account and print its root access key as JSON");
   b->add_option("--data", bootstrap_dir, "Data directory")->capture_default_str();
 
+  auto* ops = admin->add_subcommand("operations", "List the operations this build implements, with their IAM actions, as JSON lines");
+
   app.add_subcommand("policy", "Validate and evaluate IAM policies offline (citadel policy --help)");
 
   CLI11_PARSE(app, argc, argv);
   if (s->parsed()) return citadel::cli::serve_main(serve);
   if (b->parsed()) return citadel::cli::bootstrap_main(bootstrap_dir);
+  if (ops->parsed()) return citadel::cli::operations_main();
   return 2;
 }

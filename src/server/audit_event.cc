@@ -50,6 +50,10 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   json::object identity{{"type", p.type_name()}, {"principalId", p.principal_id}, {"arn", p.arn}, {"accountId", p.account_id}};
   if (!p.access_key_id.empty()) identity["accessKeyId"] = p.access_key_id;
   if (!p.user_name.empty()) identity["userName"] = p.user_name;
+  if (p.temporary)
+    identity["sessionContext"] = json::object{
+        {"attributes", json::object{{"creationDate", timeutil::iso8601(p.session_issued_ms)},
+                                    {"mfaAuthenticated", p.mfa_authenticated ? "true" : "false"}}}};
 
   const auto* svc = route.service;
   json::value request_parameters = nullptr;

@@ -1,42 +1,205 @@
 #include "server/authorizer.h"
 
+#include <array>
+#include <deque>
+
+#include "base/time.h"
+#include "services/iam/principal_policies.h"
+
 namespace citadel::server {
 
 namespace {
+
 // The account an ARN belongs to ("" for ARNs without one, such as S3 buckets, or "*").
-std::string arn_account(const std::string& arn) {
-  // arn:partition:service:region:account:resource
+std::string_view arn_account(std::string_view arn) {
   size_t pos = 0;
   for (int i = 0; i < 4; ++i) {
     pos = arn.find(':', pos);
-    if (pos == std::string::npos) return {};
+    if (pos == std::string_view::npos) return {};
     ++pos;
   }
   size_t end = arn.find(':', pos);
-  return end == std::string::npos ? std::string() : arn.substr(pos, end - pos);
+  return end == std::string_view::npos ? std::string_view() : arn.substr(pos, end - pos);
 }
+
+policy::PolicyKind kind_of(services::iam::PolicyDocument::Source s) {
+  using S = services::iam::PolicyDocument::Source;
+  switch (s) {
+    case S::InlineUser: return policy::PolicyKind::InlineUser;
+    case S::InlineGroup: return policy::PolicyKind::InlineGroup;
+    case S::InlineRole: return policy::PolicyKind::InlineRole;
+    default: return policy::PolicyKind::Identity;
+  }
+}
+
+// The request context of one call: the global condition keys AWS sets for a long-term
+// credential, the principal's tags and the operation's own keys. Owns the text the engine's
+// views point into.
+class Context {
+ public:
+  Context(const services::RequestContext& ctx, const auth::Principal& p,
+          const std::vector<std::pair<std::string, std::string>>& tags, const boost::json::object& service_keys) {
+    now_iso_ = timeutil::iso8601(ctx.now_ms);
+    epoch_ = std::to_string(ctx.now_ms / 1000);
+    add("aws:CurrentTime", now_iso_);
+    add("aws:EpochTime", epoch_);
+    add("aws:SourceIp", ctx.source_ip);
+    add("aws:RequestedRegion", ctx.region);
+    add("aws:SecureTransport", ctx.secure_transport ? "true" : "false");
+    add("aws:PrincipalArn", p.arn);
+    add("aws:PrincipalAccount", p.account_id);
+    add("aws:userid", p.principal_id);
+    add("aws:ViaAWSService", "false");
+    // Long-term credentials carry no MFA context; temporary ones say whether MFA was presented.
+    if (p.temporary) {
+      token_issue_ = timeutil::iso8601(p.session_issued_ms);
+      mfa_age_ = std::to_string(std::max<int64_t>(0, (ctx.now_ms - p.session_issued_ms) / 1000));
+      add("aws:TokenIssueTime", token_issue_);
+      add("aws:MultiFactorAuthPresent", p.mfa_authenticated ? "true" : "false");
+      if (p.mfa_authenticated) add("aws:MultiFactorAuthAge", mfa_age_);
+    }
+    if (p.type == auth::PrincipalType::IAMUser) {
+      add("aws:PrincipalType", "User");
+      add("aws:username", p.user_name);
+    } else if (p.type == auth::PrincipalType::Root) {
+      add("aws:PrincipalType", "Account");
+    }
+    for (auto& [k, v] : tags) add(k, v);
+    for (auto& [k, v] : service_keys) {
+      auto& vals = owned_lists_.emplace_back();
+      if (v.is_array()) {
+        for (auto& e : v.as_array())
+          if (e.is_string()) vals.emplace_back(e.as_string());
+      } else if (v.is_string()) {
+        vals.emplace_back(v.as_string());
+      } else if (!v.is_null()) {
+        vals.push_back(boost::json::serialize(v));
+      }
+      auto& views = views_.emplace_back();
+      for (auto& s : vals) views.push_back(s);
+      entries_.push_back({k, {views.data(), views.size()}});
+    }
+  }
+  std::span<const policy::ContextEntry> entries() const { return entries_; }
+
+ private:
+  void add(std::string_view key, std::string_view value) {
+    single_.push_back(value);
+    entries_.push_back({key, {&single_.back(), 1}});
+  }
+  std::string now_iso_, epoch_, token_issue_, mfa_age_;
+  std::deque<std::string_view> single_;  // stable addresses: entries point at them
+  std::deque<std::vector<std::string>> owned_lists_;
+  std::deque<std::vector<std::string_view>> views_;
+  std::vector<policy::ContextEntry> entries_;
+};
+
 }  // namespace
 
-AuthzDecision authorize(const auth::Principal& principal, const services::OperationDef& op,
-                        const services::AuthzRequest& request) {
-  if (op.always_allowed) return {true, {}};
-  if (principal.type == auth::PrincipalType::Root) {
-    for (const auto& r : request.resources) {
-      std::string acct = arn_account(r);
-      if (!acct.empty() && acct != principal.account_id)
-        return {false, "because no resource-based policy allows the " + request.action + " action"};
-    }
-    return {true, {}};
+Result<std::shared_ptr<const Authorizer::Compiled>> Authorizer::compiled_for(store::Tx& tx, const auth::Principal& p) {
+  uint64_t epoch = epoch_.load(std::memory_order_acquire);
+  {
+    std::lock_guard lock(mu_);
+    auto it = principals_.find(p.arn);
+    if (it != principals_.end() && it->second->epoch == epoch) return it->second;
   }
-  return {false, "because no identity-based policy allows the " + request.action + " action"};
+  auto loaded = services::iam::load_user_policies(tx, p.account_id, p.user_name);
+  if (!loaded) return loaded.error();
+  auto c = std::make_shared<Compiled>();
+  c->epoch = epoch;
+  for (auto& doc : loaded->identity) {
+    auto compiled = cache_.get(doc.document, kind_of(doc.source));
+    // A stored document was checked when it was written; one that no longer parses grants nothing.
+    if (!compiled) continue;
+    c->identity.push_back(compiled.value());
+    c->identity_ids.push_back(doc.id);
+  }
+  if (loaded->has_boundary) {
+    auto compiled = cache_.get(loaded->boundary.document, policy::PolicyKind::PermissionsBoundary);
+    // A boundary that cannot be read allows nothing: keep the boundary in force with no statements.
+    if (compiled) c->boundary = compiled.value();
+    else c->boundary = policy::compile(policy::Policy{policy::PolicyKind::PermissionsBoundary, policy::Version::V2012_10_17, {}, {}});
+    c->boundary_id = loaded->boundary.id;
+  }
+  for (auto& [k, v] : loaded->tags) c->tags.emplace_back("aws:PrincipalTag/" + k, v);
+  std::lock_guard lock(mu_);
+  if (principals_.size() > 100000) principals_.clear();
+  principals_[p.arn] = c;
+  return std::shared_ptr<const Compiled>(c);
+}
+
+Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestContext& ctx,
+                                         const services::OperationDef& op, const services::AuthzRequest& request) {
+  const auth::Principal& p = *ctx.principal;
+  if (op.always_allowed) return AuthzDecision{true};
+
+  if (p.type == auth::PrincipalType::Root) {
+    // The root user has full access within its own account. Other accounts' resources need their
+    // resource policies, which no service has yet.
+    for (const auto& r : request.resources) {
+      auto acct = arn_account(r);
+      if (!acct.empty() && acct != "aws" && acct != p.account_id)
+        return AuthzDecision{false, policy::DecisionType::ImplicitlyDenied, policy::PolicyKind::Resource, r};
+    }
+    return AuthzDecision{true};
+  }
+  if (p.type != auth::PrincipalType::IAMUser)
+    return AuthzDecision{false, policy::DecisionType::ImplicitlyDenied, policy::PolicyKind::Identity,
+                         request.resources.empty() ? "*" : request.resources.front()};
+
+  auto compiled = compiled_for(tx, p);
+  if (!compiled) return compiled.error();
+  const Compiled& c = *compiled.value();
+  std::vector<policy::PolicyRef> identity;
+  identity.reserve(c.identity.size());
+  for (size_t i = 0; i < c.identity.size(); ++i) identity.push_back({c.identity[i].get(), c.identity_ids[i]});
+  policy::PolicySet set;
+  set.identity = identity;
+  if (c.boundary) set.permissions_boundary = {c.boundary.get(), c.boundary_id};
+
+  Context context(ctx, p, c.tags, request.condition_keys);
+  policy::Request req;
+  req.principal.arn = p.arn;
+  req.principal.account = p.account_id;
+  req.principal.type = policy::PrincipalType::User;
+  req.principal.user_id = p.principal_id;
+  req.action = request.action;
+  req.context = context.entries();
+  static const std::string kAll = "*";
+  const std::vector<std::string> all{kAll};
+  for (const auto& resource : request.resources.empty() ? all : request.resources) {
+    req.resource = resource;
+    auto acct = arn_account(resource);
+    req.resource_account = (acct.empty() || acct == "aws") ? std::string_view(p.account_id) : acct;
+    auto d = policy::evaluate(req, set);
+    if (d.type != policy::DecisionType::Allowed) return AuthzDecision{false, d.type, d.blocked_by, resource};
+  }
+  return AuthzDecision{true, policy::DecisionType::Allowed};
 }
 
 AwsError access_denied(const auth::Principal& principal, const services::AuthzRequest& request,
                        const AuthzDecision& decision, bool json_wire) {
-  std::string resource = request.resources.empty() ? "*" : request.resources.front();
+  auto kind_text = [](policy::PolicyKind k) -> std::string {
+    switch (k) {
+      case policy::PolicyKind::PermissionsBoundary: return "permissions boundary";
+      case policy::PolicyKind::Session: return "session policy";
+      case policy::PolicyKind::SCP: return "service control policy";
+      case policy::PolicyKind::RCP: return "resource control policy";
+      case policy::PolicyKind::Resource:
+      case policy::PolicyKind::TrustPolicy: return "resource-based policy";
+      default: return "identity-based policy";
+    }
+  };
   std::string msg = "User: " + principal.arn + " is not authorized to perform: " + request.action;
-  if (resource != "*") msg += " on resource: " + resource;
-  msg += " " + decision.reason;
+  if (!decision.resource.empty() && decision.resource != "*") msg += " on resource: " + decision.resource;
+  std::string k = kind_text(decision.blocked_by);
+  if (decision.type == policy::DecisionType::ExplicitlyDenied) {
+    msg += " with an explicit deny in a";
+    if (k[0] == 'i') msg += "n";
+    msg += " " + k;
+  } else {
+    msg += " because no " + k + " allows the " + request.action + " action";
+  }
   return AwsError::sender(json_wire ? "AccessDeniedException" : "AccessDenied", msg, 403);
 }
 

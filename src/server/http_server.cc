@@ -157,7 +157,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     preq_.headers.clear();
     for (auto& f : req_) preq_.headers.emplace_back(f.name_string(), f.value());
     keep_alive_ = req_.keep_alive();
-    ClientInfo client{peer_};
+    ClientInfo client{peer_, !std::is_same_v<Stream, beast::tcp_stream>};
     server_->pipeline.handle(preq_, client, [self = this->shared_from_this()](protocol::HttpResponse res) {
       // Called on this session's strand, before handle() returns.
       self->reply(std::move(res));

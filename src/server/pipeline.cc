@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "auth/session_token.h"
 #include "auth/sigv4.h"
 #include "base/ids.h"
 #include "base/time.h"
@@ -74,6 +75,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   st->ctx.request_id = ids::uuid4();
   st->ctx.now_ms = now_ms();
   st->ctx.source_ip = client.source_ip;
+  st->ctx.secure_transport = client.tls;
   st->ctx.user_agent = std::string(req.header("user-agent"));
   st->ctx.principal = &st->principal;
 
@@ -93,16 +95,28 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   if (!routed) return fail(routed.error());
   st->ctx.region = sig->region;
 
-  // Authenticate.
-  auto cred = env_.credentials->resolve(sig->access_key_id);
-  if (!cred) return fail(cred.error());
-  if (!cred.value() || !cred.value()->active) return fail(invalid_token());
-  // Session tokens belong to temporary credentials, which long-term keys never carry.
-  if (!sig->session_token.empty()) return fail(invalid_token());
+  // Authenticate: a long-term key (AKIA) is looked up; a temporary one (ASIA) travels in its
+  // sealed session token.
+  std::string secret;
+  if (sig->access_key_id.rfind("ASIA", 0) == 0) {
+    auto session = auth::open_session_token(*env_.secrets, sig->session_token);
+    if (!session || session->access_key_id != sig->access_key_id) return fail(invalid_token());
+    if (st->ctx.now_ms >= session->expires_ms)
+      return fail(AwsError::sender("ExpiredToken", "The security token included in the request is expired", 403));
+    secret = std::move(session->secret_access_key);
+    st->principal = std::move(session->principal);
+  } else {
+    auto cred = env_.credentials->resolve(sig->access_key_id);
+    if (!cred) return fail(cred.error());
+    if (!cred.value() || !cred.value()->active) return fail(invalid_token());
+    // Session tokens belong to temporary credentials, which long-term keys never carry.
+    if (!sig->session_token.empty()) return fail(invalid_token());
+    secret = cred.value()->secret;
+    st->principal = cred.value()->principal;
+  }
   auth::SigV4Options opt;
   if (st->route.service->id == "s3") opt.normalize_path = opt.double_encode = false, opt.presigned_payload_unsigned = true;
-  if (auto v = auth::verify_sigv4(sreq, *sig, cred.value()->secret, st->ctx.now_ms, opt); !v) return fail(v.error());
-  st->principal = cred.value()->principal;
+  if (auto v = auth::verify_sigv4(sreq, *sig, secret, st->ctx.now_ms, opt); !v) return fail(v.error());
 
   // From here on the call has reached a service: whatever happens is audited.
   const services::Service* service = registry_.service(st->route.service->id);
@@ -142,8 +156,9 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     services::Call c{st->ctx, st->input, tx, env_, {}};
     auto authz = op->authz(st->ctx, st->input, tx);
     st->resources = authz.resources;
-    auto decision = authorize(st->principal, *op, authz);
-    if (!decision.allowed) return access_denied(st->principal, authz, decision, json_wire(st->route.wire));
+    auto decision = authorizer_.decide(tx, st->ctx, *op, authz);
+    if (!decision) return decision.error();
+    if (!decision->allowed) return access_denied(st->principal, authz, decision.value(), json_wire(st->route.wire));
     auto out = op->handler(c);
     if (!out) return out.error();
     st->output = std::move(out.value());
@@ -163,6 +178,8 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     audited_in_tx = false;
   } else {
     for (auto& f : after_commit) f();
+    // Any IAM write may change what some principal is allowed: recompile on the next request.
+    if (!op->read_only && st->route.service->id == "iam") authorizer_.invalidate();
   }
   finish(audited_in_tx);
 }

@@ -8,12 +8,14 @@
 #include "auth/credentials.h"
 #include "protocol/codec.h"
 #include "server/audit_journal.h"
+#include "server/authorizer.h"
 #include "services/service.h"
 
 namespace citadel::server {
 
 struct ClientInfo {
   std::string source_ip;
+  bool tls = false;
 };
 
 class Pipeline {
@@ -34,6 +36,7 @@ class Pipeline {
   const services::Registry& registry_;
   services::Env env_;
   AuditJournal& audit_;
+  Authorizer authorizer_;
   std::string version_;
   int64_t fixed_now_ms_ = 0;
 };

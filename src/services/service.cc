@@ -1,5 +1,7 @@
 #include "services/service.h"
 
+#include <algorithm>
+
 namespace citadel::services {
 
 std::string Call::str(std::string_view member) const {
@@ -36,6 +38,15 @@ std::vector<store::Migration> Registry::migrations() const {
   for (auto& s : services_)
     for (auto& m : s->migrations()) all.push_back(std::move(m));
   return all;
+}
+
+std::vector<std::pair<std::string, const OperationDef*>> Registry::operation_list() const {
+  std::vector<std::pair<std::string, const OperationDef*>> out;
+  for (auto& [key, op] : ops_) out.emplace_back(key.substr(0, key.find('/')), &op);
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second->name < b.second->name;
+  });
+  return out;
 }
 
 std::vector<std::string> Registry::service_ids() const {

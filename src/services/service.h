@@ -26,6 +26,7 @@ struct RequestContext {
   std::string request_id;
   std::string source_ip;
   std::string user_agent;
+  bool secure_transport = false;  // the request came over TLS (aws:SecureTransport)
   int64_t now_ms = 0;
 };
 
@@ -92,6 +93,8 @@ class Registry {
   const OperationDef* operation(std::string_view service_id, std::string_view op) const;
   std::vector<store::Migration> migrations() const;
   std::vector<std::string> service_ids() const;
+  // Every operation, as (service id, definition), sorted.
+  std::vector<std::pair<std::string, const OperationDef*>> operation_list() const;
 
  private:
   std::vector<std::unique_ptr<Service>> services_;

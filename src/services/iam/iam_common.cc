@@ -1,6 +1,7 @@
 #include "services/iam/iam_common.h"
 
 #include "base/crypto.h"
+#include "base/uri.h"
 
 namespace citadel::services::iam {
 
@@ -63,5 +64,152 @@ Result<Page> read_page(const Call& call) {
 }
 
 std::string make_marker(const std::string& sort_key) { return crypto::base64_encode("m1:" + sort_key); }
+
+std::string input_str(const json::object& input, std::string_view member) {
+  const auto* v = input.if_contains(member);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+json::object tag_condition_keys(const json::object& input, std::string_view member) {
+  json::object keys;
+  const auto* v = input.if_contains(member);
+  if (!v || !v->is_array()) return keys;
+  json::array names;
+  for (const auto& t : v->as_array()) {
+    if (t.is_string()) {
+      names.push_back(t);
+    } else if (t.is_object() && t.as_object().contains("Key") && t.as_object().at("Key").is_string()) {
+      const auto& o = t.as_object();
+      names.push_back(o.at("Key"));
+      const auto* value = o.if_contains("Value");
+      keys["aws:RequestTag/" + std::string(o.at("Key").as_string())] = value && value->is_string() ? *value : json::value("");
+    }
+  }
+  keys["aws:TagKeys"] = std::move(names);
+  return keys;
+}
+
+std::string policy_arn(const std::string& account, const std::string& path, const std::string& name) {
+  return "arn:aws:iam::" + account + ":policy" + path + name;
+}
+
+std::string group_arn(const std::string& account, const std::string& path, const std::string& name) {
+  return "arn:aws:iam::" + account + ":group" + path + name;
+}
+
+std::string version_id(int64_t version) { return "v" + std::to_string(version); }
+
+int64_t parse_version_id(std::string_view id) {
+  if (id.size() < 2 || id.size() > 10 || id[0] != 'v' || id[1] == '0') return 0;
+  int64_t n = 0;
+  for (char c : id.substr(1)) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+PolicyRow read_policy(const store::Row& r, size_t i) {
+  return PolicyRow{r.str(i),      r.str(i + 1),     r.str(i + 2),     r.str(i + 3),     r.str(i + 4),
+                   r.str(i + 5),  r.i64(i + 6),     r.i64(i + 7),     r.i64(i + 8),     r.i64(i + 9)};
+}
+
+namespace {
+
+// A policy ARN is arn:aws:iam::ACCOUNT:policy/PATH/NAME.
+bool is_policy_arn(const std::string& arn) {
+  if (arn.rfind("arn:aws:iam::", 0) != 0) return false;
+  auto colon = arn.find(':', 13);
+  return colon != std::string::npos && arn.compare(colon + 1, 7, "policy/") == 0 && arn.size() > colon + 8;
+}
+
+Result<std::optional<PolicyRow>> find_policy(store::Tx& tx, const std::string& account, const std::string& arn) {
+  if (!is_policy_arn(arn)) return AwsError::sender("InvalidInput", "ARN " + arn + " is not valid.", 400);
+  auto rows = tx.query(std::string("SELECT ") + kPolicyColumns + " FROM iam_policies p WHERE p.arn = ? AND p.account_id IN (?, ?)",
+                       {arn, account, std::string(kAwsAccount)});
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<PolicyRow>();
+  return std::optional<PolicyRow>(read_policy(rows->front()));
+}
+
+}  // namespace
+
+Result<PolicyRow> load_policy(store::Tx& tx, const std::string& account, const std::string& arn) {
+  auto p = find_policy(tx, account, arn);
+  if (!p) return p.error();
+  if (!*p) return AwsError::sender("NoSuchEntity", "Policy " + arn + " was not found.", 404);
+  return std::move(**p);
+}
+
+Result<PolicyRow> load_attachable_policy(store::Tx& tx, const std::string& account, const std::string& arn) {
+  auto p = find_policy(tx, account, arn);
+  if (!p) return p.error();
+  if (!*p) return AwsError::sender("NoSuchEntity", "Policy " + arn + " does not exist or is not attachable.", 404);
+  return std::move(**p);
+}
+
+Status check_customer_managed(const PolicyRow& p) {
+  if (p.aws_managed())
+    return AwsError::sender("InvalidInput", "Policy " + p.arn + " is an AWS managed policy and cannot be modified.", 400);
+  return Ok{};
+}
+
+Result<std::string> default_document(store::Tx& tx, const PolicyRow& p) {
+  auto rows = tx.query("SELECT document FROM iam_policy_versions WHERE policy_id = ? AND version = ?",
+                       {p.policy_id, p.default_version});
+  if (!rows) return rows.error();
+  if (rows->empty()) return AwsError::internal("policy " + p.arn + " has no default version");
+  return rows->front().str(0);
+}
+
+Result<int64_t> attachment_count(store::Tx& tx, const std::string& account, const std::string& policy_id) {
+  auto n = tx.query("SELECT COUNT(*) FROM iam_policy_attachments WHERE policy_id = ? AND account_id = ?", {policy_id, account});
+  if (!n) return n.error();
+  return n->front().i64(0);
+}
+
+Result<int64_t> boundary_usage_count(store::Tx& tx, const std::string& account, const std::string& arn) {
+  auto n = tx.query("SELECT COUNT(*) FROM iam_users WHERE account_id = ? AND permissions_boundary = ?", {account, arn});
+  if (!n) return n.error();
+  return n->front().i64(0);
+}
+
+AwsError no_such_group(const std::string& name) {
+  return AwsError::sender("NoSuchEntity", "The group with name " + name + " cannot be found.", 404);
+}
+
+Result<GroupRow> load_group(store::Tx& tx, const std::string& account, const std::string& name) {
+  auto rows = tx.query("SELECT group_name, group_id, path, created_ms FROM iam_groups WHERE account_id = ? AND name_lc = ?",
+                       {account, lower(name)});
+  if (!rows) return rows.error();
+  if (rows->empty()) return no_such_group(name);
+  const auto& r = rows->front();
+  return GroupRow{r.str(0), r.str(1), r.str(2), r.i64(3)};
+}
+
+json::object group_json(const std::string& account, const GroupRow& g) {
+  return json::object{{"Path", g.path},
+                      {"GroupName", g.name},
+                      {"GroupId", g.group_id},
+                      {"Arn", group_arn(account, g.path, g.name)},
+                      {"CreateDate", g.created_ms}};
+}
+
+std::string target_group_arn(const RequestContext& ctx, const json::object& input, store::Tx& tx) {
+  std::string name = input_str(input, "GroupName");
+  auto g = load_group(tx, ctx.principal->account_id, name);
+  return group_arn(ctx.principal->account_id, g ? g->path : "/", g ? g->name : name);
+}
+
+Status check_document(std::string_view document, policy::PolicyKind kind) {
+  auto parsed = policy::parse(document, kind);
+  if (!parsed) {
+    const auto& e = parsed.error();
+    return AwsError::sender(e.code, e.message, e.http_status);
+  }
+  return Ok{};
+}
+
+std::string encode_document(std::string_view document) { return uri::encode(document); }
 
 }  // namespace citadel::services::iam

@@ -8,5 +8,9 @@ namespace citadel::services::iam {
 
 void add_user_operations(std::vector<OperationDef>& ops);
 void add_access_key_operations(std::vector<OperationDef>& ops);
+void add_managed_policy_operations(std::vector<OperationDef>& ops);
+void add_inline_policy_operations(std::vector<OperationDef>& ops);
+void add_group_operations(std::vector<OperationDef>& ops);
+void add_attachment_operations(std::vector<OperationDef>& ops);
 
 }  // namespace citadel::services::iam

@@ -2,6 +2,8 @@
 
 #include "auth/identity_schema.h"
 #include "services/iam/iam_operations.h"
+#include "services/iam/iam_schema.h"
+#include "services/iam/simulator.h"
 
 namespace citadel::services::iam {
 
@@ -9,9 +11,19 @@ std::vector<OperationDef> IamService::operations() const {
   std::vector<OperationDef> ops;
   add_user_operations(ops);
   add_access_key_operations(ops);
+  add_managed_policy_operations(ops);
+  add_inline_policy_operations(ops);
+  add_group_operations(ops);
+  add_attachment_operations(ops);
+  add_simulator_operations(ops);
   return ops;
 }
 
-std::vector<store::Migration> IamService::migrations() const { return auth::identity_migrations(); }
+std::vector<store::Migration> IamService::migrations() const {
+  auto all = auth::identity_migrations();
+  for (auto& m : policy_migrations()) all.push_back(std::move(m));
+  for (auto& m : aws_managed_policy_migrations()) all.push_back(std::move(m));
+  return all;
+}
 
 }  // namespace citadel::services::iam

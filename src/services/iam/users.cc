@@ -1,4 +1,5 @@
-// IAM users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser, TagUser, UntagUser, ListUserTags.
+// IAM users: CreateUser (with a permissions boundary), GetUser, ListUsers, UpdateUser, DeleteUser, TagUser,
+// UntagUser, ListUserTags.
 #include "base/ids.h"
 #include "services/iam/iam_common.h"
 #include "services/iam/iam_operations.h"
@@ -6,8 +7,6 @@
 namespace citadel::services::iam {
 
 namespace {
-
-constexpr size_t kMaxTags = 50;
 
 json::object user_json(const std::string& account, const UserRow& u) {
   json::object o{{"Path", u.path},
@@ -62,10 +61,10 @@ Result<json::value> create_user(Call& call) {
   if (!existing->empty())
     return AwsError::sender("EntityAlreadyExists", "User with name " + name + " already exists.", 409);
   UserRow u{name, ids::unique_id("AIDA", 17), path, call.str("PermissionsBoundary"), call.ctx.now_ms};
-  if (!u.boundary.empty() && u.boundary.rfind("arn:aws:iam::", 0) != 0)
-    return AwsError::sender("InvalidInput", "ARN " + u.boundary + " is not valid.", 400);
-  if (!u.boundary.empty())
-    return AwsError::not_implemented("Permissions boundaries (managed policies arrive with IAM policies)");
+  if (!u.boundary.empty()) {
+    auto boundary = load_attachable_policy(call.tx, call.account(), u.boundary);
+    if (!boundary) return boundary.error();
+  }
   auto ins = call.tx.exec("INSERT INTO iam_users (account_id, name_lc, user_name, user_id, path, created_ms, permissions_boundary) "
                           "VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''))",
                           {call.account(), lower(name), name, u.user_id, path, u.created_ms, u.boundary});
@@ -161,6 +160,16 @@ Result<json::value> delete_user(Call& call) {
   if (!keys) return keys.error();
   if (keys->front().i64(0) > 0)
     return AwsError::sender("DeleteConflict", "Cannot delete entity, must delete access keys first.", 409);
+  auto uses = call.tx.query("SELECT (SELECT COUNT(*) FROM iam_inline_policies WHERE entity_id = ?), "
+                            "(SELECT COUNT(*) FROM iam_policy_attachments WHERE entity_id = ?), "
+                            "(SELECT COUNT(*) FROM iam_group_members WHERE user_id = ?)",
+                            {u->user_id, u->user_id, u->user_id});
+  if (!uses) return uses.error();
+  const auto& use = uses->front();
+  if (use.i64(0) > 0) return AwsError::sender("DeleteConflict", "Cannot delete entity, must delete policies first.", 409);
+  if (use.i64(1) > 0) return AwsError::sender("DeleteConflict", "Cannot delete entity, must detach all policies first.", 409);
+  if (use.i64(2) > 0)
+    return AwsError::sender("DeleteConflict", "Cannot delete entity, must remove users from group first.", 409);
   auto del = call.tx.exec("DELETE FROM iam_users WHERE account_id = ? AND name_lc = ?", {call.account(), lower(u->name)});
   if (!del) return del.error();
   return json::object{};
@@ -209,7 +218,11 @@ void add_user_operations(std::vector<OperationDef>& ops) {
                              [](const RequestContext& c, const json::object& i, store::Tx&) {
                                std::string path = i.contains("Path") && i.at("Path").is_string() ? std::string(i.at("Path").as_string()) : "/";
                                std::string name = i.contains("UserName") ? std::string(i.at("UserName").as_string()) : "";
-                               return AuthzRequest{"iam:CreateUser", {user_arn(c.principal->account_id, path, name)}, {}};
+                               AuthzRequest req{"iam:CreateUser", {user_arn(c.principal->account_id, path, name)},
+                                                tag_condition_keys(i, "Tags")};
+                               if (std::string b = input_str(i, "PermissionsBoundary"); !b.empty())
+                                 req.condition_keys["iam:PermissionsBoundary"] = b;
+                               return req;
                              },
                              create_user});
   def("GetUser", true, get_user);
