@@ -1,10 +1,13 @@
 // The compiled-policy cache: keyed by document hash and kind, thread-safe, bounded.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "policy/compiled.h"
+#include "policy/evaluate.h"
 
 namespace {
 
@@ -69,6 +72,34 @@ TEST(PolicyCache, ConcurrentUse) {
     });
   for (auto& th : threads) th.join();
   EXPECT_EQ(cache.size(), 1u);
+}
+
+// Compiled policies are immutable: many threads evaluate against the same set at once.
+TEST(PolicyCache, ConcurrentEvaluationOfSharedPolicies) {
+  policy::PolicyCache cache(8);
+  auto p = cache.get(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::home/${aws:username}/*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]})",
+                     policy::PolicyKind::Identity);
+  ASSERT_TRUE(p.ok());
+  policy::PolicyRef ids[] = {{p.value().get(), "p"}};
+  policy::PolicySet set;
+  set.identity = ids;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      std::string_view ip[] = {t % 2 ? "10.1.1.1" : "192.0.2.1"};
+      policy::ContextEntry ctx[] = {{"aws:SourceIp", ip}};
+      policy::Request req;
+      req.principal = policy::principal_from_arn("arn:aws:iam::111122223333:user/alice");
+      req.action = "s3:GetObject";
+      req.resource = "arn:aws:s3:::home/alice/x";
+      req.context = ctx;
+      const auto want = t % 2 ? policy::DecisionType::Allowed : policy::DecisionType::ImplicitlyDenied;
+      for (int i = 0; i < 20000; ++i)
+        if (policy::evaluate(req, set).type != want) ++wrong;
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 }  // namespace
