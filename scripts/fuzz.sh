@@ -13,8 +13,10 @@ mkdir -p build-fuzz/artifacts
 for t in $targets; do
   corpus=build-fuzz/corpus/$t
   mkdir -p "$corpus"
-  seeds=fuzz/seeds/${t%_fuzz}
+  # Seeds live beside each target: fuzz/<part>/corpus/<name> (policy_parse_fuzz -> fuzz/policy/corpus/parse).
+  name=${t%_fuzz}
+  seeds=fuzz/${name%%_*}/corpus/${name#*_}
   echo "fuzz: $t for ${seconds}s"
-  ./build-fuzz/$t -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=0 \
+  ./build-fuzz/$t -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=0 \
     -artifact_prefix=build-fuzz/artifacts/ "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) 2>&1 | tail -n 3
 done

@@ -4,10 +4,12 @@
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "auth/sigv4.h"
 #include "base/crypto.h"
 #include "base/time.h"
+#include "base/uri.h"
 #include "server/audit_journal.h"
 #include "server/pipeline.h"
 #include "services/iam/bootstrap.h"
@@ -47,11 +49,20 @@ struct Fixture {
   }
 };
 
+std::string amz_now() {
+  std::string iso = timeutil::iso8601(timeutil::now_ms());  // 2026-11-24T12:00:00Z -> 20261124T120000Z
+  return iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2) + "T" + iso.substr(11, 2) + iso.substr(14, 2) +
+         iso.substr(17, 2) + "Z";
+}
+
+// A query-protocol request signed as botocore signs it.
 struct SignedRequest {
-  std::string body = "Action=GetCallerIdentity&Version=2011-06-15";
+  std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 
-  SignedRequest(const services::iam::RootCredentials& root, const std::string& amz_date) {
+  SignedRequest(const std::string& service, std::string form, const std::string& key_id, const std::string& secret)
+      : body(std::move(form)) {
+    std::string amz_date = amz_now();
     std::string hash = crypto::sha256_hex(body);
     headers = {{"Host", "127.0.0.1:4566"},
                {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
@@ -59,18 +70,18 @@ struct SignedRequest {
                {"X-Amz-Date", amz_date},
                {"X-Amz-Content-SHA256", hash}};
     auth::SigV4Auth a;
-    a.access_key_id = root.access_key_id;
+    a.access_key_id = key_id;
     a.date = amz_date.substr(0, 8);
     a.region = "us-east-1";
-    a.service = "sts";
+    a.service = service;
     a.signed_headers = {"content-type", "host", "x-amz-content-sha256", "x-amz-date"};
     a.amz_date = amz_date;
     a.payload_hash = hash;
     auto req = view();
     std::string sts = auth::string_to_sign(a, auth::canonical_request(req, a, {}));
-    std::string sig = crypto::to_hex(crypto::hmac_sha256(auth::signing_key(root.secret_access_key, a.date, a.region, a.service), sts));
-    headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=" + root.access_key_id + "/" + a.date +
-                                              "/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=" + sig);
+    std::string sig = crypto::to_hex(crypto::hmac_sha256(auth::signing_key(secret, a.date, a.region, a.service), sts));
+    headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=" + key_id + "/" + a.date + "/us-east-1/" + service +
+                                              "/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=" + sig);
   }
   auth::SigV4Request view() const {
     auth::SigV4Request r{"POST", "/", "", {}, body};
@@ -79,27 +90,111 @@ struct SignedRequest {
   }
 };
 
-void BM_PipelineGetCallerIdentity(benchmark::State& state) {
-  Fixture f;
-  int64_t now = timeutil::now_ms();
-  std::string amz = timeutil::iso8601(now);  // 2026-11-24T12:00:00Z -> 20261124T120000Z
-  std::string amz_date = amz.substr(0, 4) + amz.substr(5, 2) + amz.substr(8, 2) + "T" + amz.substr(11, 2) +
-                         amz.substr(14, 2) + amz.substr(17, 2) + "Z";
-  SignedRequest sr(f.root, amz_date);
+// Runs one signed request through the pipeline; returns the response.
+protocol::HttpResponse call(Fixture& f, const SignedRequest& sr) {
   auto v = sr.view();
   protocol::HttpRequest req{v.method, v.path, v.query, v.headers, v.body};
-  server::ClientInfo client{"127.0.0.1"};
+  protocol::HttpResponse out;
+  f.pipeline->handle(req, server::ClientInfo{"127.0.0.1"}, [&](protocol::HttpResponse res) { out = std::move(res); });
+  return out;
+}
+
+std::string xml_field(const std::string& xml, const std::string& name) {
+  auto a = xml.find("<" + name + ">"), b = xml.find("</" + name + ">");
+  return a == std::string::npos || b == std::string::npos ? "" : xml.substr(a + name.size() + 2, b - a - name.size() - 2);
+}
+
+std::string form_escape(const std::string& s) { return uri::encode(s); }
+
+// A user with 10 attached customer managed policies of 10 statements each, with conditions,
+// variables and IP ranges, one of which allows the benchmarked call. Returns (key id, secret).
+std::pair<std::string, std::string> user_with_ten_policies(Fixture& f) {
+  auto root_call = [&](const std::string& form) {
+    auto res = call(f, SignedRequest("iam", form, f.root.access_key_id, f.root.secret_access_key));
+    if (res.status != 200) throw std::runtime_error("setup failed: " + res.body);
+    return res.body;
+  };
+  root_call("Action=CreateUser&Version=2010-05-08&UserName=bench");
+  for (int p = 0; p < 10; ++p) {
+    std::string doc = R"({"Version":"2012-10-17","Statement":[)";
+    for (int s = 0; s < 10; ++s) {
+      if (s) doc += ",";
+      std::string action = (p == 9 && s == 9) ? "iam:GetUser" : "s3:Get" + std::to_string(p) + "x" + std::to_string(s) + "*";
+      doc += R"({"Sid":"S)" + std::to_string(s) + R"(","Effect":"Allow","Action":")" + action +
+             R"(","Resource":"arn:aws:iam::*:user/${aws:username}","Condition":{"IpAddress":{"aws:SourceIp":["127.0.0.0/8","10.)" +
+             std::to_string(s) + R"(.0.0/16"]},"StringLike":{"aws:userid":"AIDA*"}}})";
+    }
+    doc += "]}";
+    auto created = root_call("Action=CreatePolicy&Version=2010-05-08&PolicyName=bench" + std::to_string(p) +
+                             "&PolicyDocument=" + form_escape(doc));
+    root_call("Action=AttachUserPolicy&Version=2010-05-08&UserName=bench&PolicyArn=" + form_escape(xml_field(created, "Arn")));
+  }
+  auto key = root_call("Action=CreateAccessKey&Version=2010-05-08&UserName=bench");
+  return {xml_field(key, "AccessKeyId"), xml_field(key, "SecretAccessKey")};
+}
+
+void run_calls(benchmark::State& state, Fixture& f, const SignedRequest& sr) {
   size_t failures = 0;
   for (auto _ : state) {
-    f.pipeline->handle(req, client, [&](protocol::HttpResponse res) {
-      failures += res.status != 200;
-      benchmark::DoNotOptimize(res);
-    });
+    auto res = call(f, sr);
+    failures += res.status != 200;
+    benchmark::DoNotOptimize(res);
   }
   if (failures) state.SkipWithError("requests failed");
   state.SetItemsProcessed(state.iterations());
 }
+
+void BM_PipelineGetCallerIdentity(benchmark::State& state) {
+  Fixture f;
+  run_calls(state, f, SignedRequest("sts", "Action=GetCallerIdentity&Version=2011-06-15", f.root.access_key_id,
+                                    f.root.secret_access_key));
+}
 BENCHMARK(BM_PipelineGetCallerIdentity)->MinTime(2);
+
+// iam:GetUser of the same user, with the same handler work: by the root user (no policy to
+// evaluate) ...
+void BM_PipelineGetUserAsRoot(benchmark::State& state) {
+  Fixture f;
+  user_with_ten_policies(f);
+  run_calls(state, f, SignedRequest("iam", "Action=GetUser&Version=2010-05-08&UserName=bench", f.root.access_key_id,
+                                    f.root.secret_access_key));
+}
+BENCHMARK(BM_PipelineGetUserAsRoot)->MinTime(2);
+
+// ... and by a user whose 10 attached policies (100 statements) are evaluated on every call.
+void BM_PipelineGetUserAsUserWithTenPolicies(benchmark::State& state) {
+  Fixture f;
+  auto [id, secret] = user_with_ten_policies(f);
+  run_calls(state, f, SignedRequest("iam", "Action=GetUser&Version=2010-05-08", id, secret));
+}
+BENCHMARK(BM_PipelineGetUserAsUserWithTenPolicies)->MinTime(2);
+
+// The cost of a policy change reaching the next request: every iteration commits an IAM write
+// (which invalidates compiled policy sets) and then the user's call recompiles its 10 policies.
+// Subtract BM_PipelineIamWriteOnly to get the reload's share.
+void BM_PipelineUserCallAfterPolicyChange(benchmark::State& state) {
+  Fixture f;
+  auto [id, secret] = user_with_ten_policies(f);
+  SignedRequest write("iam", "Action=TagUser&Version=2010-05-08&UserName=bench&Tags.member.1.Key=k&Tags.member.1.Value=v",
+                      f.root.access_key_id, f.root.secret_access_key);
+  SignedRequest read("iam", "Action=GetUser&Version=2010-05-08", id, secret);
+  size_t failures = 0;
+  for (auto _ : state) {
+    failures += call(f, write).status != 200;
+    failures += call(f, read).status != 200;
+  }
+  if (failures) state.SkipWithError("requests failed");
+}
+BENCHMARK(BM_PipelineUserCallAfterPolicyChange)->MinTime(2);
+
+void BM_PipelineIamWriteOnly(benchmark::State& state) {
+  Fixture f;
+  user_with_ten_policies(f);
+  SignedRequest write("iam", "Action=TagUser&Version=2010-05-08&UserName=bench&Tags.member.1.Key=k&Tags.member.1.Value=v",
+                      f.root.access_key_id, f.root.secret_access_key);
+  run_calls(state, f, write);
+}
+BENCHMARK(BM_PipelineIamWriteOnly)->MinTime(2);
 
 }  // namespace
 
