@@ -45,6 +45,7 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   ev.access_key_id = p.access_key_id;
   ev.username = p.type == auth::PrincipalType::Root ? "root" : p.user_name;
   ev.read_only = call.read_only;
+  ev.region = ctx.region;
   add_resources(call, ev);
 
   json::object identity{{"type", p.type_name()}, {"principalId", p.principal_id}, {"arn", p.arn}, {"accountId", p.account_id}};

@@ -41,7 +41,10 @@ void put_str(std::string& out, std::string_view s) {
   out.append(s);
 }
 
+constexpr char kFormat = 2;  // bump when the payload layout changes; replay refuses others
+
 void encode(const StoredEvent& e, std::string& out) {
+  out.push_back(kFormat);
   put_str(out, e.account_id);
   put_str(out, e.event_id);
   out.append(reinterpret_cast<const char*>(&e.event_time_ms), 8);
@@ -49,6 +52,7 @@ void encode(const StoredEvent& e, std::string& out) {
   put_str(out, e.event_source);
   put_str(out, e.username);
   put_str(out, e.access_key_id);
+  put_str(out, e.region);
   out.push_back(e.read_only ? 1 : 0);
   put_u32(out, static_cast<uint32_t>(e.resources.size()));
   for (auto& [t, n] : e.resources) {
@@ -86,10 +90,11 @@ class Reader {
 std::optional<StoredEvent> decode(std::string_view payload) {
   Reader r(payload);
   StoredEvent e;
-  uint8_t ro = 0;
+  uint8_t format = 0, ro = 0;
   uint32_t nres = 0;
+  if (!r.byte(format) || format != kFormat) return std::nullopt;
   if (!r.str(e.account_id) || !r.str(e.event_id) || !r.i64(e.event_time_ms) || !r.str(e.event_name) ||
-      !r.str(e.event_source) || !r.str(e.username) || !r.str(e.access_key_id) || !r.byte(ro) || !r.u32(nres))
+      !r.str(e.event_source) || !r.str(e.username) || !r.str(e.access_key_id) || !r.str(e.region) || !r.byte(ro) || !r.u32(nres))
     return std::nullopt;
   e.read_only = ro != 0;
   for (uint32_t i = 0; i < nres; ++i) {

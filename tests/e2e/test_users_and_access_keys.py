@@ -149,12 +149,19 @@ class UsersAndKeys(CitadelTestCase):
         self.iam.untag_user(UserName="judy", TagKeys=["a"])
         self.assertEqual(self.iam.list_user_tags(UserName="judy")["Tags"], [{"Key": "b", "Value": "2"}])
 
-    def test_access_key_last_used_is_answered(self):
+    def test_access_key_last_used_tracks_time_service_and_region(self):
         self.make_user("ken")
         key = self.iam.create_access_key(UserName="ken")["AccessKey"]
         out = self.iam.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])
         self.assertEqual(out["UserName"], "ken")
-        self.assertIn("ServiceName", out["AccessKeyLastUsed"])
+        self.assertEqual(out["AccessKeyLastUsed"]["ServiceName"], "N/A")
+        self.assertNotIn("LastUsedDate", out["AccessKeyLastUsed"])
+        self.server.client("sts", key["AccessKeyId"], key["SecretAccessKey"], region="eu-central-1").get_caller_identity()
+        self.server.client("cloudtrail").lookup_events(MaxResults=1)  # waits until the trail is indexed
+        used = self.iam.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])["AccessKeyLastUsed"]
+        self.assertEqual(used["ServiceName"], "sts")
+        self.assertEqual(used["Region"], "eu-central-1")
+        self.assertIn("LastUsedDate", used)
 
 
 if __name__ == "__main__":

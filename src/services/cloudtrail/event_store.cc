@@ -1,5 +1,9 @@
 #include "services/cloudtrail/event_store.h"
 
+#include <unordered_map>
+
+#include "auth/key_usage.h"
+
 namespace citadel::services::cloudtrail {
 
 std::vector<store::Migration> event_migrations() {
@@ -27,7 +31,12 @@ CREATE INDEX cloudtrail_event_resources_by_seq ON cloudtrail_event_resources(seq
 }
 
 Status append_events(store::Tx& tx, const std::vector<StoredEvent>& events) {
+  std::unordered_map<std::string, const StoredEvent*> latest;  // per long-term key
   for (const auto& e : events) {
+    if (e.access_key_id.rfind("AKIA", 0) == 0) {
+      auto& l = latest[e.access_key_id];
+      if (!l || l->event_time_ms <= e.event_time_ms) l = &e;
+    }
     auto r = tx.query(
         "INSERT INTO cloudtrail_events (account_id, event_id, event_time_ms, event_name, event_source, username, "
         "access_key_id, read_only, event_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
@@ -42,7 +51,12 @@ Status append_events(store::Tx& tx, const std::vector<StoredEvent>& events) {
       if (!ins) return ins.error();
     }
   }
-  return Ok{};
+  std::vector<auth::KeyUse> uses;
+  for (auto& [key, e] : latest) {
+    std::string service = e->event_source.substr(0, e->event_source.find('.'));
+    uses.push_back({key, e->event_time_ms, service, e->region});
+  }
+  return auth::record_key_usage(tx, uses);
 }
 
 }  // namespace citadel::services::cloudtrail
