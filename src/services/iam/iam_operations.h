@@ -12,5 +12,6 @@ void add_managed_policy_operations(std::vector<OperationDef>& ops);
 void add_inline_policy_operations(std::vector<OperationDef>& ops);
 void add_group_operations(std::vector<OperationDef>& ops);
 void add_attachment_operations(std::vector<OperationDef>& ops);
+void add_account_details_operations(std::vector<OperationDef>& ops);
 
 }  // namespace citadel::services::iam
