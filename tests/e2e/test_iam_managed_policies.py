@@ -183,6 +183,9 @@ class ManagedPolicies(CitadelTestCase):
         self.assertRegex(policy["PolicyId"], r"^ANPA[A-Z2-7]{17}$")
         version = self.iam.get_policy_version(PolicyArn=arn, VersionId=policy["DefaultVersionId"])["PolicyVersion"]
         self.assertEqual(version["Document"]["Statement"], [{"Effect": "Allow", "Action": "*", "Resource": "*"}])
+        power = self.iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/PowerUserAccess")["Policy"]
+        self.assertEqual(power["DefaultVersionId"], "v12")  # AWS's current version number and dates
+        self.assertEqual((power["CreateDate"].year, power["UpdateDate"].year), (2015, 2026))
         names = {p["PolicyName"] for p in self.iam.list_policies(Scope="AWS", MaxItems=1000)["Policies"]}
         for expected in ("AdministratorAccess", "PowerUserAccess", "ReadOnlyAccess", "IAMFullAccess", "IAMReadOnlyAccess",
                          "SecurityAudit", "AWSCloudTrail_FullAccess", "AWSCloudTrail_ReadOnlyAccess", "CloudWatchFullAccess",

@@ -17,13 +17,14 @@ struct AwsManagedPolicy {
   const char* description;
   int version;         // the default version's number (the only one stored)
   int64_t created_ms;  // AWS's creation time
+  int64_t updated_ms;  // when that version was made (the policy's UpdateDate)
   const char* document;
 };
 
 constexpr int64_t k2015_02_06 = 1423180800000;  // February 06, 2015, 00:00 UTC (the first managed policies)
 
 const AwsManagedPolicy kPolicies[] = {
-    {"AdministratorAccess", "Provides full access to AWS services and resources.", 1, k2015_02_06 + 67186000,
+    {"AdministratorAccess", "Provides full access to AWS services and resources.", 1, k2015_02_06 + 67186000, k2015_02_06 + 67186000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
@@ -35,7 +36,7 @@ const AwsManagedPolicy kPolicies[] = {
   ]
 })"},
     {"PowerUserAccess", "Provides full access to AWS services and resources, but does not allow management of Users and groups.", 12,
-     k2015_02_06 + 67140000,
+     k2015_02_06 + 67140000, 1770919140000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
@@ -62,7 +63,7 @@ const AwsManagedPolicy kPolicies[] = {
   ]
 })"},
     // Trimmed to the services Citadel serves.
-    {"ReadOnlyAccess", "Provides read-only access to AWS services and resources.", 1, k2015_02_06 + 67200000,
+    {"ReadOnlyAccess", "Provides read-only access to AWS services and resources.", 1, k2015_02_06 + 67200000, k2015_02_06 + 67200000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
@@ -93,7 +94,7 @@ const AwsManagedPolicy kPolicies[] = {
     }
   ]
 })"},
-    {"IAMFullAccess", "Provides full access to IAM via the AWS Management Console.", 2, k2015_02_06 + 67200000,
+    {"IAMFullAccess", "Provides full access to IAM via the AWS Management Console.", 2, k2015_02_06 + 67200000, k2015_02_06 + 67200000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
@@ -116,7 +117,7 @@ const AwsManagedPolicy kPolicies[] = {
     }
   ]
 })"},
-    {"IAMReadOnlyAccess", "Provides read only access to IAM via the AWS Management Console.", 4, k2015_02_06 + 67200000,
+    {"IAMReadOnlyAccess", "Provides read only access to IAM via the AWS Management Console.", 4, k2015_02_06 + 67200000, 1516907460000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
@@ -136,7 +137,7 @@ const AwsManagedPolicy kPolicies[] = {
 })"},
     // Trimmed to the services Citadel serves.
     {"SecurityAudit", "The security audit template grants access to read security configuration metadata. It is useful for software that audits the configuration of an AWS account.", 1,
-     k2015_02_06 + 67200000,
+     k2015_02_06 + 67200000, k2015_02_06 + 67200000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
@@ -170,7 +171,7 @@ const AwsManagedPolicy kPolicies[] = {
     }
   ]
 })"},
-    {"AWSCloudTrail_FullAccess", "Provides full access to AWS CloudTrail.", 3, 1602200460000,
+    {"AWSCloudTrail_FullAccess", "Provides full access to AWS CloudTrail.", 3, 1602200460000, 1614020460000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
@@ -232,7 +233,7 @@ const AwsManagedPolicy kPolicies[] = {
     }
   ]
 })"},
-    {"AWSCloudTrail_ReadOnlyAccess", "Provides read only access to AWS CloudTrail.", 1, 1655227140000,
+    {"AWSCloudTrail_ReadOnlyAccess", "Provides read only access to AWS CloudTrail.", 1, 1655227140000, 1655227140000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
@@ -243,7 +244,7 @@ const AwsManagedPolicy kPolicies[] = {
     }
   ]
 })"},
-    {"CloudWatchFullAccess", "Provides full access to CloudWatch.", 5, k2015_02_06 + 67200000,
+    {"CloudWatchFullAccess", "Provides full access to CloudWatch.", 4, k2015_02_06 + 67200000, 1669555429000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
@@ -274,7 +275,7 @@ const AwsManagedPolicy kPolicies[] = {
     }
   ]
 })"},
-    {"CloudWatchReadOnlyAccess", "Provides read only access to CloudWatch.", 10, k2015_02_06 + 67200000,
+    {"CloudWatchReadOnlyAccess", "Provides read only access to CloudWatch.", 10, k2015_02_06 + 67200000, 1732211460000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
@@ -332,7 +333,7 @@ const AwsManagedPolicy kPolicies[] = {
     }
   ]
 })"},
-    {"AWSKeyManagementServicePowerUser", "Provides access to AWS Key Management Service (KMS).", 2, k2015_02_06 + 67200000,
+    {"AWSKeyManagementServicePowerUser", "Provides access to AWS Key Management Service (KMS).", 2, k2015_02_06 + 67200000, 1488848111000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
@@ -356,37 +357,21 @@ const AwsManagedPolicy kPolicies[] = {
     }
   ]
 })"},
-    {"AWSOrganizationsFullAccess", "Provides full access to AWS Organizations.", 6, 1478699940000,
+    {"AWSOrganizationsFullAccess", "Provides full access to AWS Organizations.", 3, 1478699940000, 1660682556000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "AWSOrganizationsFullAccess",
       "Effect": "Allow",
       "Action": "organizations:*",
       "Resource": "*"
     },
     {
-      "Sid": "AWSOrganizationsFullAccessAccount",
       "Effect": "Allow",
-      "Action": [
-        "account:PutAlternateContact",
-        "account:DeleteAlternateContact",
-        "account:GetAlternateContact",
-        "account:GetContactInformation",
-        "account:PutContactInformation",
-        "account:ListRegions",
-        "account:EnableRegion",
-        "account:DisableRegion",
-        "account:GetRegionOptStatus",
-        "account:GetPrimaryEmail",
-        "account:StartPrimaryEmailUpdate",
-        "account:AcceptPrimaryEmailUpdate"
-      ],
+      "Action": ["account:PutAlternateContact", "account:DeleteAlternateContact", "account:GetAlternateContact"],
       "Resource": "*"
     },
     {
-      "Sid": "AWSOrganizationsFullAccessCreateSLR",
       "Effect": "Allow",
       "Action": "iam:CreateServiceLinkedRole",
       "Resource": "*",
@@ -394,7 +379,7 @@ const AwsManagedPolicy kPolicies[] = {
     }
   ]
 })"},
-    {"AWSOrganizationsReadOnlyAccess", "Provides read-only access to AWS Organizations.", 4, 1478699940000,
+    {"AWSOrganizationsReadOnlyAccess", "Provides read-only access to AWS Organizations.", 6, 1478699940000, 1717795936000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
@@ -418,18 +403,18 @@ const AwsManagedPolicy kPolicies[] = {
     }
   ]
 })"},
-    {"AmazonGuardDutyFullAccess", "Provides full access to use Amazon GuardDuty.", 4, 1511803980000,
+    {"AmazonGuardDutyFullAccess", "Provides full access to use Amazon GuardDuty.", 5, 1511803980000, 1700175861000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "AmazonGuardDutyFullAccess",
+      "Sid": "AmazonGuardDutyFullAccessSid1",
       "Effect": "Allow",
       "Action": "guardduty:*",
       "Resource": "*"
     },
     {
-      "Sid": "CreateServiceLinkedRoleAccess",
+      "Sid": "CreateServiceLinkedRoleSid1",
       "Effect": "Allow",
       "Action": "iam:CreateServiceLinkedRole",
       "Resource": "*",
@@ -440,7 +425,7 @@ const AwsManagedPolicy kPolicies[] = {
       }
     },
     {
-      "Sid": "ActionsForOrganizations",
+      "Sid": "ActionsForOrganizationsSid1",
       "Effect": "Allow",
       "Action": [
         "organizations:EnableAWSServiceAccess",
@@ -455,14 +440,14 @@ const AwsManagedPolicy kPolicies[] = {
       "Resource": "*"
     },
     {
-      "Sid": "IamGetRoleAccess",
+      "Sid": "IamGetRoleSid1",
       "Effect": "Allow",
       "Action": "iam:GetRole",
       "Resource": "arn:aws:iam::*:role/*AWSServiceRoleForAmazonGuardDutyMalwareProtection"
     }
   ]
 })"},
-    {"AmazonGuardDutyReadOnlyAccess", "Provides read only access to Amazon GuardDuty resources", 4, 1511803980000,
+    {"AmazonGuardDutyReadOnlyAccess", "Provides read only access to Amazon GuardDuty resources", 4, 1511803980000, 1700176026000,
      R"({
   "Version": "2012-10-17",
   "Statement": [
@@ -507,20 +492,26 @@ std::string quote(std::string_view s) {
 
 }  // namespace
 
+// One migration whose id carries a hash of the set: when the set changes, the next start brings
+// every database up to date (ids are stable, so attachments and boundaries keep their policies).
 std::vector<store::Migration> aws_managed_policy_migrations() {
   std::string sql;
   for (const auto& p : kPolicies) {
     std::string name = p.name, id = policy_id_for(name), lc;
     for (char c : name) lc.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    std::string created = std::to_string(p.created_ms), version = std::to_string(p.version);
+    std::string created = std::to_string(p.created_ms), updated = std::to_string(p.updated_ms), version = std::to_string(p.version);
     sql += "INSERT INTO iam_policies (policy_id, account_id, name_lc, policy_name, path, arn, description, default_version, "
            "next_version, created_ms, updated_ms) VALUES (" +
            quote(id) + ", 'aws', " + quote(lc) + ", " + quote(name) + ", '/', " + quote("arn:aws:iam::aws:policy/" + name) + ", " +
-           quote(p.description) + ", " + version + ", " + std::to_string(p.version + 1) + ", " + created + ", " + created + ");\n";
+           quote(p.description) + ", " + version + ", " + std::to_string(p.version + 1) + ", " + created + ", " + updated +
+           ") ON CONFLICT (policy_id) DO UPDATE SET description = excluded.description, default_version = excluded.default_version, "
+           "next_version = excluded.next_version, created_ms = excluded.created_ms, updated_ms = excluded.updated_ms;\n";
+    sql += "DELETE FROM iam_policy_versions WHERE policy_id = " + quote(id) + " AND version <> " + version + ";\n";
     sql += "INSERT INTO iam_policy_versions (policy_id, version, document, created_ms) VALUES (" + quote(id) + ", " + version + ", " +
-           quote(p.document) + ", " + created + ");\n";
+           quote(p.document) + ", " + updated +
+           ") ON CONFLICT (policy_id, version) DO UPDATE SET document = excluded.document, created_ms = excluded.created_ms;\n";
   }
-  return {{"iam/002_aws_managed_policies", std::move(sql)}};
+  return {{"iam/aws_managed_policies@" + crypto::sha256_hex(sql).substr(0, 16), std::move(sql)}};
 }
 
 }  // namespace citadel::services::iam
