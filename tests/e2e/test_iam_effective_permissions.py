@@ -102,6 +102,34 @@ class EffectivePermissions(CitadelTestCase):
         self.iam.tag_user(UserName="lou", Tags=[{"Key": "team", "Value": "blue"}])
         self.assertTrue(self.allowed(me.list_users))
 
+    def test_resource_tags_of_users_and_policies_reach_conditions(self):
+        me = self.user_client("mia")
+        self.iam.put_user_policy(UserName="mia", PolicyName="blue-only", PolicyDocument=document(
+            "iam:GetUser", "iam:GetPolicy", condition={"StringEquals": {"aws:ResourceTag/team": "blue"}}))
+        self.iam.create_user(UserName="blue-user", Tags=[{"Key": "team", "Value": "blue"}])
+        self.iam.create_user(UserName="red-user", Tags=[{"Key": "team", "Value": "red"}])
+        self.assertTrue(self.allowed(me.get_user, UserName="blue-user"))
+        self.assertFalse(self.allowed(me.get_user, UserName="red-user"))
+        blue = self.iam.create_policy(PolicyName="BluePolicy", PolicyDocument=document("s3:GetObject"),
+                                      Tags=[{"Key": "team", "Value": "blue"}])["Policy"]["Arn"]
+        red = self.iam.create_policy(PolicyName="RedPolicy", PolicyDocument=document("s3:GetObject"))["Policy"]["Arn"]
+        self.assertTrue(self.allowed(me.get_policy, PolicyArn=blue))
+        self.assertFalse(self.allowed(me.get_policy, PolicyArn=red))
+
+    def test_delegated_admin_may_only_manage_users_within_a_boundary(self):
+        """The pattern AWS documents for delegation: iam:PermissionsBoundary pins the boundary."""
+        me = self.user_client("ned")
+        self.iam.put_user_policy(UserName="ned", PolicyName="delegate", PolicyDocument=document(
+            "iam:CreateUser", "iam:PutUserPolicy", "iam:AttachUserPolicy",
+            condition={"StringEquals": {"iam:PermissionsBoundary": IAM_READ}}))
+        self.assertFalse(self.allowed(me.create_user, UserName="unbounded"))
+        self.assertTrue(self.allowed(me.create_user, UserName="bounded", PermissionsBoundary=IAM_READ))
+        self.assertTrue(self.allowed(me.attach_user_policy, UserName="bounded", PolicyArn=ADMIN))
+        self.assertTrue(self.allowed(me.put_user_policy, UserName="bounded", PolicyName="p", PolicyDocument=document("s3:*")))
+        self.iam.create_user(UserName="free")
+        self.assertFalse(self.allowed(me.attach_user_policy, UserName="free", PolicyArn=ADMIN))
+        self.assertFalse(self.allowed(me.put_user_policy, UserName="free", PolicyName="p", PolicyDocument=document("s3:*")))
+
 
 if __name__ == "__main__":
     unittest.main()

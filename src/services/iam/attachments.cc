@@ -151,13 +151,6 @@ Result<json::value> delete_user_permissions_boundary(Call& call) {
   return json::object{};
 }
 
-// A user's ARN and, when it has one, its permissions boundary as the iam:PermissionsBoundary key.
-AuthzRequest on_user(const std::string& action, const RequestContext& c, const json::object& i, store::Tx& tx) {
-  AuthzRequest req{action, {target_user_arn(c, i, tx)}, {}};
-  if (auto u = load_user(tx, c.principal->account_id, input_str(i, "UserName")); u && !u->boundary.empty())
-    req.condition_keys["iam:PermissionsBoundary"] = u->boundary;
-  return req;
-}
 
 }  // namespace
 
@@ -165,9 +158,10 @@ void add_attachment_operations(std::vector<OperationDef>& ops) {
   using Fn = Result<json::value> (*)(Call&, bool);
   auto def = [&](const char* name, bool ro, bool group, Fn fn, bool policy_key) {
     ops.push_back(OperationDef{name, ro, false,
-                               [name, group, policy_key](const RequestContext& c, const json::object& i, store::Tx& tx) {
+                               [name, group, policy_key, ro](const RequestContext& c, const json::object& i, store::Tx& tx) {
                                  std::string action = std::string("iam:") + name;
-                                 AuthzRequest req = group ? AuthzRequest{action, {target_group_arn(c, i, tx)}, {}} : on_user(action, c, i, tx);
+                                 AuthzRequest req = group ? AuthzRequest{action, {target_group_arn(c, i, tx)}, {}}
+                                                          : user_authz(action, c, i, tx, !ro);
                                  if (policy_key) req.condition_keys["iam:PolicyARN"] = input_str(i, "PolicyArn");
                                  return req;
                                },
@@ -180,20 +174,21 @@ void add_attachment_operations(std::vector<OperationDef>& ops) {
   def("DetachGroupPolicy", false, true, detach_policy, true);
   def("ListAttachedGroupPolicies", true, true, list_attached, false);
   ops.push_back(OperationDef{"ListEntitiesForPolicy", true, false,
-                             [](const RequestContext&, const json::object& i, store::Tx&) {
-                               return AuthzRequest{"iam:ListEntitiesForPolicy", {input_str(i, "PolicyArn")}, {}};
+                             [](const RequestContext& c, const json::object& i, store::Tx& tx) {
+                               return policy_authz("iam:ListEntitiesForPolicy", c, i, tx);
                              },
                              list_entities_for_policy});
   ops.push_back(OperationDef{"PutUserPermissionsBoundary", false, false,
                              [](const RequestContext& c, const json::object& i, store::Tx& tx) {
-                               AuthzRequest req{"iam:PutUserPermissionsBoundary", {target_user_arn(c, i, tx)}, {}};
+                               // The key names the boundary being set.
+                               AuthzRequest req = user_authz("iam:PutUserPermissionsBoundary", c, i, tx);
                                req.condition_keys["iam:PermissionsBoundary"] = input_str(i, "PermissionsBoundary");
                                return req;
                              },
                              put_user_permissions_boundary});
   ops.push_back(OperationDef{"DeleteUserPermissionsBoundary", false, false,
                              [](const RequestContext& c, const json::object& i, store::Tx& tx) {
-                               return on_user("iam:DeleteUserPermissionsBoundary", c, i, tx);
+                               return user_authz("iam:DeleteUserPermissionsBoundary", c, i, tx, true);
                              },
                              delete_user_permissions_boundary});
 }

@@ -187,7 +187,7 @@ void add_group_operations(std::vector<OperationDef>& ops) {
   def("RemoveUserFromGroup", false, remove_user_from_group);
   ops.push_back(OperationDef{"ListGroupsForUser", true, false,
                              [](const RequestContext& c, const json::object& i, store::Tx& tx) {
-                               return AuthzRequest{"iam:ListGroupsForUser", {target_user_arn(c, i, tx)}, {}};
+                               return user_authz("iam:ListGroupsForUser", c, i, tx);
                              },
                              list_groups_for_user});
 }

@@ -29,6 +29,34 @@ std::string target_user_arn(const RequestContext& ctx, const json::object& input
   return user_arn(ctx.principal->account_id, u ? u->path : "/", u ? u->name : name);
 }
 
+AuthzRequest user_authz(std::string action, const RequestContext& ctx, const json::object& input, store::Tx& tx,
+                        bool boundary_key) {
+  AuthzRequest req{std::move(action), {}, {}};
+  const std::string& account = ctx.principal->account_id;
+  std::string name = target_user(ctx, input);
+  if (name.empty()) {
+    req.resources.push_back(ctx.principal->arn);
+    return req;
+  }
+  auto u = load_user(tx, account, name);
+  req.resources.push_back(user_arn(account, u ? u->path : "/", u ? u->name : name));
+  if (!u) return req;
+  if (boundary_key && !u->boundary.empty()) req.condition_keys["iam:PermissionsBoundary"] = u->boundary;
+  if (auto tags = tx.query("SELECT tag_key, tag_value FROM iam_user_tags WHERE account_id = ? AND name_lc = ?", {account, lower(u->name)}))
+    for (auto& t : *tags) req.condition_keys["aws:ResourceTag/" + t.str(0)] = t.str(1);
+  return req;
+}
+
+AuthzRequest policy_authz(std::string action, const RequestContext& ctx, const json::object& input, store::Tx& tx) {
+  std::string arn = input_str(input, "PolicyArn");
+  AuthzRequest req{std::move(action), {arn}, {}};
+  if (auto tags = tx.query("SELECT t.tag_key, t.tag_value FROM iam_policies p JOIN iam_policy_tags t ON t.policy_id = p.policy_id "
+                           "WHERE p.arn = ? AND p.account_id IN (?, ?)",
+                           {arn, ctx.principal->account_id, std::string(kAwsAccount)}))
+    for (auto& t : *tags) req.condition_keys["aws:ResourceTag/" + t.str(0)] = t.str(1);
+  return req;
+}
+
 AwsError no_such_user(const std::string& name) {
   return AwsError::sender("NoSuchEntity", "The user with name " + name + " cannot be found.", 404);
 }

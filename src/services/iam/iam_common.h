@@ -20,6 +20,15 @@ std::string target_user(const RequestContext& ctx, const json::object& input);
 // authorized).
 std::string target_user_arn(const RequestContext& ctx, const json::object& input, store::Tx& tx);
 
+// What authorizes an operation on the target user (UserName, else the caller): its ARN, its tags as
+// aws:ResourceTag/KEY and, with `boundary_key` (the operations IAM lists with that key), its
+// permissions boundary as iam:PermissionsBoundary.
+AuthzRequest user_authz(std::string action, const RequestContext& ctx, const json::object& input, store::Tx& tx,
+                        bool boundary_key = false);
+// What authorizes an operation on the managed policy PolicyArn: the ARN and its tags as
+// aws:ResourceTag/KEY.
+AuthzRequest policy_authz(std::string action, const RequestContext& ctx, const json::object& input, store::Tx& tx);
+
 struct UserRow {
   std::string name, user_id, path, boundary;
   int64_t created_ms = 0;

@@ -101,9 +101,11 @@ void add_inline_policy_operations(std::vector<OperationDef>& ops) {
   using Fn = Result<json::value> (*)(Call&, bool);
   auto def = [&](const char* name, bool ro, bool group, Fn fn) {
     ops.push_back(OperationDef{name, ro, false,
-                               [name, group](const RequestContext& c, const json::object& i, store::Tx& tx) {
-                                 return AuthzRequest{std::string("iam:") + name,
-                                                     {group ? target_group_arn(c, i, tx) : target_user_arn(c, i, tx)}, {}};
+                               [name, group, ro](const RequestContext& c, const json::object& i, store::Tx& tx) {
+                                 std::string action = std::string("iam:") + name;
+                                 if (group) return AuthzRequest{action, {target_group_arn(c, i, tx)}, {}};
+                                 // Put/DeleteUserPolicy carry the user's boundary (iam:PermissionsBoundary).
+                                 return user_authz(action, c, i, tx, !ro);
                                },
                                [fn, group](Call& call) { return fn(call, group); }});
   };

@@ -300,8 +300,8 @@ void add_managed_policy_operations(std::vector<OperationDef>& ops) {
   // Every operation but CreatePolicy and ListPolicies authorizes on the ARN it names.
   auto def = [&](const char* name, bool ro, Handler h) {
     ops.push_back(OperationDef{name, ro, false,
-                               [name](const RequestContext&, const json::object& i, store::Tx&) {
-                                 return AuthzRequest{std::string("iam:") + name, {input_str(i, "PolicyArn")}, {}};
+                               [name](const RequestContext& c, const json::object& i, store::Tx& tx) {
+                                 return policy_authz(std::string("iam:") + name, c, i, tx);
                                },
                                std::move(h)});
   };
@@ -326,13 +326,17 @@ void add_managed_policy_operations(std::vector<OperationDef>& ops) {
   def("DeletePolicyVersion", false, delete_policy_version);
   def("SetDefaultPolicyVersion", false, set_default_policy_version);
   ops.push_back(OperationDef{"TagPolicy", false, false,
-                             [](const RequestContext&, const json::object& i, store::Tx&) {
-                               return AuthzRequest{"iam:TagPolicy", {input_str(i, "PolicyArn")}, tag_condition_keys(i, "Tags")};
+                             [](const RequestContext& c, const json::object& i, store::Tx& tx) {
+                               AuthzRequest req = policy_authz("iam:TagPolicy", c, i, tx);
+                               for (auto& [k, v] : tag_condition_keys(i, "Tags")) req.condition_keys[k] = v;
+                               return req;
                              },
                              tag_policy});
   ops.push_back(OperationDef{"UntagPolicy", false, false,
-                             [](const RequestContext&, const json::object& i, store::Tx&) {
-                               return AuthzRequest{"iam:UntagPolicy", {input_str(i, "PolicyArn")}, tag_condition_keys(i, "TagKeys")};
+                             [](const RequestContext& c, const json::object& i, store::Tx& tx) {
+                               AuthzRequest req = policy_authz("iam:UntagPolicy", c, i, tx);
+                               for (auto& [k, v] : tag_condition_keys(i, "TagKeys")) req.condition_keys[k] = v;
+                               return req;
                              },
                              untag_policy});
   def("ListPolicyTags", true, list_policy_tags);

@@ -203,7 +203,11 @@ Result<json::value> list_user_tags(Call& call) {
 }
 
 AuthzRequest on_user(const char* action, const RequestContext& ctx, const json::object& in, store::Tx& tx) {
-  return {std::string("iam:") + action, {target_user_arn(ctx, in, tx)}, {}};
+  AuthzRequest req = user_authz(std::string("iam:") + action, ctx, in, tx);
+  // TagUser and UntagUser also carry the tags they set or remove.
+  for (auto& [k, v] : tag_condition_keys(in, "Tags")) req.condition_keys[k] = v;
+  for (auto& [k, v] : tag_condition_keys(in, "TagKeys")) req.condition_keys[k] = v;
+  return req;
 }
 
 }  // namespace
