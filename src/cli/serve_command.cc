@@ -76,13 +76,14 @@ int serve_main(const ServeOptions& o) {
     std::cerr << "citadel: " << m.error().message << "\n";
     return 1;
   }
-  auto journal = server::AuditJournal::open(o.data_dir + "/audit.journal", *dd->store, durability);
+  std::string audit_dir = o.data_dir + "/audit";
+  auto journal = server::AuditJournal::open(audit_dir, *dd->store, durability);
   if (!journal) {
     std::cerr << "citadel: " << journal.error().message << "\n";
     return 1;
   }
   auto& audit = *journal.value();
-  services::Env env{dd->store.get(), dd->secrets.get(), &credentials, [&audit] { audit.wait_indexed(); }};
+  services::Env env{dd->store.get(), dd->secrets.get(), &credentials, [&audit] { audit.wait_indexed(); }, audit_dir};
   server::Pipeline pipeline(registry, env, audit, CITADEL_VERSION);
 
   int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

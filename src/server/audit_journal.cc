@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 
 namespace citadel::server {
@@ -16,7 +17,6 @@ namespace {
 constexpr size_t kHeader = 12;
 constexpr size_t kMaxBatch = 4096;
 constexpr auto kIndexInterval = std::chrono::milliseconds(5);
-constexpr uint64_t kRotateBytes = 64ull << 20;  // start the file afresh past 64 MiB once all is indexed
 
 // A 64-bit multiply-xorshift hash over 8-byte words: catches torn and corrupt records, not an
 // adversary (the journal lives in the private data directory).
@@ -41,7 +41,7 @@ void put_str(std::string& out, std::string_view s) {
   out.append(s);
 }
 
-constexpr char kFormat = 2;  // bump when the payload layout changes; replay refuses others
+constexpr char kFormat = 3;  // bump when the payload layout changes; replay refuses others
 
 void encode(const StoredEvent& e, std::string& out) {
   out.push_back(kFormat);
@@ -119,13 +119,22 @@ bool write_all(int fd, const char* p, size_t n) {
   return true;
 }
 
-Status index_batch(store::Store& store, const std::vector<StoredEvent>& events, uint64_t offset) {
+Status index_batch(store::Store& store, const std::vector<StoredEvent>& events, int64_t segment, uint64_t offset) {
+  if (events.empty()) return Ok{};
   return store.write([&](store::Tx& tx) -> Status {
     if (auto s = services::cloudtrail::append_events(tx, events); !s) return s;
-    auto u = tx.exec("UPDATE audit_journal SET indexed_offset = ? WHERE id = 1", {static_cast<int64_t>(offset)});
+    auto u = tx.exec("UPDATE audit_journal SET segment = ?, indexed_offset = ? WHERE id = 1",
+                     {segment, static_cast<int64_t>(offset)});
     if (!u) return u.error();
     return Ok{};
   });
+}
+
+// Where the CloudTrail JSON of a record sits in its segment: it is the payload's last field.
+void locate_json(StoredEvent& e, int64_t segment, uint64_t record_start, size_t record_size) {
+  e.segment = segment;
+  e.json_length = static_cast<int64_t>(e.event_json.size());
+  e.json_offset = static_cast<int64_t>(record_start + record_size) - e.json_length;
 }
 
 }  // namespace
@@ -134,73 +143,97 @@ std::vector<store::Migration> AuditJournal::migrations() {
   return {{"audit/001_journal", R"sql(
 CREATE TABLE audit_journal (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_offset INTEGER NOT NULL);
 INSERT INTO audit_journal (id, indexed_offset) VALUES (1, 0);
+)sql"},
+          // The position indexed so far is (segment, offset): segments are kept, not truncated.
+          {"audit/002_segments", R"sql(
+ALTER TABLE audit_journal ADD COLUMN segment INTEGER NOT NULL DEFAULT 1;
 )sql"}};
 }
 
-Result<std::unique_ptr<AuditJournal>> AuditJournal::open(const std::string& path, store::Store& store, store::Durability d,
-                                                         bool index) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) return AwsError::internal("cannot open audit journal " + path + ": " + std::strerror(errno));
-  int64_t indexed = 0;
+Result<std::unique_ptr<AuditJournal>> AuditJournal::open(const std::string& dir, store::Store& store, store::Durability d,
+                                                         bool index, uint64_t segment_bytes) {
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    return AwsError::internal("cannot create audit directory " + dir + ": " + std::strerror(errno));
+  int64_t segment = 1, offset = 0;
   auto s = store.read([&](store::Tx& tx) -> Status {
-    auto rows = tx.query("SELECT indexed_offset FROM audit_journal WHERE id = 1");
+    auto rows = tx.query("SELECT segment, indexed_offset FROM audit_journal WHERE id = 1");
     if (!rows) return rows.error();
-    if (!rows->empty()) indexed = rows->front().i64(0);
+    if (!rows->empty()) segment = rows->front().i64(0), offset = rows->front().i64(1);
     return Ok{};
   });
-  if (!s) {
-    ::close(fd);
-    return s.error();
-  }
-  // Replay records written after the last indexed offset; stop at a torn or corrupt record.
-  struct stat st;
-  ::fstat(fd, &st);
-  uint64_t size = static_cast<uint64_t>(st.st_size), pos = static_cast<uint64_t>(indexed);
-  std::vector<StoredEvent> batch;
-  std::string payload;
-  while (pos + kHeader <= size) {
-    unsigned char hdr[kHeader];
-    if (::pread(fd, hdr, kHeader, static_cast<off_t>(pos)) != static_cast<ssize_t>(kHeader)) break;
-    uint32_t len;
-    uint64_t sum;
-    std::memcpy(&len, hdr, 4);
-    std::memcpy(&sum, hdr + 4, 8);
-    if (pos + kHeader + len > size) break;
-    payload.resize(len);
-    if (::pread(fd, payload.data(), len, static_cast<off_t>(pos + kHeader)) != static_cast<ssize_t>(len)) break;
-    if (checksum(payload) != sum) break;
-    auto e = decode(payload);
-    if (!e) break;
-    batch.push_back(std::move(*e));
-    pos += kHeader + len;
-    if (batch.size() >= kMaxBatch) {
-      if (auto r = index_batch(store, batch, pos); !r) return r.error();
-      batch.clear();
+  if (!s) return s.error();
+
+  // Replay what was written after the indexed position: the rest of that segment and every later
+  // one. A torn or corrupt record can only be the tail of the last segment: cut it off there.
+  uint64_t end = 0;
+  int fd = -1;
+  const int64_t first = segment;
+  for (int64_t seg = first;; ++seg) {
+    std::string path = services::cloudtrail::segment_path(dir, seg);
+    int f = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC | (seg == first ? O_CREAT : 0), 0600);
+    if (f < 0) break;
+    if (fd >= 0) ::close(fd);
+    fd = f;
+    segment = seg;
+    struct stat st;
+    ::fstat(fd, &st);
+    uint64_t size = static_cast<uint64_t>(st.st_size), pos = seg == first ? static_cast<uint64_t>(offset) : 0;
+    if (pos > size) pos = size;
+    std::vector<StoredEvent> batch;
+    std::string payload;
+    while (pos + kHeader <= size) {
+      unsigned char hdr[kHeader];
+      if (::pread(fd, hdr, kHeader, static_cast<off_t>(pos)) != static_cast<ssize_t>(kHeader)) break;
+      uint32_t len;
+      uint64_t sum;
+      std::memcpy(&len, hdr, 4);
+      std::memcpy(&sum, hdr + 4, 8);
+      if (pos + kHeader + len > size) break;
+      payload.resize(len);
+      if (::pread(fd, payload.data(), len, static_cast<off_t>(pos + kHeader)) != static_cast<ssize_t>(len)) break;
+      if (checksum(payload) != sum) break;
+      auto e = decode(payload);
+      if (!e) break;
+      locate_json(*e, seg, pos, kHeader + len);
+      batch.push_back(std::move(*e));
+      pos += kHeader + len;
+      if (batch.size() >= kMaxBatch) {
+        if (auto r = index_batch(store, batch, seg, pos); !r) {
+          ::close(fd);
+          return r.error();
+        }
+        batch.clear();
+      }
     }
+    if (auto r = index_batch(store, batch, seg, pos); !r) {
+      ::close(fd);
+      return r.error();
+    }
+    if (pos < size && ::ftruncate(fd, static_cast<off_t>(pos)) != 0) {
+      ::close(fd);
+      return AwsError::internal("cannot cut the torn tail of " + path);
+    }
+    end = pos;
   }
-  if (auto r = index_batch(store, batch, pos); !r) {
-    ::close(fd);
-    return r.error();
-  }
-  // Everything is indexed now: start the journal afresh so it does not grow without bound.
-  if (::ftruncate(fd, 0) != 0) {
-    ::close(fd);
-    return AwsError::internal("cannot truncate audit journal " + path);
-  }
-  auto reset = store.write([&](store::Tx& tx) -> Status {
-    auto u = tx.exec("UPDATE audit_journal SET indexed_offset = 0 WHERE id = 1");
-    return u ? Status(Ok{}) : Status(u.error());
-  });
-  if (!reset) {
-    ::close(fd);
-    return reset.error();
-  }
-  return std::unique_ptr<AuditJournal>(new AuditJournal(fd, store, d, 0, index));
+  if (fd < 0) return AwsError::internal("cannot open audit segment in " + dir + ": " + std::strerror(errno));
+  return std::unique_ptr<AuditJournal>(new AuditJournal(dir, fd, segment, end, store, d, index, segment_bytes));
 }
 
-AuditJournal::AuditJournal(int fd, store::Store& store, store::Durability d, uint64_t end, bool index)
-    : fd_(fd), store_(store), durability_(d), end_(end) {
+AuditJournal::AuditJournal(std::string dir, int fd, int64_t segment, uint64_t end, store::Store& store,
+                           store::Durability d, bool index, uint64_t segment_bytes)
+    : dir_(std::move(dir)), fd_(fd), segment_(segment), end_(end), segment_bytes_(segment_bytes), store_(store), durability_(d) {
   if (index) indexer_ = std::thread([this] { run_indexer(); });
+}
+
+Status AuditJournal::start_next_segment() {
+  std::string path = services::cloudtrail::segment_path(dir_, segment_ + 1);
+  int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return AwsError::internal("cannot create audit segment " + path);
+  ::close(fd_);
+  fd_ = fd;
+  ++segment_;
+  end_ = 0;
+  return Ok{};
 }
 
 AuditJournal::~AuditJournal() {
@@ -224,13 +257,16 @@ Status AuditJournal::append(StoredEvent event) {
       std::lock_guard l(mu_);
       if (stopping_) return AwsError::internal("the audit journal is closed");
     }
+    if (end_ >= segment_bytes_)
+      if (auto s = start_next_segment(); !s) return s;
     if (!write_all(fd_, rec.data(), rec.size())) return AwsError::internal("the audit journal cannot be written");
     if (durability_ == store::Durability::Power && ::fdatasync(fd_) != 0)
       return AwsError::internal("the audit journal cannot be synced");
+    locate_json(event, segment_, end_, rec.size());
     end_ += rec.size();
     after = end_;
     std::lock_guard l(mu_);
-    pending_.emplace_back(std::move(event), after);
+    pending_.push_back(Pending{std::move(event), after});
     ++appended_count_;
   }
   // No wake-up per record: the indexer collects records every few milliseconds, or at once when
@@ -244,7 +280,8 @@ void AuditJournal::wait_indexed() {
   if (indexed_count_ >= target) return;
   flush_requested_ = true;
   cv_.notify_one();
-  indexed_cv_.wait(lock, [&] { return indexed_count_ >= target || stopped_; });
+  // Bounded: if the store cannot take the records, readers see what is indexed rather than hang.
+  indexed_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return indexed_count_ >= target || stopped_; });
 }
 
 void AuditJournal::stop() {
@@ -259,44 +296,40 @@ void AuditJournal::stop() {
   indexed_cv_.notify_all();
 }
 
-void AuditJournal::rotate_if_caught_up(uint64_t offset) {
-  std::lock_guard a(append_mu_);
-  if (end_ != offset) return;  // records appended since; rotate at a later batch
-  auto reset = store_.write([&](store::Tx& tx) -> Status {
-    auto u = tx.exec("UPDATE audit_journal SET indexed_offset = 0 WHERE id = 1");
-    return u ? Status(Ok{}) : Status(u.error());
-  });
-  if (!reset || ::ftruncate(fd_, 0) != 0) return;
-  end_ = 0;
-}
-
 void AuditJournal::run_indexer() {
   pthread_setname_np(pthread_self(), "citadel-index");
   std::vector<StoredEvent> batch;
+  uint64_t unindexed = 0, offset = 0;
+  int64_t segment = 0;
   while (true) {
-    uint64_t offset = 0, count = 0;
+    uint64_t count = 0;
     {
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, kIndexInterval, [&] { return stopping_ || flush_requested_ || pending_.size() >= kMaxBatch; });
       flush_requested_ = false;
-      if (pending_.empty()) {
+      if (pending_.empty() && batch.empty()) {
         if (stopping_) return;
         continue;
       }
       while (!pending_.empty() && batch.size() < kMaxBatch) {
-        batch.push_back(std::move(pending_.front().first));
-        offset = pending_.front().second;
+        segment = pending_.front().event.segment;
+        offset = pending_.front().end;
+        batch.push_back(std::move(pending_.front().event));
         pending_.pop_front();
         ++count;
       }
     }
-    // On failure the records stay in the journal and are indexed at the next start; readers are
-    // not blocked forever meanwhile.
-    Status s = index_batch(store_, batch, offset);
+    // A failed batch is kept and tried again (with what arrived since): the indexed position
+    // only ever moves past records that are in the store.
+    if (!index_batch(store_, batch, segment, offset)) {
+      unindexed += count;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
     batch.clear();
-    if (s && offset >= kRotateBytes) rotate_if_caught_up(offset);
     std::lock_guard lock(mu_);
-    indexed_count_ += count;
+    indexed_count_ += count + unindexed;
+    unindexed = 0;
     indexed_cv_.notify_all();
   }
 }

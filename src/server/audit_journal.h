@@ -1,13 +1,15 @@
 #pragma once
 // The audit journal for calls that change nothing (reads, denials, failures). A record is
-// appended to an append-only file with one write() in the request's own thread before the
-// response leaves: from then on it survives kill -9 (with Durability::Power, an fdatasync too).
-// A background indexer copies records into the store's CloudTrail tables in large batches,
-// together with the journal offset it reached, so a restart resumes exactly where it stopped.
+// appended to the current segment file (DIR/audit/NNNNNNNN.log) with one write() in the request's
+// own thread before the response leaves: from then on it survives kill -9 (with
+// Durability::Power, an fdatasync too). Segments are permanent: the CloudTrail record stays in
+// the segment and a background indexer adds a small row per event to the store (the columns
+// LookupEvents filters on and where the record is), in large batches, together with the
+// position it reached, so a restart resumes exactly where it stopped.
 //
-// Record format: u32 payload length | u64 checksum of the payload | payload (the event's fields,
-// length-prefixed).
-// A torn or corrupt tail (power loss) ends replay and is cut off.
+// Record format: u32 payload length | u64 checksum of the payload | payload (a format byte, the
+// event's fields length-prefixed, the CloudTrail JSON last). A torn or corrupt tail of the last
+// segment (power loss) ends replay and is cut off.
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -23,11 +25,12 @@ namespace citadel::server {
 
 class AuditJournal {
  public:
-  // Opens (creating) the journal at `path`, replays into the store whatever was not yet indexed,
-  // and starts the indexer.
-  // `index` false leaves records in the file only (tests use it to stand for a crash before indexing).
-  static Result<std::unique_ptr<AuditJournal>> open(const std::string& path, store::Store& store, store::Durability d,
-                                                    bool index = true);
+  // Opens (creating) the journal in directory `dir`, replays into the store whatever was not yet
+  // indexed, and starts the indexer.
+  // `index` false leaves records in the files only (tests use it to stand for a crash before indexing).
+  // `segment_bytes`: a new segment starts once the current one is this large.
+  static Result<std::unique_ptr<AuditJournal>> open(const std::string& dir, store::Store& store, store::Durability d,
+                                                    bool index = true, uint64_t segment_bytes = 64ull << 20);
   ~AuditJournal();
 
   // Appends one event durably. An error means the event is not recorded: the request must fail.
@@ -40,19 +43,27 @@ class AuditJournal {
   static std::vector<store::Migration> migrations();
 
  private:
-  AuditJournal(int fd, store::Store& store, store::Durability d, uint64_t end, bool index);
+  AuditJournal(std::string dir, int fd, int64_t segment, uint64_t end, store::Store& store, store::Durability d, bool index,
+               uint64_t segment_bytes);
   void run_indexer();
-  void rotate_if_caught_up(uint64_t offset);
+  Status start_next_segment();  // with append_mu_ held
 
+  std::string dir_;
   int fd_;
+  int64_t segment_;  // the segment being appended to
+  uint64_t end_;     // its size: the offset after the last appended record
+  uint64_t segment_bytes_;
   store::Store& store_;
   store::Durability durability_;
   std::mutex append_mu_;  // serialises write() so records never interleave
-  uint64_t end_;          // file offset after the last appended record
 
+  struct Pending {
+    services::cloudtrail::StoredEvent event;
+    uint64_t end;  // offset after the record in event.segment
+  };
   std::mutex mu_;
   std::condition_variable cv_, indexed_cv_;
-  std::deque<std::pair<services::cloudtrail::StoredEvent, uint64_t>> pending_;  // event, offset after it
+  std::deque<Pending> pending_;
   uint64_t appended_count_ = 0, indexed_count_ = 0;  // records, for wait_indexed()
   bool stopping_ = false;
   bool stopped_ = false;

@@ -38,6 +38,7 @@ struct Env {
   // Returns once every audit record written so far can be read from the store (LookupEvents
   // calls it so a caller always sees its own earlier calls).
   std::function<void()> wait_for_audit = [] {};
+  std::string audit_dir;  // where the audit segment files are (services/cloudtrail/event_store.h)
 };
 
 // One call of an operation, inside its store transaction.

@@ -25,7 +25,8 @@ struct Env {
     EXPECT_TRUE(store->migrate(m).ok());
   }
   ~Env() { std::filesystem::remove_all(dir); }
-  std::string journal() const { return dir + "/audit.journal"; }
+  std::string journal() const { return dir + "/audit"; }
+  std::string segment(int n) const { return services::cloudtrail::segment_path(journal(), n); }
   int64_t events() {
     int64_t c = -1;
     store->read([&](store::Tx& tx) -> Status {
@@ -69,12 +70,14 @@ TEST(AuditJournal, RecordsNotIndexedBeforeACrashAreIndexedAtTheNextStartOnce) {
   auto again = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(env.events(), 50);  // replay does not index twice
-  std::string json;
+  // The record stays in its segment; the row says where.
+  int64_t seg = 0, off = 0, len = 0;
   env.store->read([&](store::Tx& tx) -> Status {
-    json = tx.query("SELECT event_json FROM cloudtrail_events WHERE event_id = 'ev-7'")->front().str(0);
+    auto r = tx.query("SELECT segment, json_offset, json_length FROM cloudtrail_events WHERE event_id = 'ev-7'")->front();
+    seg = r.i64(0), off = r.i64(1), len = r.i64(2);
     return Ok{};
   });
-  EXPECT_EQ(json, event(7).event_json);
+  EXPECT_EQ(services::cloudtrail::read_segment_json(env.journal(), seg, off, len).value(), event(7).event_json);
 }
 
 TEST(AuditJournal, TornTailIsCutOff) {
@@ -83,14 +86,20 @@ TEST(AuditJournal, TornTailIsCutOff) {
     auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process, false);
     for (int i = 0; i < 3; ++i) ASSERT_TRUE(j.value()->append(event(i)).ok());
   }
+  auto whole = std::filesystem::file_size(env.segment(1));
   {
-    std::ofstream f(env.journal(), std::ios::app | std::ios::binary);
+    std::ofstream f(env.segment(1), std::ios::app | std::ios::binary);
     f << std::string("\x40\x00\x00\x00garbage that is not a whole record", 38);
   }
-  auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
-  ASSERT_TRUE(j.ok());
-  EXPECT_EQ(env.events(), 3);
-  EXPECT_EQ(std::filesystem::file_size(env.journal()), 0u);  // replayed and started afresh
+  {
+    auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
+    ASSERT_TRUE(j.ok());
+    EXPECT_EQ(env.events(), 3);
+    EXPECT_EQ(std::filesystem::file_size(env.segment(1)), whole);  // the torn tail is cut off
+    ASSERT_TRUE(j.value()->append(event(3)).ok());                 // and appending goes on after it
+    j.value()->wait_indexed();
+  }
+  EXPECT_EQ(env.events(), 4);
 }
 
 TEST(AuditJournal, WaitIndexedMakesEveryEarlierRecordReadable) {
@@ -102,4 +111,27 @@ TEST(AuditJournal, WaitIndexedMakesEveryEarlierRecordReadable) {
   EXPECT_EQ(env.events(), 1000);
   j.value()->stop();
   EXPECT_FALSE(j.value()->append(event(1001)).ok());  // a stopped journal refuses, so the request fails
+}
+
+TEST(AuditJournal, SegmentsRollOverAndReplayAcrossThem) {
+  Env env;
+  {
+    auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process, /*index=*/false, 1000);
+    ASSERT_TRUE(j.ok());
+    for (int i = 0; i < 40; ++i) ASSERT_TRUE(j.value()->append(event(i)).ok());
+  }
+  EXPECT_TRUE(std::filesystem::exists(env.segment(3)));  // ~200-byte records, 1,000-byte segments
+  auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process, true, 1000);
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ(env.events(), 40);
+  env.store->read([&](store::Tx& tx) -> Status {
+    auto rows = tx.query("SELECT event_id, segment, json_offset, json_length FROM cloudtrail_events");
+    EXPECT_EQ(rows->size(), 40u);
+    for (auto& r : *rows) {
+      auto json = services::cloudtrail::read_segment_json(env.journal(), r.i64(1), r.i64(2), r.i64(3));
+      EXPECT_TRUE(json.ok());
+      if (json.ok()) EXPECT_NE(json.value().find("\"eventID\":\"" + r.str(0) + "\""), std::string::npos);
+    }
+    return Ok{};
+  });
 }

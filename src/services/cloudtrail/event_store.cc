@@ -1,5 +1,9 @@
 #include "services/cloudtrail/event_store.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <unordered_map>
 
 #include "auth/key_usage.h"
@@ -27,7 +31,30 @@ CREATE TABLE cloudtrail_event_resources (
   resource_name TEXT NOT NULL
 );
 CREATE INDEX cloudtrail_event_resources_by_seq ON cloudtrail_event_resources(seq);
+)sql"},
+          // Records of reads, denials and failures stay in the audit segment files; the row points at them.
+          {"cloudtrail/002_segments", R"sql(
+ALTER TABLE cloudtrail_events ADD COLUMN segment INTEGER;
+ALTER TABLE cloudtrail_events ADD COLUMN json_offset INTEGER;
+ALTER TABLE cloudtrail_events ADD COLUMN json_length INTEGER;
 )sql"}};
+}
+
+std::string segment_path(const std::string& audit_dir, int64_t segment) {
+  char name[32];
+  std::snprintf(name, sizeof name, "/%08lld.log", static_cast<long long>(segment));
+  return audit_dir + name;
+}
+
+Result<std::string> read_segment_json(const std::string& audit_dir, int64_t segment, int64_t offset, int64_t length) {
+  std::string path = segment_path(audit_dir, segment);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return AwsError::internal("audit segment " + path + " is missing");
+  std::string out(static_cast<size_t>(length), '\0');
+  ssize_t n = ::pread(fd, out.data(), out.size(), static_cast<off_t>(offset));
+  ::close(fd);
+  if (n != static_cast<ssize_t>(out.size())) return AwsError::internal("audit segment " + path + " is truncated");
+  return out;
 }
 
 Status append_events(store::Tx& tx, const std::vector<StoredEvent>& events) {
@@ -39,10 +66,15 @@ Status append_events(store::Tx& tx, const std::vector<StoredEvent>& events) {
     }
     auto r = tx.query(
         "INSERT INTO cloudtrail_events (account_id, event_id, event_time_ms, event_name, event_source, username, "
-        "access_key_id, read_only, event_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+        "access_key_id, read_only, event_json, segment, json_offset, json_length) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
         {e.account_id, e.event_id, e.event_time_ms, e.event_name, e.event_source,
          e.username.empty() ? store::Value{} : store::Value{e.username},
-         e.access_key_id.empty() ? store::Value{} : store::Value{e.access_key_id}, int64_t{e.read_only}, e.event_json});
+         e.access_key_id.empty() ? store::Value{} : store::Value{e.access_key_id}, int64_t{e.read_only},
+         e.segment >= 0 ? std::string() : e.event_json,
+         e.segment >= 0 ? store::Value{e.segment} : store::Value{},
+         e.segment >= 0 ? store::Value{e.json_offset} : store::Value{},
+         e.segment >= 0 ? store::Value{e.json_length} : store::Value{}});
     if (!r) return r.error();
     int64_t seq = r->front().i64(0);
     for (auto& [type, name] : e.resources) {

@@ -17,7 +17,15 @@ struct StoredEvent {
   bool read_only = false;
   std::vector<std::pair<std::string, std::string>> resources;  // (ResourceType, ResourceName)
   std::string event_json;                                      // the whole CloudTrail record
+  // When the record lives in an audit segment file instead of the row: where (event_json is then
+  // only carried in memory, and stored as "").
+  int64_t segment = -1, json_offset = 0, json_length = 0;
 };
+
+// Audit segment files: append-only files of audit records under DIR/audit/, numbered from 1.
+std::string segment_path(const std::string& audit_dir, int64_t segment);
+// Reads one CloudTrail record stored in a segment.
+Result<std::string> read_segment_json(const std::string& audit_dir, int64_t segment, int64_t offset, int64_t length);
 
 std::vector<store::Migration> event_migrations();
 // Appends events inside the caller's transaction, and moves the last-used time of the access

@@ -63,7 +63,7 @@ Result<json::value> lookup_events(Call& call) {
   params.push_back(max + 1);
   auto rows = call.tx.query_v(
       "SELECT e.seq, e.event_id, e.event_name, e.read_only, e.access_key_id, e.event_time_ms, e.event_source, e.username, "
-      "e.event_json FROM cloudtrail_events e WHERE " + where + " ORDER BY e.event_time_ms DESC, e.seq DESC LIMIT ?",
+      "e.event_json, e.segment, e.json_offset, e.json_length FROM cloudtrail_events e WHERE " + where + " ORDER BY e.event_time_ms DESC, e.seq DESC LIMIT ?",
       params);
   if (!rows) return rows.error();
   json::array events;
@@ -75,8 +75,14 @@ Result<json::value> lookup_events(Call& call) {
       out["NextToken"] = crypto::base64_encode("ct2:" + std::to_string(last.i64(5)) + ":" + std::to_string(last.i64(0)));
       break;
     }
-    json::object ev{{"EventId", r.str(1)},   {"EventName", r.str(2)},      {"ReadOnly", r.i64(3) ? "true" : "false"},
-                    {"EventTime", r.i64(5)}, {"EventSource", r.str(6)},    {"CloudTrailEvent", r.str(8)}};
+    std::string record = r.str(8);
+    if (!r.is_null(9)) {
+      auto stored = read_segment_json(call.env.audit_dir, r.i64(9), r.i64(10), r.i64(11));
+      if (!stored) return stored.error();
+      record = std::move(stored.value());
+    }
+    json::object ev{{"EventId", r.str(1)},   {"EventName", r.str(2)},   {"ReadOnly", r.i64(3) ? "true" : "false"},
+                    {"EventTime", r.i64(5)}, {"EventSource", r.str(6)}, {"CloudTrailEvent", std::move(record)}};
     if (!r.is_null(4)) ev["AccessKeyId"] = r.str(4);
     if (!r.is_null(7)) ev["Username"] = r.str(7);
     auto res = call.tx.query("SELECT resource_type, resource_name FROM cloudtrail_event_resources WHERE seq = ?", {r.i64(0)});
