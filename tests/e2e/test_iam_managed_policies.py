@@ -172,6 +172,13 @@ class ManagedPolicies(CitadelTestCase):
         self.iam.untag_policy(PolicyArn=policy["Arn"], TagKeys=["a"])
         self.assertEqual(self.iam.list_policy_tags(PolicyArn=policy["Arn"])["Tags"], [{"Key": "b", "Value": "2"}])
         self.error(self.iam.tag_policy, "InvalidInput", 400, PolicyArn=policy["Arn"], Tags=[{"Key": "aws:x", "Value": "1"}])
+        page = self.iam.list_policy_tags(PolicyArn=policy["Arn"], MaxItems=1)
+        self.assertEqual((page["Tags"], page["IsTruncated"]), ([{"Key": "b", "Value": "2"}], False))
+        self.iam.tag_policy(PolicyArn=policy["Arn"], Tags=[{"Key": "c", "Value": "3"}])
+        page = self.iam.list_policy_tags(PolicyArn=policy["Arn"], MaxItems=1)
+        self.assertTrue(page["IsTruncated"])
+        rest = self.iam.list_policy_tags(PolicyArn=policy["Arn"], MaxItems=1, Marker=page["Marker"])
+        self.assertEqual(page["Tags"] + rest["Tags"], [{"Key": "b", "Value": "2"}, {"Key": "c", "Value": "3"}])
         many = [{"Key": f"k{i}", "Value": "v"} for i in range(50)]
         self.error(self.iam.tag_policy, "LimitExceeded", 409, PolicyArn=policy["Arn"], Tags=many)
 

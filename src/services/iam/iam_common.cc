@@ -93,6 +93,22 @@ Result<Page> read_page(const Call& call) {
 
 std::string make_marker(const std::string& sort_key) { return crypto::base64_encode("m1:" + sort_key); }
 
+Result<json::value> tags_page(const Call& call, const json::array& tags) {
+  auto page = read_page(call);
+  if (!page) return page.error();
+  std::vector<const json::object*> rest;
+  for (const auto& t : tags) {
+    const auto& o = t.as_object();
+    if (page->after.empty() || std::string_view(o.at("Key").as_string()) > page->after) rest.push_back(&o);
+  }
+  json::object out;
+  size_t n = finish_page(*page, rest, [](const json::object* o) { return std::string(o->at("Key").as_string()); }, out);
+  json::array kept;
+  for (size_t i = 0; i < n; ++i) kept.push_back(*rest[i]);
+  out["Tags"] = std::move(kept);
+  return out;
+}
+
 std::string input_str(const json::object& input, std::string_view member) {
   const auto* v = input.if_contains(member);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();

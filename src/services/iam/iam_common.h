@@ -60,6 +60,9 @@ size_t finish_page(const Page& page, const Rows& rows, KeyFn key_of, json::objec
   return n;
 }
 
+// A List*Tags answer: `tags` (sorted by Key) paged by the call's MaxItems and Marker.
+Result<json::value> tags_page(const Call& call, const json::array& tags);
+
 // Input member as text from an operation's raw input (authorization runs before the handler).
 std::string input_str(const json::object& input, std::string_view member);
 

@@ -291,7 +291,7 @@ Result<json::value> list_policy_tags(Call& call) {
   if (!p) return p.error();
   auto tags = policy_tags(call.tx, p->policy_id);
   if (!tags) return tags.error();
-  return json::object{{"Tags", std::move(*tags)}, {"IsTruncated", false}};
+  return tags_page(call, *tags);
 }
 
 }  // namespace

@@ -199,7 +199,7 @@ Result<json::value> list_user_tags(Call& call) {
   if (!u) return u.error();
   auto tags = user_tags(call.tx, call.account(), lower(u->name));
   if (!tags) return tags.error();
-  return json::object{{"Tags", std::move(*tags)}, {"IsTruncated", false}};
+  return tags_page(call, *tags);
 }
 
 AuthzRequest on_user(const char* action, const RequestContext& ctx, const json::object& in, store::Tx& tx) {
