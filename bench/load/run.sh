@@ -13,7 +13,7 @@ trap 'kill $cpid $npid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$w
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 cport=$(free_port)
-./build/citadel serve --data "$work/data" --listen "127.0.0.1:$cport" >"$work/creds.json" 2>"$work/citadel.log" &
+./build/citadel serve --data "$work/data" --listen "127.0.0.1:$cport" ${CITADEL_ARGS:-} >"$work/creds.json" 2>"$work/citadel.log" &
 cpid=$!
 for _ in $(seq 100); do [ -s "$work/creds.json" ] && curl -sf "http://127.0.0.1:$cport/_citadel/health" >/dev/null && break; sleep 0.1; done
 key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["AccessKeyId"])' "$work/creds.json")

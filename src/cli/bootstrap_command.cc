@@ -38,3 +38,24 @@ int bootstrap_main(const std::string& data_dir) {
 }
 
 }  // namespace citadel::cli
+
+namespace citadel::cli {
+
+int create_root_key_main(const std::string& data_dir, const std::string& account_id) {
+  auto registry = services::make_registry();
+  auto dd = open_data_dir(data_dir, registry, store::Durability::Power);
+  if (!dd) {
+    std::cerr << "citadel: " << dd.error().message << "\n";
+    return 1;
+  }
+  auto creds = services::iam::create_root_key(*dd->store, *dd->secrets, account_id);
+  dd->store->close();
+  if (!creds) {
+    std::cerr << "citadel: " << creds.error().message << "\n";
+    return 1;
+  }
+  print_root_credentials(creds.value());
+  return 0;
+}
+
+}  // namespace citadel::cli

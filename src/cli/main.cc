@@ -32,6 +32,11 @@ int main(int argc, char** argv) {
   auto* b = admin->add_subcommand("bootstrap", "Create the management account and print its root access key as JSON");
   b->add_option("--data", bootstrap_dir, "Data directory")->capture_default_str();
 
+  std::string key_dir = "./citadel-data", key_account;
+  auto* rk = admin->add_subcommand("create-root-key",
+                                   "Create a new access key for an account's root user and print it as JSON (recovery)");
+  rk->add_option("--data", key_dir, "Data directory")->capture_default_str();
+  rk->add_option("--account", key_account, "Account id (default: the management account)");
   auto* ops = admin->add_subcommand("operations", "List the operations this build implements, with their IAM actions, as JSON lines");
 
   app.add_subcommand("policy", "Validate and evaluate IAM policies offline (citadel policy --help)");
@@ -40,5 +45,6 @@ int main(int argc, char** argv) {
   if (s->parsed()) return citadel::cli::serve_main(serve);
   if (b->parsed()) return citadel::cli::bootstrap_main(bootstrap_dir);
   if (ops->parsed()) return citadel::cli::operations_main();
+  if (rk->parsed()) return citadel::cli::create_root_key_main(key_dir, key_account);
   return 2;
 }

@@ -74,6 +74,24 @@ class CredentialsAreShownOnce(unittest.TestCase):
             again = subprocess.run([CITADEL, "admin", "bootstrap", "--data", d], capture_output=True, text=True, timeout=30)
             self.assertNotEqual(again.returncode, 0)
             self.assertEqual(again.stdout, "")
+            # A lost root key is replaced offline: a second key, then the limit of two.
+            second = subprocess.run([CITADEL, "admin", "create-root-key", "--data", d], capture_output=True, text=True, timeout=30)
+            self.assertEqual(second.returncode, 0, second.stderr)
+            key2 = json.loads(second.stdout)
+            self.assertEqual(key2["AccountId"], creds["AccountId"])
+            self.assertNotEqual(key2["AccessKeyId"], creds["AccessKeyId"])
+            third = subprocess.run([CITADEL, "admin", "create-root-key", "--data", d], capture_output=True, text=True, timeout=30)
+            self.assertNotEqual(third.returncode, 0)
+            self.assertIn("quota", third.stderr)
+            s = Server(data_dir=d).start()
+            try:
+                s.root = key2
+                self.assertEqual(s.client("sts").get_caller_identity()["Account"], creds["AccountId"])
+            finally:
+                s.stop()
+            missing = subprocess.run([CITADEL, "admin", "create-root-key", "--data", d, "--account", "000000000001"],
+                                     capture_output=True, text=True, timeout=30)
+            self.assertNotEqual(missing.returncode, 0)
         finally:
             import shutil
             shutil.rmtree(d, ignore_errors=True)

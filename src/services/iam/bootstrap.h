@@ -20,4 +20,9 @@ Result<std::optional<std::string>> management_account(store::Store& store);
 // Fails with AlreadyBootstrapped when a management account exists.
 Result<RootCredentials> bootstrap(store::Store& store, const store::SecretBox& secrets);
 
+// A new access key for the root user of `account_id` (the management account when empty): the
+// way back in when the root key is lost, and how an operator reaches a member account's root.
+// At most 2 keys, as for any user (LimitExceeded).
+Result<RootCredentials> create_root_key(store::Store& store, const store::SecretBox& secrets, const std::string& account_id);
+
 }  // namespace citadel::services::iam
