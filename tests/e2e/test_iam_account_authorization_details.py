@@ -1,4 +1,5 @@
-"""GetAccountAuthorizationDetails: an auditor takes one snapshot of who may do what in the account."""
+"""GetAccountAuthorizationDetails and GetAccountSummary: an auditor takes one snapshot of who may do what in
+the account, and of how close it is to IAM's quotas."""
 import json
 import unittest
 
@@ -66,6 +67,17 @@ class AccountAuthorizationDetails(CitadelTestCase):
                 break
             page = self.iam.get_account_authorization_details(MaxItems=1, Marker=page["Marker"])
         self.assertEqual(seen, ["auditee", "operators", "Reader", "ReadOnlyAccess"])
+
+    def test_account_summary_counts_entities_and_states_quotas(self):
+        summary = self.iam.get_account_summary()["SummaryMap"]
+        self.assertEqual((summary["Users"], summary["Groups"], summary["Policies"]), (1, 1, 1))
+        self.assertEqual(summary["PolicyVersionsInUse"], 2)
+        self.assertEqual(summary["AccountAccessKeysPresent"], 1)  # the root user's key
+        self.assertEqual((summary["GroupsPerUserQuota"], summary["AttachedPoliciesPerUserQuota"]), (10, 10))
+        self.assertEqual((summary["UserPolicySizeQuota"], summary["VersionsPerPolicyQuota"]), (2048, 5))
+        rc, out, err = self.server.aws_v2("iam", "get-account-summary")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out["SummaryMap"]["Users"], 1)
 
     def test_both_clis_read_the_snapshot(self):
         for run in (self.server.aws_v1, self.server.aws_v2):

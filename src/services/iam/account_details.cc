@@ -1,6 +1,8 @@
+// Account-wide views of IAM.
 // GetAccountAuthorizationDetails: every user, group and managed policy of the account with their
 // relationships, paged over one ordering (users, groups, customer managed policies, then the AWS
 // managed policies the account uses). Roles are listed once IAM has them.
+// GetAccountSummary: entity counts and IAM's quotas.
 #include <algorithm>
 
 #include "services/iam/iam_common.h"
@@ -179,9 +181,63 @@ Result<json::value> get_account_authorization_details(Call& call) {
   return out;
 }
 
+Result<json::value> get_account_summary(Call& call) {
+  auto counts = call.tx.query(
+      "SELECT (SELECT COUNT(*) FROM iam_users WHERE account_id = ?), "
+      "(SELECT COUNT(*) FROM iam_groups WHERE account_id = ?), "
+      "(SELECT COUNT(*) FROM iam_policies WHERE account_id = ?), "
+      "(SELECT COUNT(*) FROM iam_policy_versions v JOIN iam_policies p ON p.policy_id = v.policy_id WHERE p.account_id = ?), "
+      "(SELECT COUNT(*) FROM access_keys WHERE account_id = ? AND user_name_lc IS NULL)",
+      {call.account(), call.account(), call.account(), call.account(), call.account()});
+  if (!counts) return counts.error();
+  const auto& c = counts->front();
+  // Roles, instance profiles, MFA devices, identity providers and server certificates are counted
+  // once IAM stores them.
+  json::object map{{"Users", c.i64(0)},
+                   {"UsersQuota", 5000},
+                   {"Groups", c.i64(1)},
+                   {"GroupsQuota", 300},
+                   {"Policies", c.i64(2)},
+                   {"PoliciesQuota", 1500},
+                   {"PolicyVersionsInUse", c.i64(3)},
+                   {"PolicyVersionsInUseQuota", 10000},
+                   {"VersionsPerPolicyQuota", 5},
+                   {"PolicySizeQuota", 6144},
+                   {"UserPolicySizeQuota", 2048},
+                   {"GroupPolicySizeQuota", 5120},
+                   {"RolePolicySizeQuota", 10240},
+                   {"AssumeRolePolicySizeQuota", 2048},
+                   {"GroupsPerUserQuota", 10},
+                   {"AttachedPoliciesPerUserQuota", 10},
+                   {"AttachedPoliciesPerGroupQuota", 10},
+                   {"AttachedPoliciesPerRoleQuota", 10},
+                   {"AccessKeysPerUserQuota", 2},
+                   {"SigningCertificatesPerUserQuota", 2},
+                   {"AccountAccessKeysPresent", c.i64(4) > 0 ? 1 : 0},
+                   {"AccountMFAEnabled", 0},
+                   {"AccountPasswordPresent", 0},
+                   {"AccountSigningCertificatesPresent", 0},
+                   {"MFADevices", 0},
+                   {"MFADevicesInUse", 0},
+                   {"Roles", 0},
+                   {"RolesQuota", 1000},
+                   {"InstanceProfiles", 0},
+                   {"InstanceProfilesQuota", 1000},
+                   {"Providers", 0},
+                   {"ServerCertificates", 0},
+                   {"ServerCertificatesQuota", 20},
+                   {"GlobalEndpointTokenVersion", 1}};
+  return json::object{{"SummaryMap", std::move(map)}};
+}
+
 }  // namespace
 
 void add_account_details_operations(std::vector<OperationDef>& ops) {
+  ops.push_back(OperationDef{"GetAccountSummary", true, false,
+                             [](const RequestContext&, const json::object&, store::Tx&) {
+                               return AuthzRequest{"iam:GetAccountSummary", {"*"}, {}};
+                             },
+                             get_account_summary});
   ops.push_back(OperationDef{"GetAccountAuthorizationDetails", true, false,
                              [](const RequestContext&, const json::object&, store::Tx&) {
                                return AuthzRequest{"iam:GetAccountAuthorizationDetails", {"*"}, {}};
