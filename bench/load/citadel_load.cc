@@ -60,15 +60,12 @@ http::request<http::string_body> signed_request(const Options& o) {
       {"content-type", "application/x-www-form-urlencoded; charset=utf-8"}, {"host", host},
       {"x-amz-content-sha256", hash}, {"x-amz-date", date}};
   auth::SigV4Request sreq{"POST", "/", "", hs, body};
-  std::string sts = auth::string_to_sign(a, auth::canonical_request(sreq, a, {}));
-  std::string sig = crypto::to_hex(crypto::hmac_sha256(auth::signing_key(o.secret, a.date, a.region, a.service), sts));
   http::request<http::string_body> req{http::verb::post, "/", 11};
   req.set(http::field::host, host);
   req.set(http::field::content_type, "application/x-www-form-urlencoded; charset=utf-8");
   req.set("X-Amz-Date", date);
   req.set("X-Amz-Content-SHA256", hash);
-  req.set(http::field::authorization, "AWS4-HMAC-SHA256 Credential=" + o.access_key + "/" + a.date + "/" + o.region + "/" +
-                                          o.service + "/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=" + sig);
+  req.set(http::field::authorization, auth::authorization_header(sreq, a, o.secret));
   req.keep_alive(true);
   req.body() = body;
   req.prepare_payload();

@@ -77,11 +77,7 @@ struct SignedRequest {
     a.signed_headers = {"content-type", "host", "x-amz-content-sha256", "x-amz-date"};
     a.amz_date = amz_date;
     a.payload_hash = hash;
-    auto req = view();
-    std::string sts = auth::string_to_sign(a, auth::canonical_request(req, a, {}));
-    std::string sig = crypto::to_hex(crypto::hmac_sha256(auth::signing_key(secret, a.date, a.region, a.service), sts));
-    headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=" + key_id + "/" + a.date + "/us-east-1/" + service +
-                                              "/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=" + sig);
+    headers.emplace_back("Authorization", auth::authorization_header(view(), a, secret));
   }
   auth::SigV4Request view() const {
     auth::SigV4Request r{"POST", "/", "", {}, body};

@@ -35,11 +35,7 @@ struct Signed {
     a.signed_headers = {"content-type", "host", "x-amz-content-sha256", "x-amz-date"};
     a.amz_date = amz_date;
     a.payload_hash = payload_hash;
-    auto req = request_without_auth();
-    std::string sts = auth::string_to_sign(a, auth::canonical_request(req, a, {}));
-    std::string sig = crypto::to_hex(crypto::hmac_sha256(auth::signing_key(secret, a.date, a.region, a.service), sts));
-    authz = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261124/us-east-1/sts/aws4_request, "
-            "SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=" + sig;
+    authz = auth::authorization_header(request_without_auth(), a, secret);
     headers.emplace_back("Authorization", authz);
   }
 

@@ -345,3 +345,16 @@ Status verify_sigv4(const SigV4Request& req, const SigV4Auth& auth, std::string_
 }
 
 }  // namespace citadel::auth
+
+namespace citadel::auth {
+
+std::string authorization_header(const SigV4Request& req, const SigV4Auth& scope, std::string_view secret) {
+  std::string sts = string_to_sign(scope, canonical_request(req, scope, {}));
+  std::string sig = crypto::to_hex(crypto::hmac_sha256(signing_key(secret, scope.date, scope.region, scope.service), sts));
+  std::string h = "AWS4-HMAC-SHA256 Credential=" + scope.access_key_id + "/" + scope.date + "/" + scope.region + "/" +
+                  scope.service + "/aws4_request, SignedHeaders=";
+  for (size_t i = 0; i < scope.signed_headers.size(); ++i) h += (i ? ";" : "") + scope.signed_headers[i];
+  return h + ", Signature=" + sig;
+}
+
+}  // namespace citadel::auth

@@ -64,3 +64,12 @@ Status verify_sigv4(const SigV4Request& req, const SigV4Auth& auth, std::string_
                     int64_t now_ms, const SigV4Options& opt = {});
 
 }  // namespace citadel::auth
+
+namespace citadel::auth {
+
+// Signs a request as an SDK does (the client side, for load generators, benchmarks and tests):
+// `scope` gives the key id, date, region, service, signed headers, amz date and payload hash; the
+// request's headers must already hold every signed header. Returns the Authorization value.
+std::string authorization_header(const SigV4Request& req, const SigV4Auth& scope, std::string_view secret);
+
+}  // namespace citadel::auth

@@ -20,14 +20,17 @@ void print_root_credentials(const services::iam::RootCredentials& c) {
                "           aws --endpoint-url http://127.0.0.1:4566 sts get-caller-identity\n";
 }
 
-int bootstrap_main(const std::string& data_dir) {
+namespace {
+// Opens the data directory, runs `make` on it and prints the root credentials it returns.
+template <typename Make>
+int with_data_dir_print_credentials(const std::string& data_dir, Make make) {
   auto registry = services::make_registry();
   auto dd = open_data_dir(data_dir, registry, store::Durability::Power);
   if (!dd) {
     std::cerr << "citadel: " << dd.error().message << "\n";
     return 1;
   }
-  auto creds = services::iam::bootstrap(*dd->store, *dd->secrets);
+  auto creds = make(*dd);
   dd->store->close();
   if (!creds) {
     std::cerr << "citadel: " << creds.error().message << "\n";
@@ -36,26 +39,16 @@ int bootstrap_main(const std::string& data_dir) {
   print_root_credentials(creds.value());
   return 0;
 }
+}  // namespace
 
-}  // namespace citadel::cli
-
-namespace citadel::cli {
+int bootstrap_main(const std::string& data_dir) {
+  return with_data_dir_print_credentials(data_dir, [](DataDir& dd) { return services::iam::bootstrap(*dd.store, *dd.secrets); });
+}
 
 int create_root_key_main(const std::string& data_dir, const std::string& account_id) {
-  auto registry = services::make_registry();
-  auto dd = open_data_dir(data_dir, registry, store::Durability::Power);
-  if (!dd) {
-    std::cerr << "citadel: " << dd.error().message << "\n";
-    return 1;
-  }
-  auto creds = services::iam::create_root_key(*dd->store, *dd->secrets, account_id);
-  dd->store->close();
-  if (!creds) {
-    std::cerr << "citadel: " << creds.error().message << "\n";
-    return 1;
-  }
-  print_root_credentials(creds.value());
-  return 0;
+  return with_data_dir_print_credentials(
+      data_dir, [&](DataDir& dd) { return services::iam::create_root_key(*dd.store, *dd.secrets, account_id); });
 }
 
 }  // namespace citadel::cli
+
