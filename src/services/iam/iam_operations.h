@@ -13,5 +13,6 @@ void add_inline_policy_operations(std::vector<OperationDef>& ops);
 void add_group_operations(std::vector<OperationDef>& ops);
 void add_attachment_operations(std::vector<OperationDef>& ops);
 void add_account_details_operations(std::vector<OperationDef>& ops);
+void add_service_access_operations(std::vector<OperationDef>& ops);
 
 }  // namespace citadel::services::iam

@@ -16,6 +16,7 @@ std::vector<OperationDef> IamService::operations() const {
   add_group_operations(ops);
   add_attachment_operations(ops);
   add_account_details_operations(ops);
+  add_service_access_operations(ops);
   add_simulator_operations(ops);
   return ops;
 }

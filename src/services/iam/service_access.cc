@@ -1,0 +1,160 @@
+// ListPoliciesGrantingServiceAccess: which of an identity's policies allow some action of each
+// requested service. Like IAM, only permissions policies count (no boundaries, SCPs or resource
+// policies), and a policy grants a service when one of its Allow statements names an action of it
+// (a wildcard included) or uses NotAction without excluding the whole service.
+#include "services/iam/iam_common.h"
+#include "services/iam/iam_operations.h"
+
+namespace citadel::services::iam {
+
+namespace {
+
+struct Candidate {
+  std::string name, type, arn, entity_type, entity_name, document;
+};
+
+// Glob match with * and ?, ASCII case-insensitive (action names are case-insensitive).
+bool glob(std::string_view pattern, std::string_view text) {
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  auto eq = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); };
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || eq(pattern[p], text[t]))) {
+      ++p, ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++, mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1, t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+// Whether an action pattern ("s3:Get*", "*") can name some action of service `ns`.
+bool names_service(std::string_view action, std::string_view ns) {
+  if (action == "*") return true;
+  auto colon = action.find(':');
+  if (colon == std::string_view::npos) return false;
+  return glob(action.substr(0, colon), ns);
+}
+
+// Whether an action pattern covers every action of service `ns` ("ns:*", "*").
+bool covers_service(std::string_view action, std::string_view ns) {
+  if (action == "*") return true;
+  auto colon = action.find(':');
+  return colon != std::string_view::npos && glob(action.substr(0, colon), ns) && action.substr(colon + 1) == "*";
+}
+
+bool grants(const policy::Policy& p, std::string_view ns) {
+  for (const auto& s : p.statements) {
+    if (s.effect != policy::Effect::Allow) continue;
+    if (s.not_action) {
+      bool excluded = false;
+      for (const auto& a : s.actions) excluded = excluded || covers_service(a, ns);
+      if (!excluded) return true;
+    } else {
+      for (const auto& a : s.actions)
+        if (names_service(a, ns)) return true;
+    }
+  }
+  return false;
+}
+
+// "arn:aws:iam::ACCOUNT:user/path/NAME" -> ("user", "NAME") when ACCOUNT is the caller's.
+bool split_identity_arn(const std::string& arn, const std::string& account, std::string* kind, std::string* name) {
+  std::string prefix = "arn:aws:iam::" + account + ":";
+  if (arn.rfind(prefix, 0) != 0) return false;
+  std::string rest = arn.substr(prefix.size());
+  auto slash = rest.find('/');
+  auto last = rest.rfind('/');
+  if (slash == std::string::npos || last + 1 >= rest.size()) return false;
+  *kind = rest.substr(0, slash);
+  *name = rest.substr(last + 1);
+  return true;
+}
+
+Result<std::vector<Candidate>> group_policies(store::Tx& tx, const std::string& group_id, const std::string& group_name) {
+  std::vector<Candidate> out;
+  auto rows = tx.query(
+      "SELECT i.policy_name, '', i.document FROM iam_inline_policies i WHERE i.entity_id = ? "
+      "UNION ALL SELECT p.policy_name, p.arn, v.document FROM iam_policy_attachments a JOIN iam_policies p ON p.policy_id = a.policy_id "
+      "JOIN iam_policy_versions v ON v.policy_id = p.policy_id AND v.version = p.default_version WHERE a.entity_id = ?",
+      {group_id, group_id});
+  if (!rows) return rows.error();
+  for (auto& r : *rows)
+    out.push_back({r.str(0), r.str(1).empty() ? "INLINE" : "MANAGED", r.str(1), "GROUP", group_name, r.str(2)});
+  return out;
+}
+
+Result<json::value> list_policies_granting_service_access(Call& call) {
+  std::string arn = call.str("Arn"), kind, name;
+  if (!split_identity_arn(arn, call.account(), &kind, &name) || (kind != "user" && kind != "group" && kind != "role"))
+    return AwsError::sender("InvalidInput", "ARN " + arn + " is not valid.", 400);
+  std::vector<Candidate> candidates;
+  if (kind == "user") {
+    auto u = load_user(call.tx, call.account(), name);
+    if (!u) return u.error();
+    auto rows = call.tx.query(
+        "SELECT i.policy_name, '', i.document FROM iam_inline_policies i WHERE i.entity_id = ? "
+        "UNION ALL SELECT p.policy_name, p.arn, v.document FROM iam_policy_attachments a JOIN iam_policies p ON p.policy_id = a.policy_id "
+        "JOIN iam_policy_versions v ON v.policy_id = p.policy_id AND v.version = p.default_version WHERE a.entity_id = ?",
+        {u->user_id, u->user_id});
+    if (!rows) return rows.error();
+    for (auto& r : *rows)
+      candidates.push_back({r.str(0), r.str(1).empty() ? "INLINE" : "MANAGED", r.str(1), "USER", u->name, r.str(2)});
+    auto groups = call.tx.query("SELECT g.group_id, g.group_name FROM iam_group_members m JOIN iam_groups g ON g.group_id = m.group_id "
+                                "WHERE m.user_id = ? ORDER BY g.name_lc",
+                                {u->user_id});
+    if (!groups) return groups.error();
+    for (auto& g : *groups) {
+      auto more = group_policies(call.tx, g.str(0), g.str(1));
+      if (!more) return more.error();
+      candidates.insert(candidates.end(), more->begin(), more->end());
+    }
+  } else if (kind == "group") {
+    auto g = load_group(call.tx, call.account(), name);
+    if (!g) return g.error();
+    auto more = group_policies(call.tx, g->group_id, g->name);
+    if (!more) return more.error();
+    candidates = std::move(*more);
+  } else {
+    return AwsError::sender("NoSuchEntity", "The role with name " + name + " cannot be found.", 404);
+  }
+  std::vector<std::optional<policy::Policy>> parsed;
+  for (auto& c : candidates) {
+    auto p = policy::parse_unbounded(c.document, policy::PolicyKind::Identity);
+    parsed.push_back(p ? std::optional<policy::Policy>(std::move(p).value()) : std::nullopt);
+  }
+  json::array entries;
+  if (const auto* namespaces = call.input.if_contains("ServiceNamespaces"); namespaces && namespaces->is_array()) {
+    for (const auto& ns_value : namespaces->as_array()) {
+      std::string ns(ns_value.as_string());
+      json::array policies;
+      for (size_t i = 0; i < candidates.size(); ++i) {
+        if (!parsed[i] || !grants(*parsed[i], ns)) continue;
+        const auto& c = candidates[i];
+        json::object o{{"PolicyName", c.name}, {"PolicyType", c.type}};
+        if (!c.arn.empty()) o["PolicyArn"] = c.arn;
+        o["EntityType"] = c.entity_type;
+        o["EntityName"] = c.entity_name;
+        policies.push_back(std::move(o));
+      }
+      entries.push_back(json::object{{"ServiceNamespace", ns}, {"Policies", std::move(policies)}});
+    }
+  }
+  return json::object{{"PoliciesGrantingServiceAccess", std::move(entries)}, {"IsTruncated", false}};
+}
+
+}  // namespace
+
+void add_service_access_operations(std::vector<OperationDef>& ops) {
+  ops.push_back(OperationDef{"ListPoliciesGrantingServiceAccess", true, false,
+                             [](const RequestContext&, const json::object&, store::Tx&) {
+                               return AuthzRequest{"iam:ListPoliciesGrantingServiceAccess", {"*"}, {}};
+                             },
+                             list_policies_granting_service_access});
+}
+
+}  // namespace citadel::services::iam
