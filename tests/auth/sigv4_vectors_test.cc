@@ -269,3 +269,34 @@ TEST(SigV4Vectors, SignerReproducesThePublishedAuthorizationHeaders) {
     EXPECT_EQ(auth::authorization_header(bare.view(), a.value(), c.secret), published) << c.name;
   }
 }
+
+// S3-style requests may sign "UNSIGNED-PAYLOAD" instead of the body's hash: the body is then not
+// covered, everything else still is.
+TEST(SigV4, UnsignedPayloadVerifiesAndStillCoversHeaders) {
+  ParsedRequest r;
+  r.method = "PUT";
+  r.path = "/bucket/key";
+  r.body = "object bytes";
+  r.headers = {{"Host", "127.0.0.1:4566"}, {"X-Amz-Date", "20150830T123600Z"}, {"X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD"}};
+  auth::SigV4Auth a;
+  a.access_key_id = "AKIDEXAMPLE";
+  a.date = "20150830";
+  a.region = "us-east-1";
+  a.service = "s3";
+  a.signed_headers = {"host", "x-amz-content-sha256", "x-amz-date"};
+  a.amz_date = "20150830T123600Z";
+  a.payload_hash = "UNSIGNED-PAYLOAD";
+  const std::string secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  auth::SigV4Options s3;
+  s3.normalize_path = s3.double_encode = false;
+  std::string authz = auth::authorization_header(r.view(), a, secret);
+  r.headers.emplace_back("Authorization", authz);
+  int64_t now = *timeutil::parse_amz_date("20150830T123600Z");
+  auto parsed = auth::parse_sigv4(r.view());
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_TRUE(auth::verify_sigv4(r.view(), parsed.value(), secret, now, s3).ok());
+  r.body = "other bytes";  // not signed
+  EXPECT_TRUE(auth::verify_sigv4(r.view(), parsed.value(), secret, now, s3).ok());
+  r.headers[0].second = "127.0.0.1:4567";  // signed
+  EXPECT_FALSE(auth::verify_sigv4(r.view(), parsed.value(), secret, now, s3).ok());
+}
