@@ -1,5 +1,6 @@
 #include "services/cloudtrail/cloudtrail_service.h"
 #include "services/iam/iam_service.h"
+#include "services/organizations/organizations_service.h"
 #include "services/service.h"
 #include "services/sts/sts_service.h"
 
@@ -10,6 +11,7 @@ Registry make_registry() {
   r.add(std::make_unique<iam::IamService>());
   r.add(std::make_unique<sts::StsService>());
   r.add(std::make_unique<cloudtrail::CloudTrailService>());
+  r.add(std::make_unique<organizations::OrganizationsService>());
   return r;
 }
 
