@@ -219,18 +219,15 @@ Result<json::value> list_handshakes_for_account(Call& call) {
 }
 
 // Handshake operations name the handshake's ARN (which carries the management account).
-ResourceFn handshake_resource() {
-  return [](const OrgRow& caller, const json::object& input, store::Tx& tx) -> std::vector<std::string> {
-    std::string id = input_str(input, "HandshakeId");
-    auto rows = tx.query("SELECT o.org_id, o.management_account_id, o.feature_set, o.root_id, o.created_ms, h.action "
-                         "FROM org_handshakes h JOIN org_organizations o ON o.org_id = h.org_id WHERE h.handshake_id = ?",
-                         {id});
-    if (!rows || rows->empty()) return {"*"};
-    const auto& r = rows->front();
-    OrgRow o{r.str(0), r.str(1), r.str(2), r.str(3), r.i64(4)};
-    (void)caller;
-    return {handshake_arn(o, r.str(5), id)};
-  };
+std::vector<std::string> handshake_arns(const json::object& input, store::Tx& tx) {
+  std::string id = input_str(input, "HandshakeId");
+  auto rows = tx.query("SELECT o.org_id, o.management_account_id, o.feature_set, o.root_id, o.created_ms, h.action "
+                       "FROM org_handshakes h JOIN org_organizations o ON o.org_id = h.org_id WHERE h.handshake_id = ?",
+                       {id});
+  if (!rows || rows->empty()) return {"*"};
+  const auto& r = rows->front();
+  OrgRow o{r.str(0), r.str(1), r.str(2), r.str(3), r.i64(4)};
+  return {handshake_arn(o, r.str(5), id)};
 }
 
 }  // namespace
@@ -243,8 +240,7 @@ void add_handshake_operations(std::vector<OperationDef>& ops) {
     auto inner = op.authz;
     op.authz = [inner](const RequestContext& ctx, const json::object& input, store::Tx& tx) {
       AuthzRequest req = inner(ctx, input, tx);
-      auto arns = handshake_resource()(OrgRow{}, input, tx);
-      req.resources = arns;
+      req.resources = handshake_arns(input, tx);
       return req;
     };
     return op;

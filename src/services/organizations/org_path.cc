@@ -39,7 +39,7 @@ Result<std::optional<OrgPath>> org_path_for_account(store::Tx& tx, const std::st
         "WITH RECURSIVE up(ou_id, parent_id, depth) AS ("
         " SELECT ou_id, parent_id, depth FROM org_units WHERE ou_id = ?"
         " UNION ALL SELECT u.ou_id, u.parent_id, u.depth FROM org_units u JOIN up ON u.ou_id = up.parent_id)"
-        " SELECT ou_id FROM up ORDER BY depth DESC",
+        " SELECT ou_id FROM up ORDER BY depth",
         {parent});
     if (!chain) return chain.error();
     for (auto& r : *chain) ous.push_back(r.str(0));  // outermost first
