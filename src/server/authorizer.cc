@@ -5,6 +5,7 @@
 
 #include "base/time.h"
 #include "services/iam/principal_policies.h"
+#include "services/organizations/org_path.h"
 
 namespace citadel::server {
 
@@ -38,7 +39,8 @@ policy::PolicyKind kind_of(services::iam::PolicyDocument::Source s) {
 class Context {
  public:
   Context(const services::RequestContext& ctx, const auth::Principal& p,
-          const std::vector<std::pair<std::string, std::string>>& tags, const boost::json::object& service_keys) {
+          const std::vector<std::pair<std::string, std::string>>& tags, const boost::json::object& service_keys,
+          const std::string& principal_org, const std::string& principal_org_path) {
     now_iso_ = timeutil::iso8601(ctx.now_ms);
     epoch_ = std::to_string(ctx.now_ms / 1000);
     add("aws:CurrentTime", now_iso_);
@@ -63,6 +65,10 @@ class Context {
       add("aws:username", p.user_name);
     } else if (p.type == auth::PrincipalType::Root) {
       add("aws:PrincipalType", "Account");
+    }
+    if (!principal_org.empty()) {
+      add("aws:PrincipalOrgID", principal_org);
+      add("aws:PrincipalOrgPaths", principal_org_path);
     }
     for (auto& [k, v] : tags) add(k, v);
     for (auto& [k, v] : service_keys) {
@@ -96,6 +102,49 @@ class Context {
 
 }  // namespace
 
+Authorizer::Authorizer(size_t cache_capacity) : cache_(cache_capacity) {
+  auto all = policy::parse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
+                           policy::PolicyKind::Identity);
+  allow_all_ = policy::compile(all.value());
+}
+
+Result<std::shared_ptr<const Authorizer::Org>> Authorizer::org_for(store::Tx& tx, const std::string& account) {
+  uint64_t epoch = epoch_.load(std::memory_order_acquire);
+  {
+    std::lock_guard lock(mu_);
+    auto it = orgs_.find(account);
+    if (it != orgs_.end() && it->second->epoch == epoch) return it->second;
+  }
+  auto path = services::organizations::org_path_for_account(tx, account);
+  if (!path) return path.error();
+  auto o = std::make_shared<Org>();
+  o->epoch = epoch;
+  if (path.value()) {
+    const auto& p = *path.value();
+    o->member = true;
+    o->management = p.is_management();
+    o->org_id = p.organization_id;
+    o->org_path = p.org_entity_path();
+    o->scps_enabled = p.scps_enabled;
+    o->rcps_enabled = p.rcps_enabled;
+    for (const auto& level : p.levels) {
+      auto& scps = o->scps.emplace_back();
+      auto& scp_ids = o->scp_ids.emplace_back();
+      auto& rcps = o->rcps.emplace_back();
+      auto& rcp_ids = o->rcp_ids.emplace_back();
+      // A stored document was valid when written; one that no longer parses allows nothing.
+      for (const auto& d : level.scps)
+        if (auto c = cache_.get(d.document, policy::PolicyKind::SCP)) scps.push_back(c.value()), scp_ids.push_back(d.policy_id);
+      for (const auto& d : level.rcps)
+        if (auto c = cache_.get(d.document, policy::PolicyKind::RCP)) rcps.push_back(c.value()), rcp_ids.push_back(d.policy_id);
+    }
+  }
+  std::lock_guard lock(mu_);
+  if (orgs_.size() > 100000) orgs_.clear();
+  orgs_[account] = o;
+  return std::shared_ptr<const Org>(o);
+}
+
 Result<std::shared_ptr<const Authorizer::Compiled>> Authorizer::compiled_for(store::Tx& tx, const auth::Principal& p) {
   uint64_t epoch = epoch_.load(std::memory_order_acquire);
   {
@@ -128,49 +177,80 @@ Result<std::shared_ptr<const Authorizer::Compiled>> Authorizer::compiled_for(sto
   return std::shared_ptr<const Compiled>(c);
 }
 
+namespace {
+// Spans the engine reads, over an Org's compiled levels.
+struct Levels {
+  std::vector<std::vector<policy::PolicyRef>> refs;
+  std::vector<policy::PolicyLevel> levels;
+  void build(const std::vector<std::vector<std::shared_ptr<const policy::CompiledPolicy>>>& policies,
+             const std::vector<std::vector<std::string>>& ids) {
+    refs.resize(policies.size());
+    for (size_t l = 0; l < policies.size(); ++l)
+      for (size_t i = 0; i < policies[l].size(); ++i) refs[l].push_back({policies[l][i].get(), ids[l][i]});
+    for (auto& r : refs) levels.push_back({std::span<const policy::PolicyRef>(r)});
+  }
+};
+}  // namespace
+
 Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestContext& ctx,
                                          const services::OperationDef& op, const services::AuthzRequest& request) {
   const auth::Principal& p = *ctx.principal;
   if (op.always_allowed) return AuthzDecision{true};
-
-  if (p.type == auth::PrincipalType::Root) {
-    // The root user has full access within its own account. Other accounts' resources need their
-    // resource policies, which no service has yet.
-    for (const auto& r : request.resources) {
-      auto acct = arn_account(r);
-      if (!acct.empty() && acct != "aws" && acct != p.account_id)
-        return AuthzDecision{false, policy::DecisionType::ImplicitlyDenied, policy::PolicyKind::Resource, r};
-    }
-    return AuthzDecision{true};
-  }
-  if (p.type != auth::PrincipalType::IAMUser)
+  if (p.type != auth::PrincipalType::Root && p.type != auth::PrincipalType::IAMUser)
     return AuthzDecision{false, policy::DecisionType::ImplicitlyDenied, policy::PolicyKind::Identity,
                          request.resources.empty() ? "*" : request.resources.front()};
 
-  auto compiled = compiled_for(tx, p);
-  if (!compiled) return compiled.error();
-  const Compiled& c = *compiled.value();
-  std::vector<policy::PolicyRef> identity;
-  identity.reserve(c.identity.size());
-  for (size_t i = 0; i < c.identity.size(); ++i) identity.push_back({c.identity[i].get(), c.identity_ids[i]});
-  policy::PolicySet set;
-  set.identity = identity;
-  if (c.boundary) set.permissions_boundary = {c.boundary.get(), c.boundary_id};
+  auto org = org_for(tx, p.account_id);
+  if (!org) return org.error();
+  const Org& principal_org = *org.value();
 
-  Context context(ctx, p, c.tags, request.condition_keys);
+  // The caller's own permissions: the root user has all of them in its account; an IAM user has
+  // what its policies (and groups', within its boundary) grant.
+  std::shared_ptr<const Compiled> compiled;
+  std::vector<policy::PolicyRef> identity;
+  policy::PolicySet set;
+  if (p.type == auth::PrincipalType::Root) {
+    identity.push_back({allow_all_.get(), "root"});
+  } else {
+    auto c = compiled_for(tx, p);
+    if (!c) return c.error();
+    compiled = c.value();
+    for (size_t i = 0; i < compiled->identity.size(); ++i) identity.push_back({compiled->identity[i].get(), compiled->identity_ids[i]});
+    if (compiled->boundary) set.permissions_boundary = {compiled->boundary.get(), compiled->boundary_id};
+  }
+  set.identity = identity;
+
+  // SCPs bind every principal of a member account, its root user included; never the management account.
+  Levels scps;
+  if (principal_org.member && principal_org.scps_enabled) scps.build(principal_org.scps, principal_org.scp_ids);
+  set.scps = scps.levels;
+  set.principal_in_management_account = principal_org.management;
+
+  static const std::vector<std::pair<std::string, std::string>> no_tags;
+  Context context(ctx, p, compiled ? compiled->tags : no_tags, request.condition_keys, principal_org.org_id,
+                  principal_org.org_path);
   policy::Request req;
   req.principal.arn = p.arn;
   req.principal.account = p.account_id;
-  req.principal.type = policy::PrincipalType::User;
+  req.principal.type = p.type == auth::PrincipalType::Root ? policy::PrincipalType::Account : policy::PrincipalType::User;
   req.principal.user_id = p.principal_id;
   req.action = request.action;
   req.context = context.entries();
-  static const std::string kAll = "*";
-  const std::vector<std::string> all{kAll};
+
+  static const std::vector<std::string> all{"*"};
   for (const auto& resource : request.resources.empty() ? all : request.resources) {
-    req.resource = resource;
     auto acct = arn_account(resource);
-    req.resource_account = (acct.empty() || acct == "aws") ? std::string_view(p.account_id) : acct;
+    std::string_view resource_account = (acct.empty() || acct == "aws") ? std::string_view(p.account_id) : acct;
+    // Other accounts' resources need their resource policies, which no service has yet.
+    if (resource_account != p.account_id)
+      return AuthzDecision{false, policy::DecisionType::ImplicitlyDenied, policy::PolicyKind::Resource, resource};
+    // RCPs of the resource's account (the same account until cross-account resources exist).
+    Levels rcps;
+    if (principal_org.member && principal_org.rcps_enabled) rcps.build(principal_org.rcps, principal_org.rcp_ids);
+    set.rcps = rcps.levels;
+    set.resource_in_management_account = principal_org.management;
+    req.resource = resource;
+    req.resource_account = resource_account;
     auto d = policy::evaluate(req, set);
     if (d.type != policy::DecisionType::Allowed) return AuthzDecision{false, d.type, d.blocked_by, resource};
   }

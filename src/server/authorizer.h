@@ -29,15 +29,28 @@ struct AuthzDecision {
 
 class Authorizer {
  public:
-  explicit Authorizer(size_t cache_capacity = 4096) : cache_(cache_capacity) {}
+  explicit Authorizer(size_t cache_capacity = 4096);
 
   // Runs inside the call's transaction (it may read the principal's policies).
   Result<AuthzDecision> decide(store::Tx& tx, const services::RequestContext& ctx, const services::OperationDef& op,
                                const services::AuthzRequest& request);
-  // Called after a write that may change any principal's policies commits.
+  // Called after a write that may change any principal's policies or any account's place in an
+  // organization commits.
   void invalidate() { epoch_.fetch_add(1, std::memory_order_acq_rel); }
 
  private:
+  // An account's organization, compiled: its SCP and RCP levels from the root down.
+  struct Org {
+    uint64_t epoch = 0;
+    bool member = false;  // in an organization
+    bool management = false;
+    std::string org_id, org_path;
+    bool scps_enabled = false, rcps_enabled = false;
+    std::vector<std::vector<std::shared_ptr<const policy::CompiledPolicy>>> scps, rcps;  // per level
+    std::vector<std::vector<std::string>> scp_ids, rcp_ids;
+  };
+  Result<std::shared_ptr<const Org>> org_for(store::Tx& tx, const std::string& account);
+
   // One principal's compiled policies, as of an epoch.
   struct Compiled {
     uint64_t epoch = 0;
@@ -53,6 +66,8 @@ class Authorizer {
   std::atomic<uint64_t> epoch_{1};
   std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<const Compiled>> principals_;  // by principal ARN
+  std::unordered_map<std::string, std::shared_ptr<const Org>> orgs_;               // by account id
+  std::shared_ptr<const policy::CompiledPolicy> allow_all_;  // the root user's implicit permissions
 };
 
 // AWS's AccessDenied: "User: ARN is not authorized to perform: ACTION on resource: ARN because no

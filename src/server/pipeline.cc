@@ -178,8 +178,10 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     audited_in_tx = false;
   } else {
     for (auto& f : after_commit) f();
-    // Any IAM write may change what some principal is allowed: recompile on the next request.
-    if (!op->read_only && st->route.service->id == "iam") authorizer_.invalidate();
+    // Any IAM or Organizations write may change what some principal is allowed: recompile on the
+    // next request.
+    if (!op->read_only && (st->route.service->id == "iam" || st->route.service->id == "organizations"))
+      authorizer_.invalidate();
   }
   finish(audited_in_tx);
 }
