@@ -106,6 +106,12 @@ class MemberAccounts(CitadelTestCase):
         self.assertEqual(status["FailureReason"], "EMAIL_ALREADY_EXISTS")
         self.assertNotIn("AccountId", status)
 
+    def test_a_malformed_email_is_invalid_input(self):
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.org.create_account(Email="no-domain@example", AccountName="bad")
+        err = self.assertAwsError(ctx, "InvalidInputException", 400)
+        self.assertIn("INVALID_EMAIL_ADDRESS_TARGET", err["Error"]["Message"])
+
     def test_unknown_ids_answer_not_found(self):
         for fn, kw, code in [
             (self.org.describe_account, {"AccountId": "111122223333"}, "AccountNotFoundException"),

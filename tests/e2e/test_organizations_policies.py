@@ -185,5 +185,37 @@ class Policies(CitadelTestCase):
                 self.assertEqual(rc, 0, err)
 
 
+class EffectiveTagPolicies(CitadelTestCase):
+    """Tag policies inherit from the root down: a unit appends a value to what the root assigns."""
+
+    def test_effective_tag_policy_merges_the_path(self):
+        org = self.server.client("organizations")
+        org.create_organization()
+        root = org.list_roots()["Roots"][0]["Id"]
+        ou = org.create_organizational_unit(ParentId=root, Name="Finance")["OrganizationalUnit"]["Id"]
+        inside = org.create_account(Email="fin@example.com", AccountName="fin")["CreateAccountStatus"]["AccountId"]
+        outside = org.create_account(Email="ops@example.com", AccountName="ops")["CreateAccountStatus"]["AccountId"]
+        org.move_account(AccountId=inside, SourceParentId=root, DestinationParentId=ou)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            org.describe_effective_policy(PolicyType="TAG_POLICY", TargetId=inside)
+        self.assertAwsError(ctx, "EffectivePolicyNotFoundException", 400)
+
+        org.enable_policy_type(RootId=root, PolicyType="TAG_POLICY")
+        base = {"tags": {"costcenter": {"tag_key": {"@@assign": "CostCenter"}, "tag_value": {"@@assign": ["100", "200"]}}}}
+        more = {"tags": {"costcenter": {"tag_value": {"@@append": ["300"]}}}}
+        for name, content, target in (("Base", base, root), ("More", more, ou)):
+            pid = org.create_policy(Name=name, Description="", Type="TAG_POLICY",
+                                    Content=json.dumps(content))["Policy"]["PolicySummary"]["Id"]
+            org.attach_policy(PolicyId=pid, TargetId=target)
+
+        got = org.describe_effective_policy(PolicyType="TAG_POLICY", TargetId=inside)["EffectivePolicy"]
+        self.assertEqual((got["TargetId"], got["PolicyType"]), (inside, "TAG_POLICY"))
+        self.assertEqual(json.loads(got["PolicyContent"]),
+                         {"tags": {"costcenter": {"tag_key": "CostCenter", "tag_value": ["100", "200", "300"]}}})
+        got = org.describe_effective_policy(PolicyType="TAG_POLICY", TargetId=outside)["EffectivePolicy"]
+        self.assertEqual(json.loads(got["PolicyContent"]),
+                         {"tags": {"costcenter": {"tag_key": "CostCenter", "tag_value": ["100", "200"]}}})
+
+
 if __name__ == "__main__":
     unittest.main()

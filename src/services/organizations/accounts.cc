@@ -1,5 +1,9 @@
 // Member accounts: CreateAccount, DescribeCreateAccountStatus, ListCreateAccountStatus,
 // RemoveAccountFromOrganization, LeaveOrganization, CloseAccount, and delegated administrators.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
 #include "base/ids.h"
 #include "services/organizations/org_operations.h"
 
@@ -8,6 +12,17 @@ namespace citadel::services::organizations {
 namespace {
 
 constexpr int64_t kMaxAccounts = 10000;
+
+// The model's pattern [^\s@]+@[^\s@]+\.[^\s@]+ (6 to 64 characters).
+bool valid_email(const std::string& email) {
+  auto at = email.find('@');
+  if (email.size() < 6 || email.size() > 64 || at == 0 || at == std::string::npos) return false;
+  for (char c : email)
+    if (std::isspace(static_cast<unsigned char>(c))) return false;
+  if (email.find('@', at + 1) != std::string::npos) return false;
+  auto dot = email.rfind('.');
+  return dot != std::string::npos && dot > at + 1 && dot + 1 < email.size();
+}
 
 json::object status_json(const store::Row& r) {
   json::object s{{"Id", r.str(0)}, {"AccountName", r.str(1)}, {"State", r.str(2)}, {"RequestedTimestamp", r.i64(3)}};
@@ -24,8 +39,8 @@ Result<json::value> create_account(Call& call) {
   auto o = management_org(call);
   if (!o) return o.error();
   std::string email = call.str("Email"), name = call.str("AccountName");
-  if (email.find('@') == std::string::npos || email.size() < 6)
-    return invalid_input("INVALID_PATTERN", "You provided a value that does not match the required pattern.");
+  if (!valid_email(email))
+    return invalid_input("INVALID_EMAIL_ADDRESS_TARGET", "You specified an invalid email address.");
   auto n = call.tx.query("SELECT COUNT(*) FROM org_accounts WHERE org_id = ?", {o->id});
   if (!n) return n.error();
   if (n->front().i64(0) >= kMaxAccounts)

@@ -29,5 +29,6 @@ void add_policy_operations(std::vector<OperationDef>& ops);
 void add_account_operations(std::vector<OperationDef>& ops);
 void add_handshake_operations(std::vector<OperationDef>& ops);
 void add_tag_operations(std::vector<OperationDef>& ops);
+void add_effective_policy_operations(std::vector<OperationDef>& ops);
 
 }  // namespace citadel::services::organizations

@@ -46,6 +46,7 @@ std::vector<OperationDef> OrganizationsService::operations() const {
   add_account_operations(ops);
   add_handshake_operations(ops);
   add_tag_operations(ops);
+  add_effective_policy_operations(ops);
   return ops;
 }
 
