@@ -92,6 +92,44 @@ class ScpEnforcement(CitadelTestCase):
             org.detach_policy(PolicyId=only_sts, TargetId=self.test_ou)
         self.member_iam().list_users()
 
+    def test_the_simulator_reports_the_organizations_decision(self):
+        org = self.server.client("organizations")
+        iam = self.server.client("iam")
+        # The management account is never bound, but it is in the organization.
+        iam.create_user(UserName="simulated-mgmt")
+        arn = iam.get_user(UserName="simulated-mgmt")["User"]["Arn"]
+        iam.put_user_policy(UserName="simulated-mgmt", PolicyName="all", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+        org.attach_policy(PolicyId=self.deny_iam, TargetId=self.root_id)
+        try:
+            result = iam.simulate_principal_policy(PolicySourceArn=arn, ActionNames=["iam:ListUsers"])["EvaluationResults"][0]
+            self.assertEqual(result["EvalDecision"], "allowed")
+            self.assertTrue(result["OrganizationsDecisionDetail"]["AllowedByOrganizations"])
+        finally:
+            org.detach_policy(PolicyId=self.deny_iam, TargetId=self.root_id)
+        # In the member account, an SCP on its OU that denies S3 decides against an identity allow.
+        deny_s3 = org.create_policy(Name="deny-s3", Description="no S3", Type="SERVICE_CONTROL_POLICY", Content=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]})
+        )["Policy"]["PolicySummary"]["Id"]
+        member_iam = self.member_iam()
+        member_iam.create_user(UserName="simulated-member")
+        member_arn = member_iam.get_user(UserName="simulated-member")["User"]["Arn"]
+        member_iam.put_user_policy(UserName="simulated-member", PolicyName="s3", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+        org.attach_policy(PolicyId=deny_s3, TargetId=self.test_ou)
+        try:
+            result = member_iam.simulate_principal_policy(PolicySourceArn=member_arn,
+                                                          ActionNames=["s3:GetObject"])["EvaluationResults"][0]
+            self.assertEqual(result["EvalDecision"], "explicitDeny")
+            self.assertFalse(result["OrganizationsDecisionDetail"]["AllowedByOrganizations"])
+            self.assertEqual(result["MatchedStatements"][0]["SourcePolicyId"], deny_s3)
+        finally:
+            org.detach_policy(PolicyId=deny_s3, TargetId=self.test_ou)
+        result = member_iam.simulate_principal_policy(PolicySourceArn=member_arn,
+                                                      ActionNames=["s3:GetObject"])["EvaluationResults"][0]
+        self.assertEqual(result["EvalDecision"], "allowed")
+        self.assertTrue(result["OrganizationsDecisionDetail"]["AllowedByOrganizations"])
+
     def test_principal_org_id_in_an_identity_policy(self):
         iam = self.server.client("iam")
         iam.create_user(UserName="orgbound")

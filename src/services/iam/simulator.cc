@@ -9,6 +9,7 @@
 #include "services/iam/iam_common.h"
 #include "services/iam/principal_policies.h"
 #include "services/iam/simulator.h"
+#include "services/organizations/org_path.h"
 
 namespace citadel::services::iam {
 
@@ -161,6 +162,10 @@ struct Simulation {
   std::optional<InputPolicy> resource_policy;
   std::string caller_arn, resource_owner;
   SimContext context;
+  // SimulatePrincipalPolicy: the SCP levels that bind the principal's account (none for the
+  // management account or outside an organization).
+  bool in_organization = false;
+  std::vector<std::vector<InputPolicy>> scps;
 };
 
 Result<json::value> run(Call& call, Simulation& sim) {
@@ -170,6 +175,14 @@ Result<json::value> run(Call& call, Simulation& sim) {
   set.identity = identity;
   if (!sim.boundary.empty()) set.permissions_boundary = {sim.boundary.front().compiled.get(), sim.boundary.front().id};
   if (sim.resource_policy) set.resource = {sim.resource_policy->compiled.get(), sim.resource_policy->id};
+  std::vector<std::vector<policy::PolicyRef>> scp_refs;
+  std::vector<policy::PolicyLevel> scp_levels;
+  for (auto& level : sim.scps) {
+    auto& refs = scp_refs.emplace_back();
+    for (auto& p : level) refs.push_back({p.compiled.get(), p.id});
+  }
+  for (auto& refs : scp_refs) scp_levels.push_back({refs});
+  set.scps = scp_levels;
 
   policy::Request req;
   req.principal = policy::principal_from_arn(sim.caller_arn);
@@ -177,6 +190,8 @@ Result<json::value> run(Call& call, Simulation& sim) {
   std::vector<InputPolicy*> all;
   for (auto& p : sim.identity) all.push_back(&p);
   for (auto& p : sim.boundary) all.push_back(&p);
+  for (auto& level : sim.scps)
+    for (auto& p : level) all.push_back(&p);
   if (sim.resource_policy) all.push_back(&*sim.resource_policy);
   auto find = [&](std::string_view id) -> InputPolicy* {
     for (auto* p : all)
@@ -220,6 +235,10 @@ Result<json::value> run(Call& call, Simulation& sim) {
                      {"MissingContextValues", missing}};
       if (!sim.boundary.empty())
         r["PermissionsBoundaryDecisionDetail"] = json::object{{"AllowedByPermissionsBoundary", boundary_allowed}};
+      if (sim.in_organization) {
+        bool org_allowed = !(d.type != policy::DecisionType::Allowed && d.blocked_by == policy::PolicyKind::SCP);
+        r["OrganizationsDecisionDetail"] = json::object{{"AllowedByOrganizations", org_allowed}};
+      }
       if (d.type == policy::DecisionType::ExplicitlyDenied) overall = d.type;
       else if (d.type == policy::DecisionType::ImplicitlyDenied && overall == policy::DecisionType::Allowed) overall = d.type;
       if (specific.empty()) first = r;
@@ -233,6 +252,7 @@ Result<json::value> run(Call& call, Simulation& sim) {
                         {"EvalDecisionDetails", json::object{}}};
     if (first.contains("PermissionsBoundaryDecisionDetail"))
       result["PermissionsBoundaryDecisionDetail"] = first["PermissionsBoundaryDecisionDetail"];
+    if (first.contains("OrganizationsDecisionDetail")) result["OrganizationsDecisionDetail"] = first["OrganizationsDecisionDetail"];
     if (resources.size() > 1 || resources.front() != "*") result["ResourceSpecificResults"] = std::move(specific);
     results.push_back(std::move(result));
   }
@@ -316,6 +336,20 @@ Result<json::value> simulate_principal_policy(Call& call) {
   if (auto s = read_common(call, sim); !s) return s.error();
   sim.caller_arn = call.has("CallerArn") ? call.str("CallerArn") : source;
   for (auto& [k, v] : loaded->tags) sim.context.add("aws:PrincipalTag/" + k, {v});
+  auto org = organizations::org_path_for_account(call.tx, call.account());
+  if (!org) return org.error();
+  if (org.value()) {
+    sim.in_organization = true;
+    sim.context.add("aws:PrincipalOrgID", {org.value()->organization_id});
+    if (org.value()->scps_enabled && !org.value()->is_management())
+      for (auto& level : org.value()->levels) {
+        auto& scps = sim.scps.emplace_back();
+        for (auto& d : level.scps) {
+          auto p = load_input(d.policy_id, "none", d.document, policy::PolicyKind::SCP);
+          if (p) scps.push_back(std::move(p.value()));
+        }
+      }
+  }
   return run(call, sim);
 }
 
