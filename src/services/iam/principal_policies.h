@@ -31,4 +31,25 @@ struct PrincipalPolicies {
 // Everything that applies to IAM user `user_name` of `account` (case-insensitive name).
 Result<PrincipalPolicies> load_user_policies(store::Tx& tx, const std::string& account, const std::string& user_name);
 
+// Everything that applies to a session of role `role_name` of `account`: the role's inline and
+// attached policies, its boundary and its tags. NoSuchEntity when the role is gone (its sessions
+// then have no permissions).
+Result<PrincipalPolicies> load_role_policies(store::Tx& tx, const std::string& account, const std::string& role_name);
+
+// What STS needs to assume a role.
+struct RoleForAssume {
+  std::string role_id;     // AROA...
+  std::string role_name;   // as stored (its case)
+  std::string path;
+  std::string arn;         // arn:aws:iam::ACCOUNT:role{path}{name}
+  std::string trust_policy;  // the AssumeRolePolicyDocument (JSON text)
+  int64_t max_session_duration_s = 3600;
+};
+// The role an ARN names (any account of this deployment), or NoSuchEntity.
+Result<RoleForAssume> load_role_for_assume(store::Tx& tx, const std::string& role_arn);
+
+// The JSON text of the default version of the managed policy `arn` visible from `account`
+// (session policies passed by ARN to AssumeRole), or NoSuchEntity.
+Result<std::string> managed_policy_document(store::Tx& tx, const std::string& account, const std::string& arn);
+
 }  // namespace citadel::services::iam
