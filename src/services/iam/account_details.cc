@@ -1,7 +1,7 @@
 // Account-wide views of IAM.
-// GetAccountAuthorizationDetails: every user, group and managed policy of the account with their
-// relationships, paged over one ordering (users, groups, customer managed policies, then the AWS
-// managed policies the account uses). Roles are listed once IAM has them.
+// GetAccountAuthorizationDetails: every user, group, role and managed policy of the account with
+// their relationships, paged over one ordering (users, groups, roles, customer managed policies,
+// then the AWS managed policies the account uses).
 // GetAccountSummary: entity counts and IAM's quotas.
 #include <algorithm>
 
@@ -12,7 +12,7 @@ namespace citadel::services::iam {
 
 namespace {
 
-// One listed entity: kind ('1' user, '2' group, '3' customer policy, '4' AWS policy), then its id.
+// One listed entity: kind ('1' user, '2' group, '3' role, '4' customer policy, '5' AWS policy), then its id.
 struct Item {
   std::string key, id;
 };
@@ -86,6 +86,39 @@ Result<json::object> group_detail(Call& call, const std::string& group_id) {
   return o;
 }
 
+Result<json::object> role_detail(Call& call, const std::string& role_id) {
+  auto rows = call.tx.query(std::string("SELECT ") + kRoleColumns + " FROM iam_roles r WHERE r.role_id = ?", {role_id});
+  if (!rows) return rows.error();
+  RoleRow r = read_role(rows->front());
+  json::object o{{"Path", r.path},
+                 {"RoleName", r.name},
+                 {"RoleId", r.role_id},
+                 {"Arn", r.arn},
+                 {"CreateDate", r.created_ms},
+                 {"AssumeRolePolicyDocument", encode_document(r.trust_policy)}};
+  auto profiles = instance_profiles_of_role(call.tx, call.account(), role_id);
+  if (!profiles) return profiles.error();
+  o["InstanceProfileList"] = std::move(*profiles);
+  auto policies = inline_list(call.tx, role_id);
+  if (!policies) return policies.error();
+  o["RolePolicyList"] = std::move(*policies);
+  auto attached = attached_list(call.tx, role_id);
+  if (!attached) return attached.error();
+  o["AttachedManagedPolicies"] = std::move(*attached);
+  if (!r.boundary.empty())
+    o["PermissionsBoundary"] = json::object{{"PermissionsBoundaryType", "Policy"}, {"PermissionsBoundaryArn", r.boundary}};
+  auto tags = read_tags(call.tx, "iam_role_tags", "role_id", role_id);
+  if (!tags) return tags.error();
+  if (!tags->empty()) o["Tags"] = std::move(*tags);
+  json::object last_used;
+  if (r.last_used_ms) {
+    last_used["LastUsedDate"] = *r.last_used_ms;
+    if (!r.last_used_region.empty()) last_used["Region"] = r.last_used_region;
+  }
+  o["RoleLastUsed"] = std::move(last_used);
+  return o;
+}
+
 Result<json::object> policy_detail(Call& call, const std::string& policy_id) {
   auto rows = call.tx.query(std::string("SELECT ") + kPolicyColumns + " FROM iam_policies p WHERE p.policy_id = ?", {policy_id});
   if (!rows) return rows.error();
@@ -121,13 +154,14 @@ Result<json::object> policy_detail(Call& call, const std::string& policy_id) {
 Result<json::value> get_account_authorization_details(Call& call) {
   auto page = read_page(call);
   if (!page) return page.error();
-  bool users = true, groups = true, local = true, aws = true;
+  bool users = true, groups = true, roles = true, local = true, aws = true;
   if (const auto* f = call.input.if_contains("Filter"); f && f->is_array() && !f->as_array().empty()) {
-    users = groups = local = aws = false;
+    users = groups = roles = local = aws = false;
     for (auto& v : f->as_array()) {
       std::string_view t = v.is_string() ? std::string_view(v.as_string()) : "";
       users |= t == "User";
       groups |= t == "Group";
+      roles |= t == "Role";
       local |= t == "LocalManagedPolicy";
       aws |= t == "AWSManagedPolicy";
     }
@@ -142,14 +176,16 @@ Result<json::value> get_account_authorization_details(Call& call) {
   };
   if (auto s = collect(users, '1', "SELECT user_id, name_lc FROM iam_users WHERE account_id = ?", {call.account()}); !s) return s.error();
   if (auto s = collect(groups, '2', "SELECT group_id, name_lc FROM iam_groups WHERE account_id = ?", {call.account()}); !s) return s.error();
-  if (auto s = collect(local, '3', "SELECT policy_id, name_lc || '|' || arn FROM iam_policies WHERE account_id = ?", {call.account()}); !s)
+  if (auto s = collect(roles, '3', "SELECT role_id, name_lc FROM iam_roles WHERE account_id = ?", {call.account()}); !s) return s.error();
+  if (auto s = collect(local, '4', "SELECT policy_id, name_lc || '|' || arn FROM iam_policies WHERE account_id = ?", {call.account()}); !s)
     return s.error();
   // AWS managed policies appear when the account uses them.
-  if (auto s = collect(aws, '4',
+  if (auto s = collect(aws, '5',
                        "SELECT p.policy_id, p.name_lc || '|' || p.arn FROM iam_policies p WHERE p.account_id = 'aws' AND ("
                        "EXISTS (SELECT 1 FROM iam_policy_attachments a WHERE a.policy_id = p.policy_id AND a.account_id = ?) OR "
-                       "EXISTS (SELECT 1 FROM iam_users u WHERE u.account_id = ? AND u.permissions_boundary = p.arn))",
-                       {call.account(), call.account()});
+                       "EXISTS (SELECT 1 FROM iam_users u WHERE u.account_id = ? AND u.permissions_boundary = p.arn) OR "
+                       "EXISTS (SELECT 1 FROM iam_roles r WHERE r.account_id = ? AND r.permissions_boundary = p.arn))",
+                       {call.account(), call.account(), call.account()});
       !s)
     return s.error();
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.key < b.key; });
@@ -157,7 +193,7 @@ Result<json::value> get_account_authorization_details(Call& call) {
   if (static_cast<int64_t>(items.size()) > page->max_items + 1) items.resize(static_cast<size_t>(page->max_items + 1));
   json::object out;
   size_t n = finish_page(*page, items, [](const Item& i) { return i.key; }, out);
-  json::array user_list, group_list, policy_list;
+  json::array user_list, group_list, role_list, policy_list;
   for (size_t i = 0; i < n; ++i) {
     char kind = items[i].key[0];
     if (kind == '1') {
@@ -168,6 +204,10 @@ Result<json::value> get_account_authorization_details(Call& call) {
       auto d = group_detail(call, items[i].id);
       if (!d) return d.error();
       group_list.push_back(std::move(*d));
+    } else if (kind == '3') {
+      auto d = role_detail(call, items[i].id);
+      if (!d) return d.error();
+      role_list.push_back(std::move(*d));
     } else {
       auto d = policy_detail(call, items[i].id);
       if (!d) return d.error();
@@ -176,7 +216,7 @@ Result<json::value> get_account_authorization_details(Call& call) {
   }
   out["UserDetailList"] = std::move(user_list);
   out["GroupDetailList"] = std::move(group_list);
-  out["RoleDetailList"] = json::array{};
+  out["RoleDetailList"] = std::move(role_list);
   out["Policies"] = std::move(policy_list);
   return out;
 }
@@ -187,12 +227,13 @@ Result<json::value> get_account_summary(Call& call) {
       "(SELECT COUNT(*) FROM iam_groups WHERE account_id = ?), "
       "(SELECT COUNT(*) FROM iam_policies WHERE account_id = ?), "
       "(SELECT COUNT(*) FROM iam_policy_versions v JOIN iam_policies p ON p.policy_id = v.policy_id WHERE p.account_id = ?), "
-      "(SELECT COUNT(*) FROM access_keys WHERE account_id = ? AND user_name_lc IS NULL)",
-      {call.account(), call.account(), call.account(), call.account(), call.account()});
+      "(SELECT COUNT(*) FROM access_keys WHERE account_id = ? AND user_name_lc IS NULL), "
+      "(SELECT COUNT(*) FROM iam_roles WHERE account_id = ?), "
+      "(SELECT COUNT(*) FROM iam_instance_profiles WHERE account_id = ?)",
+      {call.account(), call.account(), call.account(), call.account(), call.account(), call.account(), call.account()});
   if (!counts) return counts.error();
   const auto& c = counts->front();
-  // Roles, instance profiles, MFA devices, identity providers and server certificates are counted
-  // once IAM stores them.
+  // MFA devices, identity providers and server certificates are counted once IAM stores them.
   json::object map{{"Users", c.i64(0)},
                    {"UsersQuota", 5000},
                    {"Groups", c.i64(1)},
@@ -219,9 +260,9 @@ Result<json::value> get_account_summary(Call& call) {
                    {"AccountSigningCertificatesPresent", 0},
                    {"MFADevices", 0},
                    {"MFADevicesInUse", 0},
-                   {"Roles", 0},
+                   {"Roles", c.i64(5)},
                    {"RolesQuota", 1000},
-                   {"InstanceProfiles", 0},
+                   {"InstanceProfiles", c.i64(6)},
                    {"InstanceProfilesQuota", 1000},
                    {"Providers", 0},
                    {"ServerCertificates", 0},

@@ -1,6 +1,6 @@
-// Managed policies attached to users and groups, and users' permissions boundaries:
-// Attach/Detach/ListAttached UserPolicy and GroupPolicy, ListEntitiesForPolicy,
-// PutUserPermissionsBoundary, DeleteUserPermissionsBoundary.
+// Managed policies attached to users, groups and roles, and the permissions boundaries of users and
+// roles: Attach/Detach/ListAttached UserPolicy, GroupPolicy and RolePolicy, ListEntitiesForPolicy,
+// Put/Delete UserPermissionsBoundary and RolePermissionsBoundary.
 #include <algorithm>
 
 #include "services/iam/iam_common.h"
@@ -12,25 +12,8 @@ namespace {
 
 constexpr int64_t kMaxAttachedPerEntity = 10;
 
-struct Entity {
-  std::string id, name;
-  const char* type;   // "User" / "Group" (iam_policy_attachments.entity_type)
-  const char* quota;  // "PoliciesPerUser" / "PoliciesPerGroup"
-};
-
-Result<Entity> resolve_entity(Call& call, bool group) {
-  if (group) {
-    auto g = load_group(call.tx, call.account(), call.str("GroupName"));
-    if (!g) return g.error();
-    return Entity{g->group_id, g->name, "Group", "PoliciesPerGroup"};
-  }
-  auto u = load_user(call.tx, call.account(), call.str("UserName"));
-  if (!u) return u.error();
-  return Entity{u->user_id, u->name, "User", "PoliciesPerUser"};
-}
-
-Result<json::value> attach_policy(Call& call, bool group) {
-  auto e = resolve_entity(call, group);
+Result<json::value> attach_policy(Call& call, EntityKind kind) {
+  auto e = load_entity(call, kind);
   if (!e) return e.error();
   auto p = load_attachable_policy(call.tx, call.account(), call.str("PolicyArn"));
   if (!p) return p.error();
@@ -39,15 +22,15 @@ Result<json::value> attach_policy(Call& call, bool group) {
   for (auto& r : *attached)
     if (r.str(0) == p->policy_id) return json::object{};  // already attached: nothing to do
   if (static_cast<int64_t>(attached->size()) >= kMaxAttachedPerEntity)
-    return AwsError::sender("LimitExceeded", std::string("Cannot exceed quota for ") + e->quota + ": 10", 409);
+    return AwsError::sender("LimitExceeded", std::string("Cannot exceed quota for PoliciesPer") + entity_type(kind) + ": 10", 409);
   auto ins = call.tx.exec("INSERT INTO iam_policy_attachments (entity_id, policy_id, account_id, entity_type) VALUES (?, ?, ?, ?)",
-                          {e->id, p->policy_id, call.account(), std::string(e->type)});
+                          {e->id, p->policy_id, call.account(), std::string(entity_type(kind))});
   if (!ins) return ins.error();
   return json::object{};
 }
 
-Result<json::value> detach_policy(Call& call, bool group) {
-  auto e = resolve_entity(call, group);
+Result<json::value> detach_policy(Call& call, EntityKind kind) {
+  auto e = load_entity(call, kind);
   if (!e) return e.error();
   std::string arn = call.str("PolicyArn");
   auto p = load_policy(call.tx, call.account(), arn);
@@ -58,8 +41,8 @@ Result<json::value> detach_policy(Call& call, bool group) {
   return json::object{};
 }
 
-Result<json::value> list_attached(Call& call, bool group) {
-  auto e = resolve_entity(call, group);
+Result<json::value> list_attached(Call& call, EntityKind kind) {
+  auto e = load_entity(call, kind);
   if (!e) return e.error();
   auto page = read_page(call);
   if (!page) return page.error();
@@ -88,109 +71,131 @@ Result<json::value> list_entities_for_policy(Call& call) {
   std::string usage = call.str("PolicyUsageFilter");
   std::string prefix = call.has("PathPrefix") ? call.str("PathPrefix") : "/";
   bool policies = usage != "PermissionsBoundary", boundaries = usage != "PermissionsPolicy";
-  bool users = filter.empty() || filter == "User", groups = filter.empty() || filter == "Group";
+  bool users = filter.empty() || filter == "User", groups = filter.empty() || filter == "Group",
+       roles = filter.empty() || filter == "Role";
   if ((filter == "LocalManagedPolicy" && !p->aws_managed()) || (filter == "AWSManagedPolicy" && p->aws_managed()))
-    users = groups = true;
-  // One sorted list of (kind|name, name, id) over both kinds of entity; the marker is its key.
+    users = groups = roles = true;
+  // One sorted list of (kind|name, name, id) over every kind of entity; the marker is its key.
   struct Item {
     std::string key, name, id;
-    bool group;
+    EntityKind kind;
   };
   std::vector<Item> items;
-  if (users) {
-    std::string sql =
-        "SELECT user_name, user_id, name_lc FROM iam_users u WHERE u.account_id = ? AND substr(u.path, 1, length(?)) = ? AND (";
-    sql += policies ? "EXISTS (SELECT 1 FROM iam_policy_attachments a WHERE a.entity_id = u.user_id AND a.policy_id = ?)" : "0 = 1";
-    sql += boundaries ? " OR u.permissions_boundary = ?)" : " OR 0 = 1)";
+  // Users and roles use the policy as permissions policy or as boundary; groups only the former.
+  auto collect = [&](EntityKind kind, const char* table, const char* columns, const char* tag) -> Status {
+    std::string sql = std::string("SELECT ") + columns + " FROM " + table +
+                      " e WHERE e.account_id = ? AND substr(e.path, 1, length(?)) = ? AND (";
+    sql += policies ? "EXISTS (SELECT 1 FROM iam_policy_attachments a WHERE a.entity_id = e.id AND a.policy_id = ?)" : "0 = 1";
+    if (kind == EntityKind::Group) sql += ")";
+    else sql += boundaries ? " OR e.permissions_boundary = ?)" : " OR 0 = 1)";
     std::vector<store::Value> params{call.account(), prefix, prefix};
     if (policies) params.push_back(p->policy_id);
-    if (boundaries) params.push_back(p->arn);
+    if (kind != EntityKind::Group && boundaries) params.push_back(p->arn);
     auto rows = call.tx.query_v(sql, params);
     if (!rows) return rows.error();
-    for (auto& r : *rows) items.push_back({"u|" + r.str(2), r.str(0), r.str(1), false});
-  }
-  if (groups && policies) {
-    auto rows = call.tx.query("SELECT g.group_name, g.group_id, g.name_lc FROM iam_policy_attachments a JOIN iam_groups g "
-                              "ON g.group_id = a.entity_id WHERE a.policy_id = ? AND a.account_id = ? AND "
-                              "substr(g.path, 1, length(?)) = ?",
-                              {p->policy_id, call.account(), prefix, prefix});
-    if (!rows) return rows.error();
-    for (auto& r : *rows) items.push_back({"g|" + r.str(2), r.str(0), r.str(1), true});
-  }
+    for (auto& r : *rows) items.push_back({std::string(tag) + r.str(2), r.str(0), r.str(1), kind});
+    return Ok{};
+  };
+  // Each table's name, id and name_lc columns, with its id aliased for the EXISTS above.
+  if (users)
+    if (auto s = collect(EntityKind::User, "(SELECT *, user_id AS id FROM iam_users)", "e.user_name, e.user_id, e.name_lc", "u|"); !s)
+      return s.error();
+  if (groups && policies)
+    if (auto s = collect(EntityKind::Group, "(SELECT *, group_id AS id FROM iam_groups)", "e.group_name, e.group_id, e.name_lc", "g|"); !s)
+      return s.error();
+  if (roles)
+    if (auto s = collect(EntityKind::Role, "(SELECT *, role_id AS id FROM iam_roles)", "e.role_name, e.role_id, e.name_lc", "r|"); !s)
+      return s.error();
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.key < b.key; });
   std::erase_if(items, [&](const Item& i) { return !page->after.empty() && i.key <= page->after; });
   if (static_cast<int64_t>(items.size()) > page->max_items + 1) items.resize(static_cast<size_t>(page->max_items + 1));
   json::object out;
   size_t n = finish_page(*page, items, [](const Item& i) { return i.key; }, out);
-  json::array group_list, user_list;
+  json::array group_list, user_list, role_list;
   for (size_t i = 0; i < n; ++i) {
-    if (items[i].group) group_list.push_back(json::object{{"GroupName", items[i].name}, {"GroupId", items[i].id}});
-    else user_list.push_back(json::object{{"UserName", items[i].name}, {"UserId", items[i].id}});
+    const Item& it = items[i];
+    switch (it.kind) {
+      case EntityKind::User: user_list.push_back(json::object{{"UserName", it.name}, {"UserId", it.id}}); break;
+      case EntityKind::Group: group_list.push_back(json::object{{"GroupName", it.name}, {"GroupId", it.id}}); break;
+      case EntityKind::Role: role_list.push_back(json::object{{"RoleName", it.name}, {"RoleId", it.id}}); break;
+    }
   }
   out["PolicyGroups"] = std::move(group_list);
   out["PolicyUsers"] = std::move(user_list);
-  out["PolicyRoles"] = json::array{};
+  out["PolicyRoles"] = std::move(role_list);
   return out;
 }
 
-Result<json::value> put_user_permissions_boundary(Call& call) {
-  auto u = load_user(call.tx, call.account(), call.str("UserName"));
-  if (!u) return u.error();
+// The table that holds a user's or a role's permissions boundary.
+const char* boundary_table(EntityKind kind) { return kind == EntityKind::Role ? "iam_roles" : "iam_users"; }
+const char* id_column(EntityKind kind) { return kind == EntityKind::Role ? "role_id" : "user_id"; }
+
+Result<json::value> put_permissions_boundary(Call& call, EntityKind kind) {
+  auto e = load_entity(call, kind);
+  if (!e) return e.error();
   auto p = load_attachable_policy(call.tx, call.account(), call.str("PermissionsBoundary"));
   if (!p) return p.error();
-  auto up = call.tx.exec("UPDATE iam_users SET permissions_boundary = ? WHERE user_id = ?", {p->arn, u->user_id});
+  auto up = call.tx.exec(std::string("UPDATE ") + boundary_table(kind) + " SET permissions_boundary = ? WHERE " + id_column(kind) + " = ?",
+                         {p->arn, e->id});
   if (!up) return up.error();
   return json::object{};
 }
 
-Result<json::value> delete_user_permissions_boundary(Call& call) {
-  auto u = load_user(call.tx, call.account(), call.str("UserName"));
-  if (!u) return u.error();
-  auto up = call.tx.exec("UPDATE iam_users SET permissions_boundary = NULL WHERE user_id = ?", {u->user_id});
+Result<json::value> delete_permissions_boundary(Call& call, EntityKind kind) {
+  auto e = load_entity(call, kind);
+  if (!e) return e.error();
+  auto up = call.tx.exec(std::string("UPDATE ") + boundary_table(kind) + " SET permissions_boundary = NULL WHERE " + id_column(kind) + " = ?",
+                         {e->id});
   if (!up) return up.error();
   return json::object{};
 }
-
 
 }  // namespace
 
 void add_attachment_operations(std::vector<OperationDef>& ops) {
-  using Fn = Result<json::value> (*)(Call&, bool);
-  auto def = [&](const char* name, bool ro, bool group, Fn fn, bool policy_key) {
+  using Fn = Result<json::value> (*)(Call&, EntityKind);
+  // Attach/Detach carry iam:PolicyARN; the writes on users and roles carry their boundary.
+  auto def = [&](const char* name, bool ro, EntityKind kind, Fn fn, bool policy_key) {
     ops.push_back(OperationDef{name, ro, false,
-                               [name, group, policy_key, ro](const RequestContext& c, const json::object& i, store::Tx& tx) {
-                                 std::string action = std::string("iam:") + name;
-                                 AuthzRequest req = group ? AuthzRequest{action, {target_group_arn(c, i, tx)}, {}}
-                                                          : user_authz(action, c, i, tx, !ro);
+                               [name, kind, policy_key, ro](const RequestContext& c, const json::object& i, store::Tx& tx) {
+                                 AuthzRequest req = entity_authz(kind, std::string("iam:") + name, c, i, tx, !ro);
                                  if (policy_key) req.condition_keys["iam:PolicyARN"] = input_str(i, "PolicyArn");
                                  return req;
                                },
-                               [fn, group](Call& call) { return fn(call, group); }});
+                               [fn, kind](Call& call) { return fn(call, kind); }});
   };
-  def("AttachUserPolicy", false, false, attach_policy, true);
-  def("DetachUserPolicy", false, false, detach_policy, true);
-  def("ListAttachedUserPolicies", true, false, list_attached, false);
-  def("AttachGroupPolicy", false, true, attach_policy, true);
-  def("DetachGroupPolicy", false, true, detach_policy, true);
-  def("ListAttachedGroupPolicies", true, true, list_attached, false);
+  def("AttachUserPolicy", false, EntityKind::User, attach_policy, true);
+  def("DetachUserPolicy", false, EntityKind::User, detach_policy, true);
+  def("ListAttachedUserPolicies", true, EntityKind::User, list_attached, false);
+  def("AttachGroupPolicy", false, EntityKind::Group, attach_policy, true);
+  def("DetachGroupPolicy", false, EntityKind::Group, detach_policy, true);
+  def("ListAttachedGroupPolicies", true, EntityKind::Group, list_attached, false);
+  def("AttachRolePolicy", false, EntityKind::Role, attach_policy, true);
+  def("DetachRolePolicy", false, EntityKind::Role, detach_policy, true);
+  def("ListAttachedRolePolicies", true, EntityKind::Role, list_attached, false);
   ops.push_back(OperationDef{"ListEntitiesForPolicy", true, false,
                              [](const RequestContext& c, const json::object& i, store::Tx& tx) {
                                return policy_authz("iam:ListEntitiesForPolicy", c, i, tx);
                              },
                              list_entities_for_policy});
-  ops.push_back(OperationDef{"PutUserPermissionsBoundary", false, false,
-                             [](const RequestContext& c, const json::object& i, store::Tx& tx) {
-                               // The key names the boundary being set.
-                               AuthzRequest req = user_authz("iam:PutUserPermissionsBoundary", c, i, tx);
-                               req.condition_keys["iam:PermissionsBoundary"] = input_str(i, "PermissionsBoundary");
-                               return req;
-                             },
-                             put_user_permissions_boundary});
-  ops.push_back(OperationDef{"DeleteUserPermissionsBoundary", false, false,
-                             [](const RequestContext& c, const json::object& i, store::Tx& tx) {
-                               return user_authz("iam:DeleteUserPermissionsBoundary", c, i, tx, true);
-                             },
-                             delete_user_permissions_boundary});
+  for (EntityKind kind : {EntityKind::User, EntityKind::Role}) {
+    const bool role = kind == EntityKind::Role;
+    const char* put = role ? "PutRolePermissionsBoundary" : "PutUserPermissionsBoundary";
+    const char* del = role ? "DeleteRolePermissionsBoundary" : "DeleteUserPermissionsBoundary";
+    ops.push_back(OperationDef{put, false, false,
+                               [put, kind](const RequestContext& c, const json::object& i, store::Tx& tx) {
+                                 // The key names the boundary being set.
+                                 AuthzRequest req = entity_authz(kind, std::string("iam:") + put, c, i, tx, false);
+                                 req.condition_keys["iam:PermissionsBoundary"] = input_str(i, "PermissionsBoundary");
+                                 return req;
+                               },
+                               [kind](Call& call) { return put_permissions_boundary(call, kind); }});
+    ops.push_back(OperationDef{del, false, false,
+                               [del, kind](const RequestContext& c, const json::object& i, store::Tx& tx) {
+                                 return entity_authz(kind, std::string("iam:") + del, c, i, tx, true);
+                               },
+                               [kind](Call& call) { return delete_permissions_boundary(call, kind); }});
+  }
 }
 
 }  // namespace citadel::services::iam

@@ -213,7 +213,9 @@ Result<int64_t> attachment_count(store::Tx& tx, const std::string& account, cons
 }
 
 Result<int64_t> boundary_usage_count(store::Tx& tx, const std::string& account, const std::string& arn) {
-  auto n = tx.query("SELECT COUNT(*) FROM iam_users WHERE account_id = ? AND permissions_boundary = ?", {account, arn});
+  auto n = tx.query("SELECT (SELECT COUNT(*) FROM iam_users WHERE account_id = ? AND permissions_boundary = ?) + "
+                    "(SELECT COUNT(*) FROM iam_roles WHERE account_id = ? AND permissions_boundary = ?)",
+                    {account, arn, account, arn});
   if (!n) return n.error();
   return n->front().i64(0);
 }
@@ -255,5 +257,132 @@ Status check_document(std::string_view document, policy::PolicyKind kind) {
 }
 
 std::string encode_document(std::string_view document) { return uri::encode(document); }
+
+Result<json::array> read_tags(store::Tx& tx, const char* table, const char* id_column, const std::string& id) {
+  auto rows = tx.query(std::string("SELECT tag_key, tag_value FROM ") + table + " WHERE " + id_column + " = ? ORDER BY tag_key", {id});
+  if (!rows) return rows.error();
+  json::array tags;
+  for (auto& r : *rows) tags.push_back(json::object{{"Key", r.str(0)}, {"Value", r.str(1)}});
+  return tags;
+}
+
+Status put_tags(store::Tx& tx, const char* table, const char* id_column, const std::string& id, const json::value* tags,
+                const char* entity_word) {
+  if (!tags || !tags->is_array()) return Ok{};
+  const std::string where = std::string(" WHERE ") + id_column + " = ?";
+  for (auto& t : tags->as_array()) {
+    const auto& o = t.as_object();
+    std::string key(o.at("Key").as_string());
+    std::string value = o.contains("Value") ? std::string(o.at("Value").as_string()) : "";
+    if (lower(key).rfind("aws:", 0) == 0)
+      return AwsError::sender("InvalidInput", std::string(entity_word) + " tags cannot start with the reserved prefix \"aws:\".", 400);
+    auto del = tx.exec(std::string("DELETE FROM ") + table + where + " AND lower(tag_key) = ?", {id, lower(key)});
+    if (!del) return del.error();
+    auto ins = tx.exec(std::string("INSERT INTO ") + table + " (" + id_column + ", tag_key, tag_value) VALUES (?, ?, ?)", {id, key, value});
+    if (!ins) return ins.error();
+  }
+  auto n = tx.query(std::string("SELECT COUNT(*) FROM ") + table + where, {id});
+  if (!n) return n.error();
+  if (static_cast<size_t>(n->front().i64(0)) > kMaxTags)
+    return AwsError::sender("LimitExceeded", "The number of tags has reached the maximum limit.", 409);
+  return Ok{};
+}
+
+Status remove_tags(store::Tx& tx, const char* table, const char* id_column, const std::string& id, const json::value* keys) {
+  if (!keys || !keys->is_array()) return Ok{};
+  for (auto& k : keys->as_array()) {
+    auto del = tx.exec(std::string("DELETE FROM ") + table + " WHERE " + id_column + " = ? AND lower(tag_key) = ?",
+                       {id, lower(k.as_string())});
+    if (!del) return del.error();
+  }
+  return Ok{};
+}
+
+std::string role_arn(const std::string& account, const std::string& path, const std::string& name) {
+  return "arn:aws:iam::" + account + ":role" + path + name;
+}
+
+RoleRow read_role(const store::Row& r, size_t i) {
+  RoleRow role{r.str(i),     r.str(i + 1), r.str(i + 2), r.str(i + 3), r.str(i + 4), r.str(i + 5), r.str(i + 6),
+               r.i64(i + 7), r.i64(i + 8), std::nullopt, r.str(i + 10)};
+  if (!r.is_null(i + 9)) role.last_used_ms = r.i64(i + 9);
+  return role;
+}
+
+AwsError no_such_role(const std::string& name) {
+  return AwsError::sender("NoSuchEntity", "The role with name " + name + " cannot be found.", 404);
+}
+
+Result<RoleRow> load_role(store::Tx& tx, const std::string& account, const std::string& name) {
+  auto rows = tx.query(std::string("SELECT ") + kRoleColumns + " FROM iam_roles r WHERE r.account_id = ? AND r.name_lc = ?",
+                       {account, lower(name)});
+  if (!rows) return rows.error();
+  if (rows->empty()) return no_such_role(name);
+  return read_role(rows->front());
+}
+
+AuthzRequest role_authz(std::string action, const RequestContext& ctx, const json::object& input, store::Tx& tx,
+                        bool boundary_key) {
+  AuthzRequest req{std::move(action), {}, {}};
+  const std::string& account = ctx.principal->account_id;
+  std::string name = input_str(input, "RoleName");
+  auto role = load_role(tx, account, name);
+  req.resources.push_back(role ? role->arn : role_arn(account, "/", name));
+  if (!role) return req;
+  if (boundary_key && !role->boundary.empty()) req.condition_keys["iam:PermissionsBoundary"] = role->boundary;
+  if (auto tags = tx.query("SELECT tag_key, tag_value FROM iam_role_tags WHERE role_id = ?", {role->role_id}))
+    for (auto& t : *tags) req.condition_keys["aws:ResourceTag/" + t.str(0)] = t.str(1);
+  return req;
+}
+
+const char* entity_type(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::User: return "User";
+    case EntityKind::Group: return "Group";
+    case EntityKind::Role: return "Role";
+  }
+  return "";
+}
+
+const char* name_member(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::User: return "UserName";
+    case EntityKind::Group: return "GroupName";
+    case EntityKind::Role: return "RoleName";
+  }
+  return "";
+}
+
+Result<Entity> load_entity(Call& call, EntityKind kind) {
+  std::string name = call.str(name_member(kind));
+  switch (kind) {
+    case EntityKind::User: {
+      auto u = load_user(call.tx, call.account(), name);
+      if (!u) return u.error();
+      return Entity{kind, u->user_id, u->name};
+    }
+    case EntityKind::Group: {
+      auto g = load_group(call.tx, call.account(), name);
+      if (!g) return g.error();
+      return Entity{kind, g->group_id, g->name};
+    }
+    case EntityKind::Role: {
+      auto r = load_role(call.tx, call.account(), name);
+      if (!r) return r.error();
+      return Entity{kind, r->role_id, r->name};
+    }
+  }
+  return AwsError::internal("unknown entity kind");
+}
+
+AuthzRequest entity_authz(EntityKind kind, std::string action, const RequestContext& ctx, const json::object& input,
+                          store::Tx& tx, bool boundary_key) {
+  switch (kind) {
+    case EntityKind::User: return user_authz(std::move(action), ctx, input, tx, boundary_key);
+    case EntityKind::Role: return role_authz(std::move(action), ctx, input, tx, boundary_key);
+    case EntityKind::Group: break;
+  }
+  return AuthzRequest{std::move(action), {target_group_arn(ctx, input, tx)}, {}};
+}
 
 }  // namespace citadel::services::iam

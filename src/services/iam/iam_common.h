@@ -125,4 +125,65 @@ std::string encode_document(std::string_view document);
 // Tags as AWS validates them on any IAM entity: at most 50, no "aws:" prefix.
 constexpr size_t kMaxTags = 50;
 
+// Tags of an entity whose tag table is keyed by its unique id (iam_role_tags.role_id,
+// iam_policy_tags.policy_id ...): read sorted by key, and added or replaced (keys unique regardless
+// of case, keeping the case given) within the 50-tag limit. `entity_word` ("Role", "Policy") words
+// the reserved-prefix error.
+Result<json::array> read_tags(store::Tx& tx, const char* table, const char* id_column, const std::string& id);
+Status put_tags(store::Tx& tx, const char* table, const char* id_column, const std::string& id, const json::value* tags,
+                const char* entity_word);
+Status remove_tags(store::Tx& tx, const char* table, const char* id_column, const std::string& id, const json::value* keys);
+
+// ---- Roles ----------------------------------------------------------------------------------
+std::string role_arn(const std::string& account, const std::string& path, const std::string& name);
+
+struct RoleRow {
+  std::string role_id, name, path, arn, trust_policy, description, boundary;
+  int64_t max_session_duration = 3600, created_ms = 0;
+  std::optional<int64_t> last_used_ms;
+  std::string last_used_region;
+};
+// Columns for RoleRow, in read_role's order (table alias r).
+inline constexpr const char* kRoleColumns =
+    "r.role_id, r.role_name, r.path, r.arn, r.assume_role_policy, r.description, COALESCE(r.permissions_boundary, ''), "
+    "r.max_session_duration, r.created_ms, r.role_last_used_ms, COALESCE(r.role_last_used_region, '')";
+RoleRow read_role(const store::Row& r, size_t first = 0);
+// Loads a role by name (case-insensitive), or NoSuchEntity in AWS's words.
+Result<RoleRow> load_role(store::Tx& tx, const std::string& account, const std::string& name);
+AwsError no_such_role(const std::string& name);
+
+// What authorizes an operation on role RoleName: its ARN (the stored path, or "/" when it does not
+// exist), its tags as aws:ResourceTag/KEY and, with `boundary_key`, its boundary as
+// iam:PermissionsBoundary.
+AuthzRequest role_authz(std::string action, const RequestContext& ctx, const json::object& input, store::Tx& tx,
+                        bool boundary_key = false);
+
+// The role as IAM describes it (roles.cc). `full` adds what GetRole adds to ListRoles' entries: the
+// boundary and RoleLastUsed (tags are the caller's to add).
+json::object role_json(const RoleRow& r, bool full);
+
+// ---- Instance profiles (instance_profiles.cc) -------------------------------------------------
+std::string instance_profile_arn(const std::string& account, const std::string& path, const std::string& name);
+// The instance profiles that hold role `role_id`, as InstanceProfile structures with their roles.
+Result<json::array> instance_profiles_of_role(store::Tx& tx, const std::string& account, const std::string& role_id);
+
+// ---- Principals that hold policies --------------------------------------------------------------
+// Users, groups and roles hold inline and attached policies the same way, by their unique id.
+enum class EntityKind { User, Group, Role };
+
+struct Entity {
+  EntityKind kind;
+  std::string id;    // AIDA... / AGPA... / AROA...
+  std::string name;  // as stored, as AWS echoes it
+};
+// "User" / "Group" / "Role": iam_policy_attachments.entity_type and the quota names.
+const char* entity_type(EntityKind kind);
+// "UserName" / "GroupName" / "RoleName": the input member that names the entity.
+const char* name_member(EntityKind kind);
+// Loads the entity the call's name member names, or NoSuchEntity.
+Result<Entity> load_entity(Call& call, EntityKind kind);
+// What authorizes an operation on that entity (see user_authz, role_authz, target_group_arn).
+AuthzRequest entity_authz(EntityKind kind, std::string action, const RequestContext& ctx, const json::object& input,
+                          store::Tx& tx, bool boundary_key);
+
 }  // namespace citadel::services::iam

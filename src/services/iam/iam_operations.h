@@ -14,5 +14,7 @@ void add_group_operations(std::vector<OperationDef>& ops);
 void add_attachment_operations(std::vector<OperationDef>& ops);
 void add_account_details_operations(std::vector<OperationDef>& ops);
 void add_service_access_operations(std::vector<OperationDef>& ops);
+void add_role_operations(std::vector<OperationDef>& ops);
+void add_instance_profile_operations(std::vector<OperationDef>& ops);
 
 }  // namespace citadel::services::iam

@@ -14,6 +14,8 @@ std::vector<OperationDef> IamService::operations() const {
   add_managed_policy_operations(ops);
   add_inline_policy_operations(ops);
   add_group_operations(ops);
+  add_role_operations(ops);
+  add_instance_profile_operations(ops);
   add_attachment_operations(ops);
   add_account_details_operations(ops);
   add_service_access_operations(ops);

@@ -26,32 +26,11 @@ json::object policy_json(const PolicyRow& p, int64_t attachments, int64_t bounda
 }
 
 Result<json::array> policy_tags(store::Tx& tx, const std::string& policy_id) {
-  auto rows = tx.query("SELECT tag_key, tag_value FROM iam_policy_tags WHERE policy_id = ? ORDER BY tag_key", {policy_id});
-  if (!rows) return rows.error();
-  json::array tags;
-  for (auto& r : *rows) tags.push_back(json::object{{"Key", r.str(0)}, {"Value", r.str(1)}});
-  return tags;
+  return read_tags(tx, "iam_policy_tags", "policy_id", policy_id);
 }
 
-// Adds or replaces tags (keys case-insensitive for uniqueness), keeping IAM's limit of 50.
 Status put_policy_tags(Call& call, const std::string& policy_id, const json::value* tags) {
-  if (!tags || !tags->is_array()) return Ok{};
-  for (auto& t : tags->as_array()) {
-    const auto& o = t.as_object();
-    std::string key(o.at("Key").as_string());
-    std::string value = o.contains("Value") ? std::string(o.at("Value").as_string()) : "";
-    if (lower(key).rfind("aws:", 0) == 0)
-      return AwsError::sender("InvalidInput", "Policy tags cannot start with the reserved prefix \"aws:\".", 400);
-    auto del = call.tx.exec("DELETE FROM iam_policy_tags WHERE policy_id = ? AND lower(tag_key) = ?", {policy_id, lower(key)});
-    if (!del) return del.error();
-    auto ins = call.tx.exec("INSERT INTO iam_policy_tags (policy_id, tag_key, tag_value) VALUES (?, ?, ?)", {policy_id, key, value});
-    if (!ins) return ins.error();
-  }
-  auto n = call.tx.query("SELECT COUNT(*) FROM iam_policy_tags WHERE policy_id = ?", {policy_id});
-  if (!n) return n.error();
-  if (static_cast<size_t>(n->front().i64(0)) > kMaxTags)
-    return AwsError::sender("LimitExceeded", "The number of tags has reached the maximum limit.", 409);
-  return Ok{};
+  return put_tags(call.tx, "iam_policy_tags", "policy_id", policy_id, tags, "Policy");
 }
 
 Result<json::value> create_policy(Call& call) {
@@ -134,10 +113,11 @@ Result<json::value> list_policies(Call& call) {
   std::string usage = call.str("PolicyUsageFilter");
 
   std::string accounts = scope == "AWS" ? "p.account_id = 'aws'" : scope == "Local" ? "p.account_id = ?" : "p.account_id IN (?, 'aws')";
-  std::vector<store::Value> params{call.account(), call.account()};
+  std::vector<store::Value> params{call.account(), call.account(), call.account()};
   std::string sql = std::string("SELECT * FROM (SELECT ") + kPolicyColumns +
                     ", (SELECT COUNT(*) FROM iam_policy_attachments a WHERE a.policy_id = p.policy_id AND a.account_id = ?) AS ac"
-                    ", (SELECT COUNT(*) FROM iam_users u WHERE u.account_id = ? AND u.permissions_boundary = p.arn) AS bc"
+                    ", (SELECT COUNT(*) FROM iam_users u WHERE u.account_id = ? AND u.permissions_boundary = p.arn) + "
+                    "(SELECT COUNT(*) FROM iam_roles r WHERE r.account_id = ? AND r.permissions_boundary = p.arn) AS bc"
                     ", p.name_lc || '|' || p.arn AS sort_key FROM iam_policies p WHERE " +
                     accounts + " AND substr(p.path, 1, length(?)) = ?) x WHERE sort_key > ?";
   if (scope != "AWS") params.push_back(call.account());
@@ -277,12 +257,8 @@ Result<json::value> untag_policy(Call& call) {
   auto p = load_policy(call.tx, call.account(), call.str("PolicyArn"));
   if (!p) return p.error();
   if (auto s = check_customer_managed(*p); !s) return s.error();
-  if (const auto* keys = call.input.if_contains("TagKeys"); keys && keys->is_array())
-    for (auto& k : keys->as_array()) {
-      auto del = call.tx.exec("DELETE FROM iam_policy_tags WHERE policy_id = ? AND lower(tag_key) = ?",
-                              {p->policy_id, lower(k.as_string())});
-      if (!del) return del.error();
-    }
+  if (auto s = remove_tags(call.tx, "iam_policy_tags", "policy_id", p->policy_id, call.input.if_contains("TagKeys")); !s)
+    return s.error();
   return json::object{};
 }
 

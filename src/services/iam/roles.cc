@@ -1,0 +1,223 @@
+// IAM roles: CreateRole, GetRole, ListRoles, UpdateRole, UpdateRoleDescription,
+// UpdateAssumeRolePolicy, DeleteRole, TagRole, UntagRole, ListRoleTags. A role's inline policies,
+// attachments and boundary are in inline_policies.cc and attachments.cc, with the users' and groups'.
+#include "base/ids.h"
+#include "services/iam/iam_common.h"
+#include "services/iam/iam_operations.h"
+
+namespace citadel::services::iam {
+
+namespace {
+
+constexpr int64_t kMaxRolesPerAccount = 1000;
+
+}  // namespace
+
+json::object role_json(const RoleRow& r, bool full) {
+  json::object o{{"Path", r.path},
+                 {"RoleName", r.name},
+                 {"RoleId", r.role_id},
+                 {"Arn", r.arn},
+                 {"CreateDate", r.created_ms},
+                 {"AssumeRolePolicyDocument", encode_document(r.trust_policy)},
+                 {"MaxSessionDuration", r.max_session_duration}};
+  if (!r.description.empty()) o["Description"] = r.description;
+  if (!full) return o;
+  if (!r.boundary.empty())
+    o["PermissionsBoundary"] = json::object{{"PermissionsBoundaryType", "Policy"}, {"PermissionsBoundaryArn", r.boundary}};
+  json::object last_used;
+  if (r.last_used_ms) {
+    last_used["LastUsedDate"] = *r.last_used_ms;
+    if (!r.last_used_region.empty()) last_used["Region"] = r.last_used_region;
+  }
+  o["RoleLastUsed"] = std::move(last_used);
+  return o;
+}
+
+namespace {
+
+// GetRole's, CreateRole's and UpdateRoleDescription's answer: the role with its tags.
+Result<json::value> role_answer(store::Tx& tx, const RoleRow& r) {
+  json::object role = role_json(r, true);
+  auto tags = read_tags(tx, "iam_role_tags", "role_id", r.role_id);
+  if (!tags) return tags.error();
+  if (!tags->empty()) role["Tags"] = std::move(*tags);
+  return json::object{{"Role", std::move(role)}};
+}
+
+Result<json::value> create_role(Call& call) {
+  std::string name = call.str("RoleName");
+  std::string path = call.has("Path") ? call.str("Path") : "/";
+  if (auto s = check_path(path, "path"); !s) return s.error();
+  std::string trust = call.str("AssumeRolePolicyDocument");
+  if (auto s = check_document(trust, policy::PolicyKind::TrustPolicy); !s) return s.error();
+  auto clash = call.tx.query("SELECT 1 FROM iam_roles WHERE account_id = ? AND name_lc = ?", {call.account(), lower(name)});
+  if (!clash) return clash.error();
+  if (!clash->empty()) return AwsError::sender("EntityAlreadyExists", "Role with name " + name + " already exists.", 409);
+  auto count = call.tx.query("SELECT COUNT(*) FROM iam_roles WHERE account_id = ?", {call.account()});
+  if (!count) return count.error();
+  if (count->front().i64(0) >= kMaxRolesPerAccount)
+    return AwsError::sender("LimitExceeded", "Cannot exceed quota for RolesPerAccount: 1000", 409);
+  RoleRow r;
+  r.role_id = ids::unique_id("AROA", 17);
+  r.name = name;
+  r.path = path;
+  r.arn = role_arn(call.account(), path, name);
+  r.trust_policy = trust;
+  r.description = call.str("Description");
+  r.boundary = call.str("PermissionsBoundary");
+  r.created_ms = call.ctx.now_ms;
+  if (const auto* d = call.input.if_contains("MaxSessionDuration"); d && d->is_int64()) r.max_session_duration = d->as_int64();
+  if (!r.boundary.empty()) {
+    auto boundary = load_attachable_policy(call.tx, call.account(), r.boundary);
+    if (!boundary) return boundary.error();
+  }
+  auto ins = call.tx.exec(
+      "INSERT INTO iam_roles (role_id, account_id, name_lc, role_name, path, arn, assume_role_policy, description, "
+      "max_session_duration, permissions_boundary, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?)",
+      {r.role_id, call.account(), lower(name), name, path, r.arn, trust, r.description, r.max_session_duration, r.boundary,
+       r.created_ms});
+  if (!ins) return ins.error();
+  if (auto s = put_tags(call.tx, "iam_role_tags", "role_id", r.role_id, call.input.if_contains("Tags"), "Role"); !s)
+    return s.error();
+  return role_answer(call.tx, r);
+}
+
+Result<json::value> get_role(Call& call) {
+  auto r = load_role(call.tx, call.account(), call.str("RoleName"));
+  if (!r) return r.error();
+  return role_answer(call.tx, *r);
+}
+
+Result<json::value> list_roles(Call& call) {
+  auto page = read_page(call);
+  if (!page) return page.error();
+  std::string prefix = call.has("PathPrefix") ? call.str("PathPrefix") : "/";
+  auto rows = call.tx.query(std::string("SELECT ") + kRoleColumns +
+                                ", r.name_lc FROM iam_roles r WHERE r.account_id = ? AND substr(r.path, 1, length(?)) = ? "
+                                "AND r.name_lc > ? ORDER BY r.name_lc LIMIT ?",
+                            {call.account(), prefix, prefix, page->after, page->max_items + 1});
+  if (!rows) return rows.error();
+  json::object out;
+  size_t n = finish_page(*page, *rows, [](const store::Row& r) { return r.str(11); }, out);
+  json::array roles;
+  for (size_t i = 0; i < n; ++i) roles.push_back(role_json(read_role((*rows)[i]), false));
+  out["Roles"] = std::move(roles);
+  return out;
+}
+
+Result<json::value> update_role(Call& call) {
+  auto r = load_role(call.tx, call.account(), call.str("RoleName"));
+  if (!r) return r.error();
+  std::string description = call.has("Description") ? call.str("Description") : r->description;
+  int64_t duration = r->max_session_duration;
+  if (const auto* d = call.input.if_contains("MaxSessionDuration"); d && d->is_int64()) duration = d->as_int64();
+  auto up = call.tx.exec("UPDATE iam_roles SET description = ?, max_session_duration = ? WHERE role_id = ?",
+                         {description, duration, r->role_id});
+  if (!up) return up.error();
+  return json::object{};
+}
+
+Result<json::value> update_role_description(Call& call) {
+  auto r = load_role(call.tx, call.account(), call.str("RoleName"));
+  if (!r) return r.error();
+  r->description = call.str("Description");
+  auto up = call.tx.exec("UPDATE iam_roles SET description = ? WHERE role_id = ?", {r->description, r->role_id});
+  if (!up) return up.error();
+  return role_answer(call.tx, *r);
+}
+
+Result<json::value> update_assume_role_policy(Call& call) {
+  auto r = load_role(call.tx, call.account(), call.str("RoleName"));
+  if (!r) return r.error();
+  std::string trust = call.str("PolicyDocument");
+  if (auto s = check_document(trust, policy::PolicyKind::TrustPolicy); !s) return s.error();
+  auto up = call.tx.exec("UPDATE iam_roles SET assume_role_policy = ? WHERE role_id = ?", {trust, r->role_id});
+  if (!up) return up.error();
+  return json::object{};
+}
+
+Result<json::value> delete_role(Call& call) {
+  auto r = load_role(call.tx, call.account(), call.str("RoleName"));
+  if (!r) return r.error();
+  auto uses = call.tx.query("SELECT (SELECT COUNT(*) FROM iam_inline_policies WHERE entity_id = ?), "
+                            "(SELECT COUNT(*) FROM iam_policy_attachments WHERE entity_id = ?), "
+                            "(SELECT COUNT(*) FROM iam_instance_profile_roles WHERE role_id = ?)",
+                            {r->role_id, r->role_id, r->role_id});
+  if (!uses) return uses.error();
+  const auto& use = uses->front();
+  if (use.i64(2) > 0)
+    return AwsError::sender("DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.", 409);
+  if (use.i64(0) > 0) return AwsError::sender("DeleteConflict", "Cannot delete entity, must delete policies first.", 409);
+  if (use.i64(1) > 0) return AwsError::sender("DeleteConflict", "Cannot delete entity, must detach all policies first.", 409);
+  auto del = call.tx.exec("DELETE FROM iam_roles WHERE role_id = ?", {r->role_id});
+  if (!del) return del.error();
+  return json::object{};
+}
+
+Result<json::value> tag_role(Call& call) {
+  auto r = load_role(call.tx, call.account(), call.str("RoleName"));
+  if (!r) return r.error();
+  if (auto s = put_tags(call.tx, "iam_role_tags", "role_id", r->role_id, call.input.if_contains("Tags"), "Role"); !s)
+    return s.error();
+  return json::object{};
+}
+
+Result<json::value> untag_role(Call& call) {
+  auto r = load_role(call.tx, call.account(), call.str("RoleName"));
+  if (!r) return r.error();
+  if (auto s = remove_tags(call.tx, "iam_role_tags", "role_id", r->role_id, call.input.if_contains("TagKeys")); !s)
+    return s.error();
+  return json::object{};
+}
+
+Result<json::value> list_role_tags(Call& call) {
+  auto r = load_role(call.tx, call.account(), call.str("RoleName"));
+  if (!r) return r.error();
+  auto tags = read_tags(call.tx, "iam_role_tags", "role_id", r->role_id);
+  if (!tags) return tags.error();
+  return tags_page(call, *tags);
+}
+
+}  // namespace
+
+void add_role_operations(std::vector<OperationDef>& ops) {
+  // Operations on an existing role: its ARN and tags; TagRole and UntagRole also the tags they
+  // set or remove.
+  auto def = [&](const char* name, bool ro, Handler h) {
+    ops.push_back(OperationDef{name, ro, false,
+                               [name](const RequestContext& c, const json::object& i, store::Tx& tx) {
+                                 AuthzRequest req = role_authz(std::string("iam:") + name, c, i, tx);
+                                 for (auto& [k, v] : tag_condition_keys(i, "Tags")) req.condition_keys[k] = v;
+                                 for (auto& [k, v] : tag_condition_keys(i, "TagKeys")) req.condition_keys[k] = v;
+                                 return req;
+                               },
+                               std::move(h)});
+  };
+  ops.push_back(OperationDef{"CreateRole", false, false,
+                             [](const RequestContext& c, const json::object& i, store::Tx&) {
+                               std::string path = i.contains("Path") ? input_str(i, "Path") : "/";
+                               AuthzRequest req{"iam:CreateRole",
+                                                {role_arn(c.principal->account_id, path, input_str(i, "RoleName"))},
+                                                tag_condition_keys(i, "Tags")};
+                               if (std::string b = input_str(i, "PermissionsBoundary"); !b.empty())
+                                 req.condition_keys["iam:PermissionsBoundary"] = b;
+                               return req;
+                             },
+                             create_role});
+  def("GetRole", true, get_role);
+  ops.push_back(OperationDef{"ListRoles", true, false,
+                             [](const RequestContext& c, const json::object&, store::Tx&) {
+                               return AuthzRequest{"iam:ListRoles", {"arn:aws:iam::" + c.principal->account_id + ":role/*"}, {}};
+                             },
+                             list_roles});
+  def("UpdateRole", false, update_role);
+  def("UpdateRoleDescription", false, update_role_description);
+  def("UpdateAssumeRolePolicy", false, update_assume_role_policy);
+  def("DeleteRole", false, delete_role);
+  def("TagRole", false, tag_role);
+  def("UntagRole", false, untag_role);
+  def("ListRoleTags", true, list_role_tags);
+}
+
+}  // namespace citadel::services::iam
