@@ -69,7 +69,8 @@ class MembersAndInvitations(CitadelTestCase):
         self.assertRegex(hs["Id"], r"^h-[a-z0-9]{10}$")
         self.assertEqual(hs["Arn"], f"arn:aws:organizations::{mgmt}:handshake/{self.organization['Id']}/invite/{hs['Id']}")
         self.assertEqual((hs["State"], hs["Action"]), ("OPEN", "INVITE"))
-        self.assertIn({"Id": outsider, "Type": "ACCOUNT"}, hs["Parties"])
+        self.assertEqual(hs["Parties"], [{"Id": self.organization["Id"], "Type": "ORGANIZATION"},
+                                         {"Id": outsider, "Type": "ACCOUNT"}])
         self.assertIn({"Value": "join us", "Type": "NOTES"}, hs["Resources"])
         self.assertGreater(hs["ExpirationTimestamp"], hs["RequestedTimestamp"])
         self.assertEqual(self.org.describe_handshake(HandshakeId=hs["Id"])["Handshake"]["Id"], hs["Id"])

@@ -46,7 +46,7 @@ Result<json::object> handshake_json(store::Tx& tx, const HandshakeRow& h, int64_
   return json::object{
       {"Id", h.id},
       {"Arn", handshake_arn(o, h.action, h.id)},
-      {"Parties", json::array{json::object{{"Id", o.id.substr(2)}, {"Type", "ORGANIZATION"}},
+      {"Parties", json::array{json::object{{"Id", o.id}, {"Type", "ORGANIZATION"}},
                               json::object{{"Id", h.target_value}, {"Type", h.target_type}}}},
       {"State", effective_state(h, now)},
       {"RequestedTimestamp", h.requested_ms},
