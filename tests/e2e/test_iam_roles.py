@@ -279,6 +279,59 @@ class Roles(CitadelTestCase):
         self.assertIn("summarised", [r["RoleName"] for r in everything["RoleDetailList"]])
         self.assertIn(READ_ONLY, [p["Arn"] for p in everything["Policies"]])
 
+    def test_policies_granting_service_access_for_a_role(self):
+        role = self.make_role("granting")
+        self.iam.put_role_policy(RoleName="granting", PolicyName="s3-read", PolicyDocument=document("s3:GetObject"))
+        self.iam.attach_role_policy(RoleName="granting", PolicyArn=READ_ONLY)
+        out = self.iam.list_policies_granting_service_access(Arn=role["Arn"], ServiceNamespaces=["s3"])
+        policies = out["PoliciesGrantingServiceAccess"][0]["Policies"]
+        self.assertEqual(sorted((p["PolicyName"], p["PolicyType"], p["EntityType"]) for p in policies),
+                         [("ReadOnlyAccess", "MANAGED", "ROLE"), ("s3-read", "INLINE", "ROLE")])
+        self.error(self.iam.list_policies_granting_service_access, "NoSuchEntity", 404,
+                   Arn=f"arn:aws:iam::{self.account}:role/ghost", ServiceNamespaces=["s3"])
+
+    # ---- who may manage roles -----------------------------------------------------------------
+    def test_delegated_role_administration(self):
+        """A platform admin may create roles under /app/ only with the team's boundary, and may change
+        only the roles tagged for the web team."""
+        boundary = self.make_policy("app-boundary")
+        self.iam.create_user(UserName="platform-admin")
+        key = self.iam.create_access_key(UserName="platform-admin")["AccessKey"]
+
+        def cleanup():
+            self.iam.delete_user_policy(UserName="platform-admin", PolicyName="delegation")
+            self.iam.delete_access_key(UserName="platform-admin", AccessKeyId=key["AccessKeyId"])
+            self.iam.delete_user(UserName="platform-admin")
+        self.addCleanup(cleanup)
+        app_roles = f"arn:aws:iam::{self.account}:role/app/*"
+        self.iam.put_user_policy(UserName="platform-admin", PolicyName="delegation", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": ["iam:CreateRole", "iam:PutRolePermissionsBoundary"], "Resource": app_roles,
+                 "Condition": {"StringEquals": {"iam:PermissionsBoundary": boundary}}},
+                {"Effect": "Allow", "Action": ["iam:GetRole", "iam:ListRoles", "iam:TagRole"], "Resource": "*"},
+                {"Effect": "Allow", "Action": ["iam:UpdateRole", "iam:PutRolePolicy"], "Resource": app_roles,
+                 "Condition": {"StringEquals": {"aws:ResourceTag/team": "web"}}},
+            ]}))
+        admin = self.server.client("iam", key["AccessKeyId"], key["SecretAccessKey"])
+        trust_doc = json.dumps(trust())
+        self.addCleanup(self.delete_role, "app-web")
+        self.addCleanup(self.delete_role, "app-free")
+        admin.create_role(RoleName="app-web", Path="/app/", AssumeRolePolicyDocument=trust_doc, PermissionsBoundary=boundary,
+                          Tags=[{"Key": "team", "Value": "web"}])
+        message = self.error(admin.create_role, "AccessDenied", 403, RoleName="app-free", Path="/app/",
+                             AssumeRolePolicyDocument=trust_doc)
+        self.assertIn(f"arn:aws:iam::{self.account}:role/app/app-free", message)
+        self.error(admin.create_role, "AccessDenied", 403, RoleName="app-free", Path="/other/",
+                   AssumeRolePolicyDocument=trust_doc, PermissionsBoundary=boundary)
+        admin.update_role(RoleName="app-web", Description="changed by the platform admin")
+        admin.put_role_policy(RoleName="app-web", PolicyName="p", PolicyDocument=document("s3:GetObject"))
+        self.iam.create_role(RoleName="app-free", Path="/app/", AssumeRolePolicyDocument=trust_doc)
+        message = self.error(admin.update_role, "AccessDenied", 403, RoleName="app-free", Description="x")
+        self.assertIn(f"on resource: arn:aws:iam::{self.account}:role/app/app-free", message)
+        self.error(admin.delete_role, "AccessDenied", 403, RoleName="app-web")
+        self.assertEqual(admin.get_role(RoleName="app-web")["Role"]["Description"], "changed by the platform admin")
+
     # ---- instance profiles ------------------------------------------------------------------
     def test_instance_profiles(self):
         profile = self.make_profile("web-profile", Path="/app/")

@@ -110,12 +110,7 @@ Result<json::object> role_detail(Call& call, const std::string& role_id) {
   auto tags = read_tags(call.tx, "iam_role_tags", "role_id", role_id);
   if (!tags) return tags.error();
   if (!tags->empty()) o["Tags"] = std::move(*tags);
-  json::object last_used;
-  if (r.last_used_ms) {
-    last_used["LastUsedDate"] = *r.last_used_ms;
-    if (!r.last_used_region.empty()) last_used["Region"] = r.last_used_region;
-  }
-  o["RoleLastUsed"] = std::move(last_used);
+  o["RoleLastUsed"] = role_last_used_json(r);
   return o;
 }
 

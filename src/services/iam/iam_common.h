@@ -161,6 +161,8 @@ AuthzRequest role_authz(std::string action, const RequestContext& ctx, const jso
 // The role as IAM describes it (roles.cc). `full` adds what GetRole adds to ListRoles' entries: the
 // boundary and RoleLastUsed (tags are the caller's to add).
 json::object role_json(const RoleRow& r, bool full);
+// RoleLastUsed: {} until the role is used, then LastUsedDate and Region.
+json::object role_last_used_json(const RoleRow& r);
 
 // ---- Instance profiles (instance_profiles.cc) -------------------------------------------------
 std::string instance_profile_arn(const std::string& account, const std::string& path, const std::string& name);

@@ -25,13 +25,17 @@ json::object role_json(const RoleRow& r, bool full) {
   if (!full) return o;
   if (!r.boundary.empty())
     o["PermissionsBoundary"] = json::object{{"PermissionsBoundaryType", "Policy"}, {"PermissionsBoundaryArn", r.boundary}};
+  o["RoleLastUsed"] = role_last_used_json(r);
+  return o;
+}
+
+json::object role_last_used_json(const RoleRow& r) {
   json::object last_used;
   if (r.last_used_ms) {
     last_used["LastUsedDate"] = *r.last_used_ms;
     if (!r.last_used_region.empty()) last_used["Region"] = r.last_used_region;
   }
-  o["RoleLastUsed"] = std::move(last_used);
-  return o;
+  return last_used;
 }
 
 namespace {
@@ -146,10 +150,11 @@ Result<json::value> delete_role(Call& call) {
                             {r->role_id, r->role_id, r->role_id});
   if (!uses) return uses.error();
   const auto& use = uses->front();
-  if (use.i64(2) > 0)
-    return AwsError::sender("DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.", 409);
+  // In the order IAM documents the clean-up: inline policies, managed policies, instance profiles.
   if (use.i64(0) > 0) return AwsError::sender("DeleteConflict", "Cannot delete entity, must delete policies first.", 409);
   if (use.i64(1) > 0) return AwsError::sender("DeleteConflict", "Cannot delete entity, must detach all policies first.", 409);
+  if (use.i64(2) > 0)
+    return AwsError::sender("DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.", 409);
   auto del = call.tx.exec("DELETE FROM iam_roles WHERE role_id = ?", {r->role_id});
   if (!del) return del.error();
   return json::object{};

@@ -75,16 +75,19 @@ bool split_identity_arn(const std::string& arn, const std::string& account, std:
   return true;
 }
 
-Result<std::vector<Candidate>> group_policies(store::Tx& tx, const std::string& group_id, const std::string& group_name) {
+// The inline and attached policies of one user, group or role (`entity_type` "USER", "GROUP",
+// "ROLE", as the answer names it).
+Result<std::vector<Candidate>> entity_policies(store::Tx& tx, const std::string& entity_id, const char* entity_type,
+                                               const std::string& entity_name) {
   std::vector<Candidate> out;
   auto rows = tx.query(
       "SELECT i.policy_name, '', i.document FROM iam_inline_policies i WHERE i.entity_id = ? "
       "UNION ALL SELECT p.policy_name, p.arn, v.document FROM iam_policy_attachments a JOIN iam_policies p ON p.policy_id = a.policy_id "
       "JOIN iam_policy_versions v ON v.policy_id = p.policy_id AND v.version = p.default_version WHERE a.entity_id = ?",
-      {group_id, group_id});
+      {entity_id, entity_id});
   if (!rows) return rows.error();
   for (auto& r : *rows)
-    out.push_back({r.str(0), r.str(1).empty() ? "INLINE" : "MANAGED", r.str(1), "GROUP", group_name, r.str(2)});
+    out.push_back({r.str(0), r.str(1).empty() ? "INLINE" : "MANAGED", r.str(1), entity_type, entity_name, r.str(2)});
   return out;
 }
 
@@ -93,34 +96,31 @@ Result<json::value> list_policies_granting_service_access(Call& call) {
   if (!split_identity_arn(arn, call.account(), &kind, &name) || (kind != "user" && kind != "group" && kind != "role"))
     return AwsError::sender("InvalidInput", "ARN " + arn + " is not valid.", 400);
   std::vector<Candidate> candidates;
+  auto add = [&](const std::string& id, const char* type, const std::string& entity_name) -> Status {
+    auto more = entity_policies(call.tx, id, type, entity_name);
+    if (!more) return more.error();
+    candidates.insert(candidates.end(), more->begin(), more->end());
+    return Ok{};
+  };
   if (kind == "user") {
+    // A user's own policies, then its groups'.
     auto u = load_user(call.tx, call.account(), name);
     if (!u) return u.error();
-    auto rows = call.tx.query(
-        "SELECT i.policy_name, '', i.document FROM iam_inline_policies i WHERE i.entity_id = ? "
-        "UNION ALL SELECT p.policy_name, p.arn, v.document FROM iam_policy_attachments a JOIN iam_policies p ON p.policy_id = a.policy_id "
-        "JOIN iam_policy_versions v ON v.policy_id = p.policy_id AND v.version = p.default_version WHERE a.entity_id = ?",
-        {u->user_id, u->user_id});
-    if (!rows) return rows.error();
-    for (auto& r : *rows)
-      candidates.push_back({r.str(0), r.str(1).empty() ? "INLINE" : "MANAGED", r.str(1), "USER", u->name, r.str(2)});
+    if (auto s = add(u->user_id, "USER", u->name); !s) return s.error();
     auto groups = call.tx.query("SELECT g.group_id, g.group_name FROM iam_group_members m JOIN iam_groups g ON g.group_id = m.group_id "
                                 "WHERE m.user_id = ? ORDER BY g.name_lc",
                                 {u->user_id});
     if (!groups) return groups.error();
-    for (auto& g : *groups) {
-      auto more = group_policies(call.tx, g.str(0), g.str(1));
-      if (!more) return more.error();
-      candidates.insert(candidates.end(), more->begin(), more->end());
-    }
+    for (auto& g : *groups)
+      if (auto s = add(g.str(0), "GROUP", g.str(1)); !s) return s.error();
   } else if (kind == "group") {
     auto g = load_group(call.tx, call.account(), name);
     if (!g) return g.error();
-    auto more = group_policies(call.tx, g->group_id, g->name);
-    if (!more) return more.error();
-    candidates = std::move(*more);
+    if (auto s = add(g->group_id, "GROUP", g->name); !s) return s.error();
   } else {
-    return AwsError::sender("NoSuchEntity", "The role with name " + name + " cannot be found.", 404);
+    auto r = load_role(call.tx, call.account(), name);
+    if (!r) return r.error();
+    if (auto s = add(r->role_id, "ROLE", r->name); !s) return s.error();
   }
   std::vector<std::optional<policy::Policy>> parsed;
   for (auto& c : candidates) {
