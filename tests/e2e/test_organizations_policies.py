@@ -203,7 +203,12 @@ class EffectiveTagPolicies(CitadelTestCase):
         org.enable_policy_type(RootId=root, PolicyType="TAG_POLICY")
         base = {"tags": {"costcenter": {"tag_key": {"@@assign": "CostCenter"}, "tag_value": {"@@assign": ["100", "200"]}}}}
         more = {"tags": {"costcenter": {"tag_value": {"@@append": ["300"]}}}}
-        for name, content, target in (("Base", base, root), ("More", more, ou)):
+        # The root locks the team tag: the unit's rename is ignored.
+        locked = {"tags": {"team": {"@@operators_allowed_for_child_policies": ["@@none"],
+                                    "tag_key": {"@@assign": "Team"}}}}
+        rename = {"tags": {"team": {"tag_key": {"@@assign": "Squad"}}}}
+        for name, content, target in (("Base", base, root), ("More", more, ou), ("Locked", locked, root),
+                                      ("Rename", rename, ou)):
             pid = org.create_policy(Name=name, Description="", Type="TAG_POLICY",
                                     Content=json.dumps(content))["Policy"]["PolicySummary"]["Id"]
             org.attach_policy(PolicyId=pid, TargetId=target)
@@ -211,10 +216,12 @@ class EffectiveTagPolicies(CitadelTestCase):
         got = org.describe_effective_policy(PolicyType="TAG_POLICY", TargetId=inside)["EffectivePolicy"]
         self.assertEqual((got["TargetId"], got["PolicyType"]), (inside, "TAG_POLICY"))
         self.assertEqual(json.loads(got["PolicyContent"]),
-                         {"tags": {"costcenter": {"tag_key": "CostCenter", "tag_value": ["100", "200", "300"]}}})
+                         {"tags": {"costcenter": {"tag_key": "CostCenter", "tag_value": ["100", "200", "300"]},
+                                   "team": {"tag_key": "Team"}}})
         got = org.describe_effective_policy(PolicyType="TAG_POLICY", TargetId=outside)["EffectivePolicy"]
         self.assertEqual(json.loads(got["PolicyContent"]),
-                         {"tags": {"costcenter": {"tag_key": "CostCenter", "tag_value": ["100", "200"]}}})
+                         {"tags": {"costcenter": {"tag_key": "CostCenter", "tag_value": ["100", "200"]},
+                                   "team": {"tag_key": "Team"}}})
 
 
 if __name__ == "__main__":

@@ -17,25 +17,32 @@ json::array as_list(const json::value& v) {
   return json::array{v};
 }
 
-// Which operators children may use below a node ("@@all" when unrestricted).
-bool allowed(const json::object* locks, std::string_view op) {
-  if (!locks) return true;
-  const auto* a = locks->if_contains("@@operators_allowed_for_child_policies");
-  if (!a || !a->is_array()) return true;
-  for (auto& v : a->as_array())
+constexpr const char* kLock = "@@operators_allowed_for_child_policies";
+
+// Whether `op` may change a node under `lock` (the nearest @@operators_allowed_for_child_policies
+// set by a parent policy on the node or above it; none: anything goes).
+bool allowed(const json::value* lock, std::string_view op) {
+  if (!lock || !lock->is_array()) return true;
+  for (auto& v : lock->as_array())
     if (v.is_string() && (v.as_string() == "@@all" || v.as_string() == op)) return true;
   return false;
 }
 
+const json::value* lock_of(const json::object& node, const json::value* inherited) {
+  const auto* own = node.if_contains(kLock);
+  return own ? own : inherited;
+}
+
 // Merges one policy node `src` into the effective node `dst`.
-void merge(json::object& dst, const json::object& src) {
+void merge(json::object& dst, const json::object& src, const json::value* inherited) {
+  const json::value* lock = lock_of(dst, inherited);
   for (auto& [key, value] : src) {
     if (is_operator(key)) {
-      if (key == "@@operators_allowed_for_child_policies" && allowed(&dst, "@@assign")) dst[key] = value;
+      if (key == kLock && allowed(lock, "@@assign")) dst[key] = value;
       continue;
     }
     if (!value.is_object()) {
-      if (allowed(&dst, "@@assign")) dst[key] = value;
+      if (allowed(lock, "@@assign")) dst[key] = value;
       continue;
     }
     const auto& node = value.as_object();
@@ -43,29 +50,29 @@ void merge(json::object& dst, const json::object& src) {
     if (!has_ops) {
       json::value& child = dst[key];
       if (!child.is_object()) child = json::object{};
-      merge(child.as_object(), node);
+      merge(child.as_object(), node, lock);
       continue;
     }
     // A leaf: its value lives under "@@value" in the effective tree until the operators are stripped.
     json::value& slot = dst[key];
     if (!slot.is_object()) slot = json::object{};
     json::object& leaf = slot.as_object();
-    if (const auto* v = node.if_contains("@@assign"); v && allowed(&leaf, "@@assign")) leaf["@@value"] = *v;
-    if (const auto* v = node.if_contains("@@append"); v && allowed(&leaf, "@@append")) {
+    const json::value* leaf_lock = lock_of(leaf, lock);
+    if (const auto* v = node.if_contains("@@assign"); v && allowed(leaf_lock, "@@assign")) leaf["@@value"] = *v;
+    if (const auto* v = node.if_contains("@@append"); v && allowed(leaf_lock, "@@append")) {
       json::array list = leaf.contains("@@value") ? as_list(leaf["@@value"]) : json::array{};
       for (auto& x : as_list(*v))
         if (std::find(list.begin(), list.end(), x) == list.end()) list.push_back(x);
       leaf["@@value"] = std::move(list);
     }
-    if (const auto* v = node.if_contains("@@remove"); v && allowed(&leaf, "@@remove") && leaf.contains("@@value")) {
+    if (const auto* v = node.if_contains("@@remove"); v && allowed(leaf_lock, "@@remove") && leaf.contains("@@value")) {
       json::array list = as_list(leaf["@@value"]), kept;
       auto removed = as_list(*v);
       for (auto& x : list)
         if (std::find(removed.begin(), removed.end(), x) == removed.end()) kept.push_back(x);
       leaf["@@value"] = std::move(kept);
     }
-    if (const auto* v = node.if_contains("@@operators_allowed_for_child_policies"); v && allowed(&leaf, "@@assign"))
-      leaf["@@operators_allowed_for_child_policies"] = *v;
+    if (const auto* v = node.if_contains(kLock); v && allowed(leaf_lock, "@@assign")) leaf[kLock] = *v;
   }
 }
 
@@ -114,7 +121,7 @@ Result<json::value> describe_effective_policy(Call& call) {
         boost::system::error_code ec;
         auto doc = json::parse(r.str(0), ec);
         if (ec || !doc.is_object()) continue;
-        merge(effective, doc.as_object());
+        merge(effective, doc.as_object(), nullptr);
         any = true;
       }
     }

@@ -38,17 +38,14 @@ std::string draw(std::string_view alphabet, size_t n) {
   return out;
 }
 
-bool all_of(std::string_view s, int (*pred)(int)) {
-  return std::all_of(s.begin(), s.end(), [pred](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
-}
-int lower_alnum(int c) { return std::isdigit(c) || (c >= 'a' && c <= 'z'); }
 }  // namespace
 
 std::string random_lower_alnum(size_t n) { return draw("abcdefghijklmnopqrstuvwxyz0123456789", n); }
 std::string random_hex(size_t n) { return draw("0123456789abcdef", n); }
 
-bool is_account_id(const std::string& id) { return id.size() == 12 && all_of(id, [](int c) { return std::isdigit(c); }); }
-bool is_root_id(const std::string& id) { return id.size() >= 6 && id.rfind("r-", 0) == 0 && all_of(std::string_view(id).substr(2), lower_alnum); }
+bool is_account_id(const std::string& id) {
+  return id.size() == 12 && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 bool is_ou_id(const std::string& id) { return id.rfind("ou-", 0) == 0 && id.size() >= 16; }
 bool is_policy_id(const std::string& id) { return id.rfind("p-", 0) == 0 && id.size() >= 10; }
 

@@ -25,7 +25,6 @@ AwsError access_denied();  // AccessDeniedException "You don't have permissions 
 std::string random_lower_alnum(size_t n);
 std::string random_hex(size_t n);
 bool is_account_id(const std::string& id);
-bool is_root_id(const std::string& id);
 bool is_ou_id(const std::string& id);
 bool is_policy_id(const std::string& id);
 
