@@ -1,5 +1,6 @@
 """The management account arranges its accounts in organizational units: Test and Prod under the
 root, nested at most five levels deep, renamed, emptied and deleted."""
+import json
 import unittest
 
 import botocore.exceptions
@@ -97,6 +98,19 @@ class OrganizationalUnits(CitadelTestCase):
                 self.assertIn(ou_id, [u["Id"] for u in out["OrganizationalUnits"]])
                 rc, out, err = cli("organizations", "delete-organizational-unit", "--organizational-unit-id", ou_id)
                 self.assertEqual(rc, 0, err)
+
+    def test_unit_changes_are_in_the_audit_trail(self):
+        ou = self.make_ou(self.root_id, "Audited")
+        trail = self.server.client("cloudtrail")
+        events = trail.lookup_events(LookupAttributes=[{"AttributeKey": "EventName",
+                                                         "AttributeValue": "CreateOrganizationalUnit"}])["Events"]
+        self.assertTrue(events)
+        record = json.loads(events[0]["CloudTrailEvent"])
+        self.assertEqual(record["eventSource"], "organizations.amazonaws.com")
+        self.assertEqual(record["requestParameters"], {"parentId": self.root_id, "name": "Audited"})
+        self.assertEqual(record["responseElements"]["organizationalUnit"]["id"], ou["Id"])
+        self.assertEqual(events[0]["EventSource"], "organizations.amazonaws.com")
+        self.assertEqual(events[0]["ReadOnly"], "false")
 
 
 if __name__ == "__main__":
