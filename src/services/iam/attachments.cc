@@ -82,10 +82,12 @@ Result<json::value> list_entities_for_policy(Call& call) {
   };
   std::vector<Item> items;
   // Users and roles use the policy as permissions policy or as boundary; groups only the former.
-  auto collect = [&](EntityKind kind, const char* table, const char* columns, const char* tag) -> Status {
-    std::string sql = std::string("SELECT ") + columns + " FROM " + table +
+  auto collect = [&](EntityKind kind, const std::string& table, const std::string& name_col, const std::string& id_col,
+                     const char* tag) -> Status {
+    std::string sql = "SELECT e." + name_col + ", e." + id_col + ", e.name_lc FROM " + table +
                       " e WHERE e.account_id = ? AND substr(e.path, 1, length(?)) = ? AND (";
-    sql += policies ? "EXISTS (SELECT 1 FROM iam_policy_attachments a WHERE a.entity_id = e.id AND a.policy_id = ?)" : "0 = 1";
+    sql += policies ? "EXISTS (SELECT 1 FROM iam_policy_attachments a WHERE a.entity_id = e." + id_col + " AND a.policy_id = ?)"
+                    : std::string("0 = 1");
     if (kind == EntityKind::Group) sql += ")";
     else sql += boundaries ? " OR e.permissions_boundary = ?)" : " OR 0 = 1)";
     std::vector<store::Value> params{call.account(), prefix, prefix};
@@ -96,16 +98,12 @@ Result<json::value> list_entities_for_policy(Call& call) {
     for (auto& r : *rows) items.push_back({std::string(tag) + r.str(2), r.str(0), r.str(1), kind});
     return Ok{};
   };
-  // Each table's name, id and name_lc columns, with its id aliased for the EXISTS above.
   if (users)
-    if (auto s = collect(EntityKind::User, "(SELECT *, user_id AS id FROM iam_users)", "e.user_name, e.user_id, e.name_lc", "u|"); !s)
-      return s.error();
+    if (auto s = collect(EntityKind::User, "iam_users", "user_name", "user_id", "u|"); !s) return s.error();
   if (groups && policies)
-    if (auto s = collect(EntityKind::Group, "(SELECT *, group_id AS id FROM iam_groups)", "e.group_name, e.group_id, e.name_lc", "g|"); !s)
-      return s.error();
+    if (auto s = collect(EntityKind::Group, "iam_groups", "group_name", "group_id", "g|"); !s) return s.error();
   if (roles)
-    if (auto s = collect(EntityKind::Role, "(SELECT *, role_id AS id FROM iam_roles)", "e.role_name, e.role_id, e.name_lc", "r|"); !s)
-      return s.error();
+    if (auto s = collect(EntityKind::Role, "iam_roles", "role_name", "role_id", "r|"); !s) return s.error();
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.key < b.key; });
   std::erase_if(items, [&](const Item& i) { return !page->after.empty() && i.key <= page->after; });
   if (static_cast<int64_t>(items.size()) > page->max_items + 1) items.resize(static_cast<size_t>(page->max_items + 1));
