@@ -113,6 +113,12 @@ class Roles(CitadelTestCase):
                              AssumeRolePolicyDocument=document("sts:AssumeRole"))
         self.assertIn("Principal", message)
         self.error(self.iam.create_role, "MalformedPolicyDocument", 400, RoleName="bad", AssumeRolePolicyDocument="{not json")
+        # A trust policy holds 2,048 characters (whitespace not counted).
+        long_trust = trust()
+        long_trust["Statement"][0]["Principal"] = {"AWS": [f"arn:aws:iam::{i:012d}:root" for i in range(80)]}
+        message = self.error(self.iam.create_role, "LimitExceeded", 409, RoleName="bad",
+                             AssumeRolePolicyDocument=json.dumps(long_trust))
+        self.assertEqual(message, "Cannot exceed quota for ACLSizePerRole: 2048")
         unchecked = self.server.client("iam", parameter_validation=False)  # let the server check the range
         message = self.error(unchecked.create_role, "ValidationError", 400, RoleName="bad", MaxSessionDuration=60,
                              AssumeRolePolicyDocument=json.dumps(trust()))
@@ -275,6 +281,12 @@ class Roles(CitadelTestCase):
         self.assertEqual(role["AttachedManagedPolicies"], [{"PolicyName": "ReadOnlyAccess", "PolicyArn": READ_ONLY}])
         self.assertEqual([p["InstanceProfileName"] for p in role["InstanceProfileList"]], ["summarised-profile"])
         self.assertEqual(role["Tags"], [{"Key": "a", "Value": "b"}])
+        self.make_role("summarised-second")
+        names = [r["RoleName"] for page in self.iam.get_paginator("get_account_authorization_details").paginate(
+                     Filter=["Role"], PaginationConfig={"PageSize": 1}) for r in page["RoleDetailList"]]
+        self.assertEqual(names, sorted(names, key=str.lower))
+        self.assertIn("summarised-second", names)
+        self.assertEqual(len(names), len(set(names)))
         everything = self.iam.get_account_authorization_details()
         self.assertIn("summarised", [r["RoleName"] for r in everything["RoleDetailList"]])
         self.assertIn(READ_ONLY, [p["Arn"] for p in everything["Policies"]])
