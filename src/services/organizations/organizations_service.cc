@@ -6,20 +6,25 @@ namespace citadel::services::organizations {
 
 OperationDef org_op(const char* name, bool read_only, ResourceFn resources, Handler handler, bool tag_keys) {
   std::string action = std::string("organizations:") + name;
-  return OperationDef{name, read_only, false,
-                      [action, resources, tag_keys](const RequestContext& ctx, const json::object& input, store::Tx& tx) {
-                        AuthzRequest req{action, {"*"}, {}};
-                        if (auto o = authz_org(ctx, tx)) {
-                          auto arns = resources(*o, input, tx);
-                          if (!arns.empty()) req.resources = std::move(arns);
-                        }
-                        if (tag_keys) {
-                          req.condition_keys = tag_condition_keys(input, "Tags");
-                          for (auto& [k, v] : tag_condition_keys(input, "TagKeys")) req.condition_keys[k] = v;
-                        }
-                        return req;
-                      },
-                      std::move(handler)};
+  OperationDef op;
+  op.name = name;
+  op.read_only = read_only;
+  op.authz = [action, resources, tag_keys](const RequestContext& ctx, const json::object& input, store::Tx& tx) {
+    AuthzRequest req;
+    req.action = action;
+    req.resources = {"*"};
+    if (auto o = authz_org(ctx, tx)) {
+      auto arns = resources(*o, input, tx);
+      if (!arns.empty()) req.resources = std::move(arns);
+    }
+    if (tag_keys) {
+      req.condition_keys = tag_condition_keys(input, "Tags");
+      for (auto& [k, v] : tag_condition_keys(input, "TagKeys")) req.condition_keys[k] = v;
+    }
+    return req;
+  };
+  op.handler = std::move(handler);
+  return op;
 }
 
 std::vector<std::string> no_resource(const OrgRow&, const json::object&, store::Tx&) { return {"*"}; }
