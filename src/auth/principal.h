@@ -2,6 +2,7 @@
 // Who is calling: the identity a verified request acts as.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace citadel::auth {
 
@@ -18,6 +19,9 @@ struct Principal {
   bool temporary = false;
   int64_t session_issued_ms = 0;
   bool mfa_authenticated = false;
+  // Role sessions (AssumeRole): the role and the session policies that further limit it.
+  std::string role_name, role_arn, role_id, session_name;
+  std::vector<std::string> session_policies;  // JSON documents, inline and managed-by-ARN alike
 
   // CloudTrail's userIdentity.type spelling.
   const char* type_name() const {

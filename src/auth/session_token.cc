@@ -36,6 +36,12 @@ std::string seal_session_token(const store::SecretBox& box, const SessionCredent
                  {"iat", c.issued_ms},
                  {"exp", c.expires_ms},
                  {"mfa", c.mfa_authenticated}};
+  if (c.principal.type == PrincipalType::AssumedRole) {
+    json::array policies;
+    for (auto& d : c.principal.session_policies) policies.push_back(json::string(d));
+    o["role"] = json::object{{"n", c.principal.role_name}, {"a", c.principal.role_arn}, {"i", c.principal.role_id},
+                             {"s", c.principal.session_name}, {"p", std::move(policies)}};
+  }
   return std::string(kPrefix) + box.seal(json::serialize(o), kContext);
 }
 
@@ -62,6 +68,14 @@ std::optional<SessionCredential> open_session_token(const store::SecretBox& box,
     c.principal.session_issued_ms = c.issued_ms = o.at("iat").to_number<int64_t>();
     c.expires_ms = o.at("exp").to_number<int64_t>();
     c.principal.mfa_authenticated = c.mfa_authenticated = o.at("mfa").as_bool();
+    if (const auto* role = o.if_contains("role")) {
+      const auto& r = role->as_object();
+      c.principal.role_name = r.at("n").as_string();
+      c.principal.role_arn = r.at("a").as_string();
+      c.principal.role_id = r.at("i").as_string();
+      c.principal.session_name = r.at("s").as_string();
+      for (auto& d : r.at("p").as_array()) c.principal.session_policies.emplace_back(d.as_string());
+    }
     return c;
   } catch (const std::exception&) {
     return std::nullopt;

@@ -15,7 +15,7 @@ struct ServeOptions {
 int serve_main(const ServeOptions& options);
 int bootstrap_main(const std::string& data_dir);
 int create_root_key_main(const std::string& data_dir, const std::string& account_id);
-// One JSON line per implemented operation: {"service", "operation", "action", "readOnly", "alwaysAllowed"}.
+// One JSON line per implemented operation: {"service", "operation", "action", "resourcePolicy", "readOnly", "alwaysAllowed"}.
 int operations_main();
 // `citadel policy ...`; argv[0] is "policy".
 int policy_main(int argc, char** argv);

@@ -19,13 +19,17 @@ int operations_main() {
   ctx.principal = &root;
   store::NoTx no_tx;
   boost::json::object empty;
-  for (const auto& [service, op] : registry.operation_list())
+  for (const auto& [service, op] : registry.operation_list()) {
+    auto authz = op->authz(ctx, empty, no_tx);
     std::cout << boost::json::serialize(boost::json::object{{"service", service},
                                                             {"operation", op->name},
-                                                            {"action", op->authz(ctx, empty, no_tx).action},
+                                                            {"action", authz.action},
+                                                            // the resource's own policy must allow too (a role's trust policy)
+                                                            {"resourcePolicy", authz.has_resource_policy},
                                                             {"readOnly", op->read_only},
                                                             {"alwaysAllowed", op->always_allowed}})
               << "\n";
+  }
   return 0;
 }
 

@@ -43,7 +43,9 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   ev.event_source = call.service ? call.service->event_source()
                                  : (route.service ? route.service->endpoint_prefix : std::string("unknown")) + ".amazonaws.com";
   ev.access_key_id = p.access_key_id;
-  ev.username = p.type == auth::PrincipalType::Root ? "root" : p.user_name;
+  ev.username = p.type == auth::PrincipalType::Root          ? "root"
+                : p.type == auth::PrincipalType::AssumedRole ? p.session_name
+                                                             : p.user_name;
   ev.read_only = call.read_only;
   ev.region = ctx.region;
   add_resources(call, ev);
@@ -51,10 +53,17 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   json::object identity{{"type", p.type_name()}, {"principalId", p.principal_id}, {"arn", p.arn}, {"accountId", p.account_id}};
   if (!p.access_key_id.empty()) identity["accessKeyId"] = p.access_key_id;
   if (!p.user_name.empty()) identity["userName"] = p.user_name;
-  if (p.temporary)
-    identity["sessionContext"] = json::object{
-        {"attributes", json::object{{"creationDate", timeutil::iso8601(p.session_issued_ms)},
-                                    {"mfaAuthenticated", p.mfa_authenticated ? "true" : "false"}}}};
+  if (p.temporary) {
+    json::object session{{"attributes", json::object{{"creationDate", timeutil::iso8601(p.session_issued_ms)},
+                                                     {"mfaAuthenticated", p.mfa_authenticated ? "true" : "false"}}}};
+    if (p.type == auth::PrincipalType::AssumedRole)
+      session["sessionIssuer"] = json::object{{"type", "Role"},
+                                              {"principalId", p.role_id},
+                                              {"arn", p.role_arn},
+                                              {"accountId", p.account_id},
+                                              {"userName", p.role_name}};
+    identity["sessionContext"] = std::move(session);
+  }
 
   const auto* svc = route.service;
   json::value request_parameters = nullptr;

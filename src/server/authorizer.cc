@@ -48,7 +48,8 @@ class Context {
     add("aws:SourceIp", ctx.source_ip);
     add("aws:RequestedRegion", ctx.region);
     add("aws:SecureTransport", ctx.secure_transport ? "true" : "false");
-    add("aws:PrincipalArn", p.arn);
+    // For a role session, aws:PrincipalArn is the role's ARN, not the session's.
+    add("aws:PrincipalArn", p.type == auth::PrincipalType::AssumedRole ? p.role_arn : p.arn);
     add("aws:PrincipalAccount", p.account_id);
     add("aws:userid", p.principal_id);
     add("aws:ViaAWSService", "false");
@@ -65,6 +66,8 @@ class Context {
       add("aws:username", p.user_name);
     } else if (p.type == auth::PrincipalType::Root) {
       add("aws:PrincipalType", "Account");
+    } else if (p.type == auth::PrincipalType::AssumedRole) {
+      add("aws:PrincipalType", "AssumedRole");
     }
     if (!principal_org.empty()) {
       add("aws:PrincipalOrgID", principal_org);
@@ -147,12 +150,18 @@ Result<std::shared_ptr<const Authorizer::Org>> Authorizer::org_for(store::Tx& tx
 
 Result<std::shared_ptr<const Authorizer::Compiled>> Authorizer::compiled_for(store::Tx& tx, const auth::Principal& p) {
   uint64_t epoch = epoch_.load(std::memory_order_acquire);
+  // A role's policies are the same for all its sessions: cache them under the role.
+  const bool role = p.type == auth::PrincipalType::AssumedRole;
+  const std::string key = role ? p.role_arn : p.arn;
   {
     std::lock_guard lock(mu_);
-    auto it = principals_.find(p.arn);
+    auto it = principals_.find(key);
     if (it != principals_.end() && it->second->epoch == epoch) return it->second;
   }
-  auto loaded = services::iam::load_user_policies(tx, p.account_id, p.user_name);
+  auto loaded = role ? services::iam::load_role_policies(tx, p.account_id, p.role_name)
+                     : services::iam::load_user_policies(tx, p.account_id, p.user_name);
+  // A deleted role's sessions keep their credentials but lose every permission.
+  if (!loaded && loaded.error().code == "NoSuchEntity") loaded = services::iam::PrincipalPolicies{};
   if (!loaded) return loaded.error();
   auto c = std::make_shared<Compiled>();
   c->epoch = epoch;
@@ -173,7 +182,7 @@ Result<std::shared_ptr<const Authorizer::Compiled>> Authorizer::compiled_for(sto
   for (auto& [k, v] : loaded->tags) c->tags.emplace_back("aws:PrincipalTag/" + k, v);
   std::lock_guard lock(mu_);
   if (principals_.size() > 100000) principals_.clear();
-  principals_[p.arn] = c;
+  principals_[key] = c;
   return std::shared_ptr<const Compiled>(c);
 }
 
@@ -196,7 +205,7 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
                                          const services::OperationDef& op, const services::AuthzRequest& request) {
   const auth::Principal& p = *ctx.principal;
   if (op.always_allowed) return AuthzDecision{true};
-  if (p.type != auth::PrincipalType::Root && p.type != auth::PrincipalType::IAMUser)
+  if (p.type == auth::PrincipalType::Anonymous)
     return AuthzDecision{false, policy::DecisionType::ImplicitlyDenied, policy::PolicyKind::Identity,
                          request.resources.empty() ? "*" : request.resources.front()};
 
@@ -219,6 +228,27 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
     if (compiled->boundary) set.permissions_boundary = {compiled->boundary.get(), compiled->boundary_id};
   }
   set.identity = identity;
+  // A role session's session policies limit it further (checked when the role was assumed).
+  std::vector<std::shared_ptr<const policy::CompiledPolicy>> session_compiled;
+  std::vector<policy::PolicyRef> session;
+  for (size_t i = 0; i < p.session_policies.size(); ++i) {
+    auto c = cache_.get(p.session_policies[i], policy::PolicyKind::Session);
+    // One that no longer parses allows nothing: keep the session limited by an empty policy.
+    session_compiled.push_back(c ? c.value() : policy::compile(policy::Policy{policy::PolicyKind::Session, policy::Version::V2012_10_17, {}, {}}));
+  }
+  static const std::string kSessionPolicy = "session policy";
+  for (auto& c : session_compiled) session.push_back({c.get(), kSessionPolicy});
+  set.session = session;
+
+  // The resource's own policy (a role's trust policy, ...).
+  std::shared_ptr<const policy::CompiledPolicy> resource_policy;
+  if (request.has_resource_policy) {
+    auto kind = request.trust_policy ? policy::PolicyKind::TrustPolicy : policy::PolicyKind::Resource;
+    auto c = request.resource_policy.empty() ? policy::Result<std::shared_ptr<const policy::CompiledPolicy>>(policy::malformed(""))
+                                             : cache_.get(request.resource_policy, kind);
+    resource_policy = c ? c.value() : policy::compile(policy::Policy{kind, policy::Version::V2012_10_17, {}, {}});
+    set.resource = {resource_policy.get(), request.resource_policy_id};
+  }
 
   // SCPs bind every principal of a member account, its root user included; never the management account.
   Levels scps;
@@ -232,8 +262,11 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
   policy::Request req;
   req.principal.arn = p.arn;
   req.principal.account = p.account_id;
-  req.principal.type = p.type == auth::PrincipalType::Root ? policy::PrincipalType::Account : policy::PrincipalType::User;
+  req.principal.type = p.type == auth::PrincipalType::Root          ? policy::PrincipalType::Account
+                       : p.type == auth::PrincipalType::AssumedRole ? policy::PrincipalType::AssumedRole
+                                                                    : policy::PrincipalType::User;
   req.principal.user_id = p.principal_id;
+  req.principal.role_arn = p.role_arn;
   req.action = request.action;
   req.context = context.entries();
 
@@ -241,14 +274,20 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
   for (const auto& resource : request.resources.empty() ? all : request.resources) {
     auto acct = arn_account(resource);
     std::string_view resource_account = (acct.empty() || acct == "aws") ? std::string_view(p.account_id) : acct;
-    // Other accounts' resources need their resource policies, which no service has yet.
-    if (resource_account != p.account_id)
+    // Another account's resource is reachable only through its own policy (and the caller's).
+    if (resource_account != p.account_id && !request.has_resource_policy)
       return AuthzDecision{false, policy::DecisionType::ImplicitlyDenied, policy::PolicyKind::Resource, resource};
-    // RCPs of the resource's account (the same account until cross-account resources exist).
+    // RCPs of the resource's account.
+    std::shared_ptr<const Org> resource_org = org.value();
+    if (resource_account != p.account_id) {
+      auto ro = org_for(tx, std::string(resource_account));
+      if (!ro) return ro.error();
+      resource_org = ro.value();
+    }
     Levels rcps;
-    if (principal_org.member && principal_org.rcps_enabled) rcps.build(principal_org.rcps, principal_org.rcp_ids);
+    if (resource_org->member && resource_org->rcps_enabled) rcps.build(resource_org->rcps, resource_org->rcp_ids);
     set.rcps = rcps.levels;
-    set.resource_in_management_account = principal_org.management;
+    set.resource_in_management_account = resource_org->management;
     req.resource = resource;
     req.resource_account = resource_account;
     auto d = policy::evaluate(req, set);

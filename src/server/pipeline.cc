@@ -170,6 +170,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     audited_in_tx = true;
     return Ok{};
   };
+  if (op->reads_audit_trail) env_.wait_for_audit();
   store::NoTx no_tx;
   Status s = !op->uses_store ? body(no_tx) : op->read_only ? env_.store->read(body) : env_.store->write(body);
   if (!s) {

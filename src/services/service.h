@@ -63,6 +63,12 @@ struct AuthzRequest {
   std::string action;                  // "iam:CreateUser"
   std::vector<std::string> resources;  // ARNs; "*" when the action has no resource type
   json::object condition_keys;         // service-specific keys, e.g. "iam:PermissionsBoundary"
+  // The resource's own policy, when it has one (a role's trust policy, later bucket and key
+  // policies), fetched by the service and evaluated by the pipeline with the caller's policies.
+  bool has_resource_policy = false;
+  std::string resource_policy;         // JSON text ("" = the resource has none: nothing it allows)
+  std::string resource_policy_id;      // how decisions name it (the resource's ARN)
+  bool trust_policy = false;           // true: parse as a role trust policy
 };
 
 struct OperationDef {
@@ -76,6 +82,10 @@ struct OperationDef {
   Handler handler;
   // False for calls that touch no stored state (sts:GetCallerIdentity): they skip the transaction.
   bool uses_store = true;
+  // True for calls that read the audit trail (cloudtrail:LookupEvents): the pipeline waits for
+  // every earlier audit record to be indexed before it opens the call's transaction, so the
+  // snapshot the call reads includes them.
+  bool reads_audit_trail = false;
 };
 
 class Service {

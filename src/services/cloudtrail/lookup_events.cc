@@ -11,7 +11,6 @@ namespace {
 constexpr int64_t kDefaultWindowMs = 90LL * 24 * 3600 * 1000;  // CloudTrail keeps 90 days of history
 
 Result<json::value> lookup_events(Call& call) {
-  call.env.wait_for_audit();
   std::string where = "e.account_id = ? AND e.event_time_ms >= ? AND e.event_time_ms <= ?";
   int64_t end = call.has("EndTime") ? call.input.at("EndTime").to_number<int64_t>() : call.ctx.now_ms;
   int64_t start = call.has("StartTime") ? call.input.at("StartTime").to_number<int64_t>() : end - kDefaultWindowMs;
@@ -104,7 +103,7 @@ std::vector<OperationDef> CloudTrailService::operations() const {
                              [](const RequestContext&, const json::object&, store::Tx&) {
                                return AuthzRequest{"cloudtrail:LookupEvents", {"*"}, {}};
                              },
-                             lookup_events});
+                             lookup_events, /*uses_store=*/true, /*reads_audit_trail=*/true});
   return ops;
 }
 

@@ -1,6 +1,8 @@
 #include "services/sts/sts_service.h"
 
 #include "auth/session_token.h"
+#include "policy/policy.h"
+#include "services/iam/principal_policies.h"
 
 namespace citadel::services::sts {
 
@@ -48,6 +50,90 @@ Result<json::value> get_access_key_info(Call& call) {
   return json::object{{"Account", rows->front().str(0)}};
 }
 
+constexpr int64_t kChainedSessionSeconds = 3600;  // role chaining caps sessions at one hour
+constexpr size_t kPackedPolicyLimit = 2048;
+
+bool valid_session_name(const std::string& n) {
+  if (n.size() < 2 || n.size() > 64) return false;
+  for (char c : n)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_+=,.@-").find(c) != std::string_view::npos))
+      return false;
+  return true;
+}
+
+AuthzRequest assume_role_authz(const RequestContext&, const json::object& in, store::Tx& tx) {
+  AuthzRequest a{"sts:AssumeRole", {}, {}};
+  const auto* arn = in.if_contains("RoleArn");
+  std::string role_arn = arn && arn->is_string() ? std::string(arn->as_string()) : "";
+  a.resources.push_back(role_arn);
+  // The role's trust policy is the resource policy; a role that does not exist trusts nobody.
+  a.has_resource_policy = true;
+  a.trust_policy = true;
+  a.resource_policy_id = role_arn;
+  if (auto role = services::iam::load_role_for_assume(tx, role_arn)) a.resource_policy = role->trust_policy;
+  if (const auto* e = in.if_contains("ExternalId"); e && e->is_string()) a.condition_keys["sts:ExternalId"] = *e;
+  if (const auto* n = in.if_contains("RoleSessionName"); n && n->is_string()) a.condition_keys["sts:RoleSessionName"] = *n;
+  return a;
+}
+
+Result<json::value> assume_role(Call& call) {
+  const auto& caller = *call.ctx.principal;
+  if (caller.type == auth::PrincipalType::Root)
+    return AwsError::sender("AccessDenied", "Roles may not be assumed by root accounts.", 403);
+  std::string session_name = call.str("RoleSessionName");
+  if (!valid_session_name(session_name))
+    return AwsError::validation("1 validation error detected: Value '" + session_name +
+                                "' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+  auto role = services::iam::load_role_for_assume(call.tx, call.str("RoleArn"));
+  if (!role) return role.error();
+  int64_t duration = call.has("DurationSeconds") ? call.input.at("DurationSeconds").to_number<int64_t>() : 3600;
+  bool chained = caller.type == auth::PrincipalType::AssumedRole;
+  if (chained && duration > kChainedSessionSeconds)
+    return AwsError::validation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
+  if (duration > role->max_session_duration_s)
+    return AwsError::validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+
+  // Session policies: the inline one and those named by ARN, all limiting the session.
+  std::vector<std::string> session_policies;
+  size_t packed = 0;
+  if (call.has("Policy")) {
+    std::string doc = call.str("Policy");
+    auto parsed = policy::parse(doc, policy::PolicyKind::Session);
+    if (!parsed) return AwsError::sender("MalformedPolicyDocument", parsed.error().message, 400);
+    packed += policy::counted_size(doc);
+    session_policies.push_back(std::move(doc));
+  }
+  if (const auto* arns = call.input.if_contains("PolicyArns"); arns && arns->is_array())
+    for (auto& a : arns->as_array()) {
+      std::string arn(a.as_object().at("arn").as_string());
+      auto doc = services::iam::managed_policy_document(call.tx, role->arn.substr(13, 12), arn);
+      if (!doc) return AwsError::sender("InvalidParameterValue", "Invalid policy ARN: " + arn, 400);
+      packed += arn.size();
+      session_policies.push_back(std::move(doc.value()));
+    }
+  if (packed > kPackedPolicyLimit)
+    return AwsError::sender("PackedPolicyTooLarge", "Packed size of consumed session policies exceeds 100% of the limit.", 400);
+
+  auth::Principal p;
+  p.type = auth::PrincipalType::AssumedRole;
+  p.account_id = role->arn.substr(13, 12);
+  p.role_name = role->role_name;
+  p.role_arn = role->arn;
+  p.role_id = role->role_id;
+  p.session_name = session_name;
+  p.principal_id = role->role_id + ":" + session_name;
+  p.arn = "arn:aws:sts::" + p.account_id + ":assumed-role/" + role->role_name + "/" + session_name;
+  p.session_policies = std::move(session_policies);
+  auto session = auth::issue_session(p, call.ctx.now_ms, duration, /*mfa=*/false);
+  json::object out{{"Credentials", json::object{{"AccessKeyId", session.access_key_id},
+                                                {"SecretAccessKey", session.secret_access_key},
+                                                {"SessionToken", auth::seal_session_token(*call.env.secrets, session)},
+                                                {"Expiration", session.expires_ms}}},
+                   {"AssumedRoleUser", json::object{{"AssumedRoleId", p.principal_id}, {"Arn", p.arn}}}};
+  if (packed) out["PackedPolicySize"] = static_cast<int64_t>(packed * 100 / kPackedPolicyLimit);
+  return out;
+}
+
 }  // namespace
 
 std::vector<OperationDef> StsService::operations() const {
@@ -60,6 +146,7 @@ std::vector<OperationDef> StsService::operations() const {
   ops.push_back(OperationDef{"GetSessionToken", true, true,
                              [](const RequestContext&, const json::object&, store::Tx&) { return on("sts:GetSessionToken"); },
                              get_session_token, /*uses_store=*/false});
+  ops.push_back(OperationDef{"AssumeRole", true, false, assume_role_authz, assume_role});
   ops.push_back(OperationDef{"GetAccessKeyInfo", true, false,
                              [](const RequestContext&, const json::object&, store::Tx&) { return on("sts:GetAccessKeyInfo"); },
                              get_access_key_info});
