@@ -12,20 +12,29 @@ namespace {
 
 constexpr int64_t kMaxAttachedPerEntity = 10;
 
+}  // namespace
+
+Status attach_managed_policy(store::Tx& tx, const std::string& account, const Entity& e, const std::string& policy_arn) {
+  auto p = load_attachable_policy(tx, account, policy_arn);
+  if (!p) return p.error();
+  auto attached = tx.query("SELECT policy_id FROM iam_policy_attachments WHERE entity_id = ?", {e.id});
+  if (!attached) return attached.error();
+  for (auto& r : *attached)
+    if (r.str(0) == p->policy_id) return Ok{};  // already attached: nothing to do
+  if (static_cast<int64_t>(attached->size()) >= kMaxAttachedPerEntity)
+    return AwsError::sender("LimitExceeded", std::string("Cannot exceed quota for PoliciesPer") + entity_type(e.kind) + ": 10", 409);
+  auto ins = tx.exec("INSERT INTO iam_policy_attachments (entity_id, policy_id, account_id, entity_type) VALUES (?, ?, ?, ?)",
+                     {e.id, p->policy_id, account, std::string(entity_type(e.kind))});
+  if (!ins) return ins.error();
+  return Ok{};
+}
+
+namespace {
+
 Result<json::value> attach_policy(Call& call, EntityKind kind) {
   auto e = load_entity(call, kind);
   if (!e) return e.error();
-  auto p = load_attachable_policy(call.tx, call.account(), call.str("PolicyArn"));
-  if (!p) return p.error();
-  auto attached = call.tx.query("SELECT policy_id FROM iam_policy_attachments WHERE entity_id = ?", {e->id});
-  if (!attached) return attached.error();
-  for (auto& r : *attached)
-    if (r.str(0) == p->policy_id) return json::object{};  // already attached: nothing to do
-  if (static_cast<int64_t>(attached->size()) >= kMaxAttachedPerEntity)
-    return AwsError::sender("LimitExceeded", std::string("Cannot exceed quota for PoliciesPer") + entity_type(kind) + ": 10", 409);
-  auto ins = call.tx.exec("INSERT INTO iam_policy_attachments (entity_id, policy_id, account_id, entity_type) VALUES (?, ?, ?, ?)",
-                          {e->id, p->policy_id, call.account(), std::string(entity_type(kind))});
-  if (!ins) return ins.error();
+  if (auto s = attach_managed_policy(call.tx, call.account(), *e, call.str("PolicyArn")); !s) return s.error();
   return json::object{};
 }
 

@@ -184,6 +184,10 @@ const char* entity_type(EntityKind kind);
 const char* name_member(EntityKind kind);
 // Loads the entity the call's name member names, or NoSuchEntity.
 Result<Entity> load_entity(Call& call, EntityKind kind);
+// Attaches managed policy `policy_arn` (the account's or an AWS managed one) to the entity, within
+// IAM's 10 per entity (LimitExceeded "Cannot exceed quota for PoliciesPerRole: 10"); attaching
+// twice changes nothing (attachments.cc).
+Status attach_managed_policy(store::Tx& tx, const std::string& account, const Entity& e, const std::string& policy_arn);
 // What authorizes an operation on that entity (see user_authz, role_authz, target_group_arn).
 AuthzRequest entity_authz(EntityKind kind, std::string action, const RequestContext& ctx, const json::object& input,
                           store::Tx& tx, bool boundary_key);

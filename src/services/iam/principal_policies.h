@@ -13,7 +13,7 @@ namespace citadel::services::iam {
 struct PolicyDocument {
   // How denials and simulator results name it: a managed policy's ARN
   // ("arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::123456789012:policy/P"), or
-  // "user/NAME/POLICY" / "group/NAME/POLICY" for inline policies.
+  // "user/NAME/POLICY" / "group/NAME/POLICY" / "role/NAME/POLICY" for inline policies.
   std::string id;
   bool managed = false;
   // Inline user/group/role policies are parsed with their own kinds' quotas; managed ones as Identity.

@@ -4,6 +4,7 @@
 #include "base/ids.h"
 #include "services/iam/iam_common.h"
 #include "services/iam/iam_operations.h"
+#include "services/iam/roles.h"
 
 namespace citadel::services::iam {
 
@@ -38,6 +39,33 @@ json::object role_last_used_json(const RoleRow& r) {
   return last_used;
 }
 
+Result<CreatedRole> create_role(store::Tx& tx, const std::string& account, const RoleSpec& spec, int64_t now_ms) {
+  if (auto s = check_path(spec.path, "path"); !s) return s.error();
+  if (auto s = check_document(spec.trust_policy, policy::PolicyKind::TrustPolicy); !s) return s.error();
+  auto clash = tx.query("SELECT 1 FROM iam_roles WHERE account_id = ? AND name_lc = ?", {account, lower(spec.name)});
+  if (!clash) return clash.error();
+  if (!clash->empty()) return AwsError::sender("EntityAlreadyExists", "Role with name " + spec.name + " already exists.", 409);
+  auto count = tx.query("SELECT COUNT(*) FROM iam_roles WHERE account_id = ?", {account});
+  if (!count) return count.error();
+  if (count->front().i64(0) >= kMaxRolesPerAccount)
+    return AwsError::sender("LimitExceeded", "Cannot exceed quota for RolesPerAccount: 1000", 409);
+  if (!spec.permissions_boundary.empty()) {
+    auto boundary = load_attachable_policy(tx, account, spec.permissions_boundary);
+    if (!boundary) return boundary.error();
+  }
+  CreatedRole out{ids::unique_id("AROA", 17), role_arn(account, spec.path, spec.name)};
+  auto ins = tx.exec(
+      "INSERT INTO iam_roles (role_id, account_id, name_lc, role_name, path, arn, assume_role_policy, description, "
+      "max_session_duration, permissions_boundary, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?)",
+      {out.role_id, account, lower(spec.name), spec.name, spec.path, out.arn, spec.trust_policy, spec.description,
+       spec.max_session_duration, spec.permissions_boundary, now_ms});
+  if (!ins) return ins.error();
+  Entity role{EntityKind::Role, out.role_id, spec.name};
+  for (const auto& arn : spec.managed_policy_arns)
+    if (auto s = attach_managed_policy(tx, account, role, arn); !s) return s.error();
+  return out;
+}
+
 namespace {
 
 // GetRole's, CreateRole's and UpdateRoleDescription's answer: the role with its tags.
@@ -49,42 +77,21 @@ Result<json::value> role_answer(store::Tx& tx, const RoleRow& r) {
   return json::object{{"Role", std::move(role)}};
 }
 
-Result<json::value> create_role(Call& call) {
-  std::string name = call.str("RoleName");
-  std::string path = call.has("Path") ? call.str("Path") : "/";
-  if (auto s = check_path(path, "path"); !s) return s.error();
-  std::string trust = call.str("AssumeRolePolicyDocument");
-  if (auto s = check_document(trust, policy::PolicyKind::TrustPolicy); !s) return s.error();
-  auto clash = call.tx.query("SELECT 1 FROM iam_roles WHERE account_id = ? AND name_lc = ?", {call.account(), lower(name)});
-  if (!clash) return clash.error();
-  if (!clash->empty()) return AwsError::sender("EntityAlreadyExists", "Role with name " + name + " already exists.", 409);
-  auto count = call.tx.query("SELECT COUNT(*) FROM iam_roles WHERE account_id = ?", {call.account()});
-  if (!count) return count.error();
-  if (count->front().i64(0) >= kMaxRolesPerAccount)
-    return AwsError::sender("LimitExceeded", "Cannot exceed quota for RolesPerAccount: 1000", 409);
-  RoleRow r;
-  r.role_id = ids::unique_id("AROA", 17);
-  r.name = name;
-  r.path = path;
-  r.arn = role_arn(call.account(), path, name);
-  r.trust_policy = trust;
-  r.description = call.str("Description");
-  r.boundary = call.str("PermissionsBoundary");
-  r.created_ms = call.ctx.now_ms;
-  if (const auto* d = call.input.if_contains("MaxSessionDuration"); d && d->is_int64()) r.max_session_duration = d->as_int64();
-  if (!r.boundary.empty()) {
-    auto boundary = load_attachable_policy(call.tx, call.account(), r.boundary);
-    if (!boundary) return boundary.error();
-  }
-  auto ins = call.tx.exec(
-      "INSERT INTO iam_roles (role_id, account_id, name_lc, role_name, path, arn, assume_role_policy, description, "
-      "max_session_duration, permissions_boundary, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?)",
-      {r.role_id, call.account(), lower(name), name, path, r.arn, trust, r.description, r.max_session_duration, r.boundary,
-       r.created_ms});
-  if (!ins) return ins.error();
-  if (auto s = put_tags(call.tx, "iam_role_tags", "role_id", r.role_id, call.input.if_contains("Tags"), "Role"); !s)
+Result<json::value> create_role_op(Call& call) {
+  RoleSpec spec;
+  spec.name = call.str("RoleName");
+  if (call.has("Path")) spec.path = call.str("Path");
+  spec.trust_policy = call.str("AssumeRolePolicyDocument");
+  spec.description = call.str("Description");
+  spec.permissions_boundary = call.str("PermissionsBoundary");
+  if (const auto* d = call.input.if_contains("MaxSessionDuration"); d && d->is_int64()) spec.max_session_duration = d->as_int64();
+  auto created = iam::create_role(call.tx, call.account(), spec, call.ctx.now_ms);
+  if (!created) return created.error();
+  if (auto s = put_tags(call.tx, "iam_role_tags", "role_id", created->role_id, call.input.if_contains("Tags"), "Role"); !s)
     return s.error();
-  return role_answer(call.tx, r);
+  auto r = load_role(call.tx, call.account(), spec.name);
+  if (!r) return r.error();
+  return role_answer(call.tx, *r);
 }
 
 Result<json::value> get_role(Call& call) {
@@ -209,7 +216,7 @@ void add_role_operations(std::vector<OperationDef>& ops) {
                                  req.condition_keys["iam:PermissionsBoundary"] = b;
                                return req;
                              },
-                             create_role});
+                             create_role_op});
   def("GetRole", true, get_role);
   ops.push_back(OperationDef{"ListRoles", true, false,
                              [](const RequestContext& c, const json::object&, store::Tx&) {
