@@ -274,6 +274,10 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
   for (const auto& resource : request.resources.empty() ? all : request.resources) {
     auto acct = arn_account(resource);
     std::string_view resource_account = (acct.empty() || acct == "aws") ? std::string_view(p.account_id) : acct;
+    // Organizations resources carry the management account's id in their ARNs, but AWS decides
+    // them by the caller's own policies; the service itself checks that the caller belongs to the
+    // organization (or is the invited account).
+    if (resource.rfind("arn:aws:organizations:", 0) == 0) resource_account = p.account_id;
     // Another account's resource is reachable only through its own policy (and the caller's).
     if (resource_account != p.account_id && !request.has_resource_policy)
       return AuthzDecision{false, policy::DecisionType::ImplicitlyDenied, policy::PolicyKind::Resource, resource};

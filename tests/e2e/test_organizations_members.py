@@ -103,10 +103,6 @@ class MembersAndInvitations(CitadelTestCase):
         self.org.cancel_handshake(HandshakeId=hs["Id"])
         self.assertTrue(outsider)
 
-    # The invited account's root is refused by the authorizer today: the handshake's ARN carries the
-    # management account, and the authorizer treats it as another account's resource (see
-    # docs/organizations.md). Remove the decorator once the authorizer knows Organizations' ARNs.
-    @unittest.expectedFailure
     def test_the_invited_account_accepts(self):
         outsider = self.standalone_account("accepter")
         hs = self.org.invite_account_to_organization(Target={"Id": outsider, "Type": "ACCOUNT"})["Handshake"]
