@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace citadel {
 
@@ -13,18 +14,25 @@ struct AwsError {
   std::string message;  // human text, as AWS words it where AWS documents it
   int http_status = 400;
   bool sender_fault = true;  // "Sender" vs "Receiver" in query-protocol errors
+  // Further members of the error shape (Organizations' "Reason"), rendered beside the message.
+  std::vector<std::pair<std::string, std::string>> fields;
+
+  AwsError with(std::string name, std::string value) && {
+    fields.emplace_back(std::move(name), std::move(value));
+    return std::move(*this);
+  }
 
   static AwsError sender(std::string code, std::string message, int status = 400) {
-    return {std::move(code), std::move(message), status, true};
+    return {std::move(code), std::move(message), status, true, {}};
   }
   static AwsError receiver(std::string code, std::string message, int status = 500) {
-    return {std::move(code), std::move(message), status, false};
+    return {std::move(code), std::move(message), status, false, {}};
   }
   static AwsError validation(std::string message) {
     return sender("ValidationError", std::move(message));
   }
   static AwsError not_implemented(const std::string& what) {
-    return {"NotImplemented", what + " is not implemented in Citadel yet", 501, false};
+    return {"NotImplemented", what + " is not implemented in Citadel yet", 501, false, {}};
   }
   static AwsError internal(std::string message) {
     return receiver("InternalFailure", std::move(message));

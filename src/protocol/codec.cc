@@ -505,6 +505,7 @@ HttpResponse encode_error(const Route& r, const AwsError& e, std::string_view re
       w.element("Type", e.sender_fault ? "Sender" : "Receiver");
       w.element("Code", e.code);
       w.element("Message", e.message);
+      for (auto& [k, v] : e.fields) w.element(k, v);
       w.close("Error");
       w.element("RequestId", request_id);
       w.close("ErrorResponse");
@@ -531,6 +532,7 @@ HttpResponse encode_error(const Route& r, const AwsError& e, std::string_view re
     }
     case Wire::Json: {
       json::object body{{"__type", e.code}, {"message", e.message}};
+      for (auto& [k, v] : e.fields) body[k] = v;
       res.content_type = json_content_type(r.service);
       res.body = json::serialize(body);
       res.headers.emplace_back("x-amzn-RequestId", std::string(request_id));
@@ -540,6 +542,7 @@ HttpResponse encode_error(const Route& r, const AwsError& e, std::string_view re
     }
     case Wire::RestJson: {
       json::object body{{"__type", e.code}, {"message", e.message}, {"Message", e.message}};
+      for (auto& [k, v] : e.fields) body[k] = v;
       res.content_type = "application/json";
       res.body = json::serialize(body);
       res.headers.emplace_back("x-amzn-ErrorType", e.code);

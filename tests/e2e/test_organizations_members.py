@@ -22,7 +22,8 @@ class MembersAndInvitations(CitadelTestCase):
     def error(self, fn, **kw):
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             fn(**kw)
-        return ctx.exception.response["Error"]
+        # Modeled members of the error (Reason) are beside Code and Message in botocore's response.
+        return dict(ctx.exception.response["Error"], Reason=ctx.exception.response.get("Reason"))
 
     def new_member(self, name):
         status = self.org.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]
@@ -94,7 +95,7 @@ class MembersAndInvitations(CitadelTestCase):
         member = self.new_member("already")
         err = self.error(self.org.invite_account_to_organization, Target={"Id": member, "Type": "ACCOUNT"})
         self.assertEqual(err["Code"], "HandshakeConstraintViolationException")
-        self.assertIn("ALREADY_IN_AN_ORGANIZATION", err["Message"])
+        self.assertEqual(err["Reason"], "ALREADY_IN_AN_ORGANIZATION")
         self.assertEqual(self.error(self.org.invite_account_to_organization, Target={"Id": "111122223333", "Type": "ACCOUNT"})["Code"],
                          "AccountNotFoundException")
         outsider = self.standalone_account("byemail")
@@ -120,7 +121,7 @@ class MembersAndInvitations(CitadelTestCase):
         self.assertEqual(self.error(self.org.close_account, AccountId=account)["Code"], "AccountAlreadyClosedException")
         err = self.error(self.org.close_account, AccountId=self.server.root["AccountId"])
         self.assertEqual(err["Code"], "ConstraintViolationException")
-        self.assertIn("CANNOT_CLOSE_MANAGEMENT_ACCOUNT", err["Message"])
+        self.assertEqual(err["Reason"], "CANNOT_CLOSE_MANAGEMENT_ACCOUNT")
 
     def test_tags_on_roots_units_accounts_and_policies(self):
         ou = self.org.create_organizational_unit(ParentId=self.root_id, Name="Tagged",

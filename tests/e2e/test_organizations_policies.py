@@ -31,7 +31,8 @@ class Policies(CitadelTestCase):
     def error(self, fn, **kw):
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             fn(**kw)
-        return ctx.exception.response["Error"]
+        # Modeled members of the error (Reason) are beside Code and Message in botocore's response.
+        return dict(ctx.exception.response["Error"], Reason=ctx.exception.response.get("Reason"))
 
     def scps_of(self, target):
         return [p["Id"] for p in self.org.list_policies_for_target(TargetId=target, Filter=SCP)["Policies"]]
@@ -92,7 +93,7 @@ class Policies(CitadelTestCase):
         self.assertGreater(len(big), 5120)
         err = self.error(self.org.create_policy, Name="Big", Description="", Type=SCP, Content=big)
         self.assertEqual(err["Code"], "ConstraintViolationException")
-        self.assertIn("POLICY_CONTENT_LIMIT_EXCEEDED", err["Message"])
+        self.assertEqual(err["Reason"], "POLICY_CONTENT_LIMIT_EXCEEDED")
         err = self.error(self.org.create_policy, Name="Bad", Description="", Type="TAG_POLICY", Content="[1, 2]")
         self.assertEqual(err["Code"], "MalformedPolicyDocumentException")
 
@@ -101,13 +102,13 @@ class Policies(CitadelTestCase):
                        (self.org.delete_policy, {"PolicyId": "p-FullAWSAccess"})):
             err = self.error(fn, **kw)
             self.assertEqual(err["Code"], "InvalidInputException")
-            self.assertIn("IMMUTABLE_POLICY", err["Message"])
+            self.assertEqual(err["Reason"], "IMMUTABLE_POLICY")
 
     def test_a_target_keeps_at_least_one_and_at_most_five_scps(self):
         ou = self.org.create_organizational_unit(ParentId=self.root_id, Name="Limits")["OrganizationalUnit"]["Id"]
         err = self.error(self.org.detach_policy, PolicyId="p-FullAWSAccess", TargetId=ou)
         self.assertEqual(err["Code"], "ConstraintViolationException")
-        self.assertIn("MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", err["Message"])
+        self.assertEqual(err["Reason"], "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED")
 
         mine = [self.create_scp(f"Limit{i}", deny(f"service{i}:*"))["Id"] for i in range(5)]
         for p in mine[:4]:
@@ -116,7 +117,7 @@ class Policies(CitadelTestCase):
                          "DuplicatePolicyAttachmentException")
         err = self.error(self.org.attach_policy, PolicyId=mine[4], TargetId=ou)
         self.assertEqual(err["Code"], "ConstraintViolationException")
-        self.assertIn("MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", err["Message"])
+        self.assertEqual(err["Reason"], "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED")
 
         # With another SCP in place, FullAWSAccess can go.
         self.org.detach_policy(PolicyId="p-FullAWSAccess", TargetId=ou)

@@ -19,7 +19,8 @@ class OrganizationalUnits(CitadelTestCase):
     def error(self, fn, **kw):
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             fn(**kw)
-        return ctx.exception.response["Error"]
+        # Modeled members of the error (Reason) are beside Code and Message in botocore's response.
+        return dict(ctx.exception.response["Error"], Reason=ctx.exception.response.get("Reason"))
 
     def make_ou(self, parent, name):
         return self.org.create_organizational_unit(ParentId=parent, Name=name)["OrganizationalUnit"]
@@ -81,7 +82,7 @@ class OrganizationalUnits(CitadelTestCase):
             parent = ou["Id"]
         err = self.error(self.org.create_organizational_unit, ParentId=parent, Name="level6")
         self.assertEqual(err["Code"], "ConstraintViolationException")
-        self.assertIn("OU_DEPTH_LIMIT_EXCEEDED", err["Message"])
+        self.assertEqual(err["Reason"], "OU_DEPTH_LIMIT_EXCEEDED")
         self.assertEqual(self.org.list_parents(ChildId=chain[-1])["Parents"],
                          [{"Id": chain[-2], "Type": "ORGANIZATIONAL_UNIT"}])
         self.assertEqual(self.error(self.org.create_organizational_unit, ParentId="ou-zzzz-zzzzzzzz", Name="x")["Code"],

@@ -89,8 +89,8 @@ Result<json::value> invite_account_to_organization(Call& call) {
   auto member = org_of(call.tx, account);
   if (!member) return member.error();
   if (*member)
-    return org_error("HandshakeConstraintViolationException",
-                     "The account is already a member of an organization. (Reason: ALREADY_IN_AN_ORGANIZATION)");
+    return org_error("HandshakeConstraintViolationException", "The account is already a member of an organization.")
+        .with("Reason", "ALREADY_IN_AN_ORGANIZATION");
   auto open = call.tx.query("SELECT 1 FROM org_handshakes WHERE org_id = ? AND target_account = ? AND action = 'INVITE' "
                             "AND state IN ('OPEN', 'REQUESTED') AND expiration_ms >= ?",
                             {o->id, account, call.ctx.now_ms});
@@ -133,8 +133,8 @@ Result<json::value> accept_handshake(Call& call) {
   auto member = org_of(call.tx, call.account());
   if (!member) return member.error();
   if (*member)
-    return org_error("HandshakeConstraintViolationException",
-                     "The account is already a member of an organization. (Reason: ALREADY_IN_AN_ORGANIZATION)");
+    return org_error("HandshakeConstraintViolationException", "The account is already a member of an organization.")
+        .with("Reason", "ALREADY_IN_AN_ORGANIZATION");
   auto org = call.tx.query("SELECT org_id, management_account_id, feature_set, root_id, created_ms FROM org_organizations WHERE org_id = ?",
                            {h->org_id});
   if (!org) return org.error();

@@ -10,11 +10,11 @@ namespace citadel::services::organizations {
 AwsError org_error(std::string code, std::string message) { return AwsError::sender(std::move(code), std::move(message), 400); }
 
 AwsError constraint_violation(const std::string& reason, const std::string& message) {
-  return org_error("ConstraintViolationException", message + " (Reason: " + reason + ")");
+  return org_error("ConstraintViolationException", message).with("Reason", reason);
 }
 
 AwsError invalid_input(const std::string& reason, const std::string& message) {
-  return org_error("InvalidInputException", message + " (Reason: " + reason + ")");
+  return org_error("InvalidInputException", message).with("Reason", reason);
 }
 
 AwsError not_in_use() {

@@ -12,9 +12,7 @@ namespace citadel::services::organizations {
 
 // ---- Errors (Organizations answers every error with HTTP 400) ------------------------------------
 AwsError org_error(std::string code, std::string message);
-// The Reason member of ConstraintViolationException / InvalidInputException /
-// HandshakeConstraintViolationException cannot travel on the wire yet (AwsError has no extra
-// members): it is appended to the message as " (Reason: X)" so a client can still read it.
+// ConstraintViolationException / InvalidInputException with their Reason member.
 AwsError constraint_violation(const std::string& reason, const std::string& message);
 AwsError invalid_input(const std::string& reason, const std::string& message);
 AwsError not_in_use();     // AWSOrganizationsNotInUseException
