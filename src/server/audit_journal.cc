@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,7 +17,7 @@ namespace {
 
 constexpr size_t kHeader = 12;
 constexpr size_t kMaxBatch = 4096;
-constexpr auto kIndexInterval = std::chrono::milliseconds(5);
+constexpr auto kIndexInterval = std::chrono::milliseconds(50);
 
 // A 64-bit multiply-xorshift hash over 8-byte words: catches torn and corrupt records, not an
 // adversary (the journal lives in the private data directory).
@@ -298,6 +299,8 @@ void AuditJournal::stop() {
 
 void AuditJournal::run_indexer() {
   pthread_setname_np(pthread_self(), "citadel-index");
+  // Indexing can wait a little; answering requests cannot: give way to the request threads.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
   std::vector<StoredEvent> batch;
   uint64_t unindexed = 0, offset = 0;
   int64_t segment = 0;
