@@ -1,6 +1,7 @@
 // IAM roles: CreateRole, GetRole, ListRoles, UpdateRole, UpdateRoleDescription,
 // UpdateAssumeRolePolicy, DeleteRole, TagRole, UntagRole, ListRoleTags. A role's inline policies,
 // attachments and boundary are in inline_policies.cc and attachments.cc, with the users' and groups'.
+// create_role (roles.h) is CreateRole for other services, and CreateRole's own path.
 #include "base/ids.h"
 #include "services/iam/iam_common.h"
 #include "services/iam/iam_operations.h"
