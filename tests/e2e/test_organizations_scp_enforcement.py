@@ -130,6 +130,31 @@ class ScpEnforcement(CitadelTestCase):
         self.assertEqual(result["EvalDecision"], "allowed")
         self.assertTrue(result["OrganizationsDecisionDetail"]["AllowedByOrganizations"])
 
+    def test_the_management_account_administers_a_new_account_through_its_access_role(self):
+        org = self.server.client("organizations")
+        iam = self.server.client("iam")
+        iam.create_user(UserName="org-admin")
+        key = iam.create_access_key(UserName="org-admin")["AccessKey"]
+        role_arn = f"arn:aws:iam::{self.member}:role/OrganizationAccountAccessRole"
+        iam.put_user_policy(UserName="org-admin", PolicyName="assume", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}]}))
+        sts = self.server.client("sts", key["AccessKeyId"], key["SecretAccessKey"])
+        creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="admin")["Credentials"]
+        import boto3
+        member_iam = boto3.client("iam", endpoint_url=self.server.endpoint, region_name="us-east-1",
+                                  aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                                  aws_session_token=creds["SessionToken"])
+        member_iam.create_user(UserName="made-by-admin-role")  # AdministratorAccess in the member account
+        self.assertIn("made-by-admin-role", [u["UserName"] for u in self.member_iam().list_users()["Users"]])
+        # An SCP on the account's OU binds the role too.
+        org.attach_policy(PolicyId=self.deny_iam, TargetId=self.test_ou)
+        try:
+            with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+                member_iam.list_users()
+            self.assertIn("service control policy", ctx.exception.response["Error"]["Message"])
+        finally:
+            org.detach_policy(PolicyId=self.deny_iam, TargetId=self.test_ou)
+
     def test_principal_org_id_in_an_identity_policy(self):
         iam = self.server.client("iam")
         iam.create_user(UserName="orgbound")

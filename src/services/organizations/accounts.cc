@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "base/ids.h"
+#include "services/iam/roles.h"
 #include "services/organizations/org_operations.h"
 
 namespace citadel::services::organizations {
@@ -65,8 +66,15 @@ Result<json::value> create_account(Call& call) {
     auto a = call.tx.exec("INSERT INTO accounts (account_id, name, email, is_management, created_ms) VALUES (?, ?, ?, 0, ?)",
                           {account, name, email, call.ctx.now_ms});
     if (!a) return a.error();
-    // The account joins under the root. (OrganizationAccountAccessRole is not created: Citadel has
-    // no IAM roles yet; see docs/organizations.md.)
+    // The new account's administrators: a role that the management account may assume, with
+    // AdministratorAccess (RoleName overrides the name, as in AWS).
+    iam::RoleSpec admin;
+    admin.name = call.has("RoleName") ? call.str("RoleName") : "OrganizationAccountAccessRole";
+    admin.trust_policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::)" +
+                         o->management + R"(:root"},"Action":"sts:AssumeRole"}]})";
+    admin.managed_policy_arns = {"arn:aws:iam::aws:policy/AdministratorAccess"};
+    if (auto r = iam::create_role(call.tx, account, admin, call.ctx.now_ms); !r) return r.error();
+    // The account joins under the root.
     auto m = call.tx.exec("INSERT INTO org_accounts (account_id, org_id, parent_id, joined_method, joined_ms, state) "
                           "VALUES (?, ?, ?, 'CREATED', ?, 'ACTIVE')",
                           {account, o->id, o->root_id, call.ctx.now_ms});
