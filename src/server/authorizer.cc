@@ -90,13 +90,21 @@ class Context {
     }
   }
   std::span<const policy::ContextEntry> entries() const { return entries_; }
+  // aws:ResourceAccount, and aws:ResourceOrgID / aws:ResourceOrgPaths when the account is in an organization.
+  void resource(std::string_view account, const std::string& org_id, const std::string& org_path) {
+    resource_account_ = account;
+    add("aws:ResourceAccount", resource_account_);
+    if (org_id.empty()) return;
+    add("aws:ResourceOrgID", org_id);
+    add("aws:ResourceOrgPaths", org_path);
+  }
 
  private:
   void add(std::string_view key, std::string_view value) {
     single_.push_back(value);
     entries_.push_back({key, {&single_.back(), 1}});
   }
-  std::string now_iso_, epoch_, token_issue_, mfa_age_;
+  std::string now_iso_, epoch_, token_issue_, mfa_age_, resource_account_;
   std::deque<std::string_view> single_;  // stable addresses: entries point at them
   std::deque<std::vector<std::string>> owned_lists_;
   std::deque<std::vector<std::string_view>> views_;
@@ -257,8 +265,6 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
   set.principal_in_management_account = principal_org.management;
 
   static const std::vector<std::pair<std::string, std::string>> no_tags;
-  Context context(ctx, p, compiled ? compiled->tags : no_tags, request.condition_keys, principal_org.org_id,
-                  principal_org.org_path);
   policy::Request req;
   req.principal.arn = p.arn;
   req.principal.account = p.account_id;
@@ -268,7 +274,6 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
   req.principal.user_id = p.principal_id;
   req.principal.role_arn = p.role_arn;
   req.action = request.action;
-  req.context = context.entries();
 
   static const std::vector<std::string> all{"*"};
   for (const auto& resource : request.resources.empty() ? all : request.resources) {
@@ -294,6 +299,12 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
     set.resource_in_management_account = resource_org->management;
     req.resource = resource;
     req.resource_account = resource_account;
+    // The context names the resource's account and organization, so it is built per resource
+    // (one, for nearly every call).
+    Context context(ctx, p, compiled ? compiled->tags : no_tags, request.condition_keys, principal_org.org_id,
+                    principal_org.org_path);
+    context.resource(resource_account, resource_org->org_id, resource_org->org_path);
+    req.context = context.entries();
     auto d = policy::evaluate(req, set);
     if (d.type != policy::DecisionType::Allowed) return AuthzDecision{false, d.type, d.blocked_by, resource};
   }

@@ -159,11 +159,14 @@ class ScpEnforcement(CitadelTestCase):
         iam = self.server.client("iam")
         iam.create_user(UserName="orgbound")
         key = iam.create_access_key(UserName="orgbound")["AccessKey"]
-        for org_id, allowed in ((self.org_id, True), ("o-0000000000", False)):
+        cases = [("aws:PrincipalOrgID", self.org_id, True), ("aws:PrincipalOrgID", "o-0000000000", False),
+                 ("aws:ResourceOrgID", self.org_id, True), ("aws:ResourceOrgID", "o-0000000000", False),
+                 ("aws:ResourceAccount", self.server.root["AccountId"], True), ("aws:ResourceAccount", "000000000000", False)]
+        for condition_key, org_id, allowed in cases:
             iam.put_user_policy(UserName="orgbound", PolicyName="in-org", PolicyDocument=json.dumps({
                 "Version": "2012-10-17",
                 "Statement": [{"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
-                               "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}}}]}))
+                               "Condition": {"StringEquals": {condition_key: org_id}}}]}))
             user_iam = self.server.client("iam", key["AccessKeyId"], key["SecretAccessKey"])
             if allowed:
                 user_iam.list_users()

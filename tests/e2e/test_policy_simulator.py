@@ -86,6 +86,16 @@ class PolicySimulator(CitadelTestCase):
         self.assertEqual(by_action["s3:ListBucket"]["MatchedStatements"][0]["SourcePolicyType"], "user")
         self.assertEqual(by_action["iam:CreateUser"]["EvalDecision"], "implicitDeny")
 
+    def test_principal_policy_reads_a_roles_policies(self):
+        self.iam.create_role(RoleName="simulated-role", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                                    "Action": "sts:AssumeRole"}]}))
+        self.iam.put_role_policy(RoleName="simulated-role", PolicyName="s3read", PolicyDocument=ALLOW_S3_READ)
+        arn = self.iam.get_role(RoleName="simulated-role")["Role"]["Arn"]
+        result = self.iam.simulate_principal_policy(PolicySourceArn=arn, ActionNames=["s3:ListBucket"])["EvaluationResults"][0]
+        self.assertEqual(result["EvalDecision"], "allowed")
+        self.assertEqual(result["MatchedStatements"][0]["SourcePolicyType"], "role")
+
     def test_cli_v2_simulates(self):
         rc, out, err = self.server.aws_v2("iam", "simulate-custom-policy", "--policy-input-list", ALLOW_S3_READ,
                                           "--action-names", "s3:ListBucket")

@@ -303,20 +303,23 @@ Result<json::value> simulate_custom_policy(Call& call) {
 
 Result<json::value> simulate_principal_policy(Call& call) {
   std::string source = call.str("PolicySourceArn");
-  std::string prefix = "arn:aws:iam::" + call.account() + ":user/";
-  if (source.rfind(prefix, 0) != 0)
-    return AwsError::sender("InvalidInput", "Only IAM users in this account can be simulated in Citadel so far: " + source, 400);
+  std::string users = "arn:aws:iam::" + call.account() + ":user/", roles = "arn:aws:iam::" + call.account() + ":role/";
+  bool role = source.rfind(roles, 0) == 0;
+  if (!role && source.rfind(users, 0) != 0)
+    return AwsError::sender("InvalidInput", "Only IAM users and roles of this account can be simulated in Citadel so far: " + source, 400);
   std::string name = source.substr(source.rfind('/') + 1);
-  auto loaded = load_user_policies(call.tx, call.account(), name);
+  auto loaded = role ? load_role_policies(call.tx, call.account(), name) : load_user_policies(call.tx, call.account(), name);
   if (!loaded) return loaded.error();
   Simulation sim;
   for (auto& doc : loaded->identity) {
     using S = PolicyDocument::Source;
-    policy::PolicyKind kind = doc.source == S::InlineUser ? policy::PolicyKind::InlineUser
+    policy::PolicyKind kind = doc.source == S::InlineUser    ? policy::PolicyKind::InlineUser
                               : doc.source == S::InlineGroup ? policy::PolicyKind::InlineGroup
-                                                              : policy::PolicyKind::Identity;
-    std::string type = doc.source == S::InlineUser ? "user"
-                       : doc.source == S::InlineGroup ? "group"
+                              : doc.source == S::InlineRole  ? policy::PolicyKind::InlineRole
+                                                             : policy::PolicyKind::Identity;
+    std::string type = doc.source == S::InlineUser                 ? "user"
+                       : doc.source == S::InlineGroup              ? "group"
+                       : doc.source == S::InlineRole               ? "role"
                        : doc.id.rfind("arn:aws:iam::aws:", 0) == 0 ? "aws-managed"
                                                                     : "user-managed";
     auto p = load_input(doc.id, type, doc.document, kind);
