@@ -4,14 +4,35 @@
 
 namespace citadel::services {
 
-std::string Call::str(std::string_view member) const {
+std::string input_str(const json::object& input, std::string_view member) {
   const auto* v = input.if_contains(member);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
+std::string Call::str(std::string_view member) const { return input_str(input, member); }
+
 bool Call::has(std::string_view member) const {
   const auto* v = input.if_contains(member);
   return v && !v->is_null();
+}
+
+json::object tag_condition_keys(const json::object& input, std::string_view member) {
+  json::object keys;
+  const auto* v = input.if_contains(member);
+  if (!v || !v->is_array()) return keys;
+  json::array names;
+  for (const auto& t : v->as_array()) {
+    if (t.is_string()) {
+      names.push_back(t);
+    } else if (t.is_object() && t.as_object().contains("Key") && t.as_object().at("Key").is_string()) {
+      const auto& o = t.as_object();
+      names.push_back(o.at("Key"));
+      const auto* value = o.if_contains("Value");
+      keys["aws:RequestTag/" + std::string(o.at("Key").as_string())] = value && value->is_string() ? *value : json::value("");
+    }
+  }
+  keys["aws:TagKeys"] = std::move(names);
+  return keys;
 }
 
 void Registry::add(std::unique_ptr<Service> service) {

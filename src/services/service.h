@@ -112,6 +112,14 @@ class Registry {
   std::unordered_map<std::string, OperationDef> ops_;  // "service/Operation"
 };
 
+// Input member as text ("" when absent or not text), for authorization declarations, which run
+// before the handler (handlers use Call::str).
+std::string input_str(const json::object& input, std::string_view member);
+
+// aws:RequestTag/KEY and aws:TagKeys of a request that carries tags in `member` (a list of
+// {"Key", "Value"} objects, or of key strings for untag calls), for the operation's authorization.
+json::object tag_condition_keys(const json::object& input, std::string_view member);
+
 // Every service Citadel has; the server and tools build their registry from this.
 Registry make_registry();
 

@@ -63,13 +63,6 @@ size_t finish_page(const Page& page, const Rows& rows, KeyFn key_of, json::objec
 // A List*Tags answer: `tags` (sorted by Key) paged by the call's MaxItems and Marker.
 Result<json::value> tags_page(const Call& call, const json::array& tags);
 
-// Input member as text from an operation's raw input (authorization runs before the handler).
-std::string input_str(const json::object& input, std::string_view member);
-
-// aws:TagKeys and aws:RequestTag/KEY of a request that carries tags in `member` ("Tags": a list of
-// Key/Value, or "TagKeys": a list of keys); empty when the member is absent.
-json::object tag_condition_keys(const json::object& input, std::string_view member);
-
 // ---- Managed policies, groups ---------------------------------------------------------------
 // AWS managed policies live under the pseudo-account "aws" and are visible in every account.
 inline constexpr const char* kAwsAccount = "aws";

@@ -246,11 +246,6 @@ Result<json::object> page(const Call& call, std::vector<Item> items, const char*
   return res;
 }
 
-std::string input_str(const json::object& input, std::string_view member) {
-  const auto* v = input.if_contains(member);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 std::optional<OrgRow> authz_org(const RequestContext& ctx, store::Tx& tx) {
   auto o = org_of(tx, ctx.principal->account_id);
   if (!o || !*o) return std::nullopt;
@@ -266,25 +261,6 @@ std::string arn_for_id(store::Tx& tx, const OrgRow& o, const std::string& id) {
     if (rows && !rows->empty()) return policy_arn(o, rows->front().str(0), id, rows->front().i64(1) != 0);
   }
   return "";
-}
-
-json::object tag_condition_keys(const json::object& input, std::string_view member) {
-  json::object keys;
-  const auto* v = input.if_contains(member);
-  if (!v || !v->is_array()) return keys;
-  json::array names;
-  for (const auto& t : v->as_array()) {
-    if (t.is_string()) {
-      names.push_back(t);
-    } else if (t.is_object() && t.as_object().contains("Key") && t.as_object().at("Key").is_string()) {
-      const auto& o = t.as_object();
-      names.push_back(o.at("Key"));
-      const auto* value = o.if_contains("Value");
-      keys["aws:RequestTag/" + std::string(o.at("Key").as_string())] = value && value->is_string() ? *value : json::value("");
-    }
-  }
-  keys["aws:TagKeys"] = std::move(names);
-  return keys;
 }
 
 }  // namespace citadel::services::organizations

@@ -104,8 +104,5 @@ Result<json::object> page(const Call& call, std::vector<Item> items, const char*
 std::string arn_for_id(store::Tx& tx, const OrgRow& o, const std::string& id);
 // The caller's organization for authorization, without failing.
 std::optional<OrgRow> authz_org(const RequestContext& ctx, store::Tx& tx);
-std::string input_str(const json::object& input, std::string_view member);
-// aws:RequestTag/KEY and aws:TagKeys of a request carrying `member` (Tags or TagKeys).
-json::object tag_condition_keys(const json::object& input, std::string_view member);
 
 }  // namespace citadel::services::organizations
