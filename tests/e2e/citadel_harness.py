@@ -139,3 +139,48 @@ class CitadelTestCase(unittest.TestCase):
         if status is not None:
             self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], status, err)
         return err
+
+
+class IamFixtures:
+    """Users and groups made for one test and removed after it, with everything IAM requires to be
+    removed first (keys, inline and attached policies, memberships, boundaries). Expects self.iam."""
+
+    def make_user(self, name, **kw):
+        user = self.iam.create_user(UserName=name, **kw)["User"]
+        self.addCleanup(self.delete_user, name)
+        return user
+
+    def make_group(self, name, **kw):
+        group = self.iam.create_group(GroupName=name, **kw)["Group"]
+        self.addCleanup(self.delete_group, name)
+        return group
+
+    def delete_user(self, name):
+        import botocore.exceptions
+        iam = self.iam
+        try:
+            for k in iam.list_access_keys(UserName=name)["AccessKeyMetadata"]:
+                iam.delete_access_key(UserName=name, AccessKeyId=k["AccessKeyId"])
+            for p in iam.list_user_policies(UserName=name)["PolicyNames"]:
+                iam.delete_user_policy(UserName=name, PolicyName=p)
+            for p in iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]:
+                iam.detach_user_policy(UserName=name, PolicyArn=p["PolicyArn"])
+            for g in iam.list_groups_for_user(UserName=name)["Groups"]:
+                iam.remove_user_from_group(GroupName=g["GroupName"], UserName=name)
+            iam.delete_user(UserName=name)
+        except botocore.exceptions.ClientError:
+            pass  # already gone, or removed by the test itself
+
+    def delete_group(self, name):
+        import botocore.exceptions
+        iam = self.iam
+        try:
+            for u in iam.get_group(GroupName=name)["Users"]:
+                iam.remove_user_from_group(GroupName=name, UserName=u["UserName"])
+            for p in iam.list_group_policies(GroupName=name)["PolicyNames"]:
+                iam.delete_group_policy(GroupName=name, PolicyName=p)
+            for p in iam.list_attached_group_policies(GroupName=name)["AttachedPolicies"]:
+                iam.detach_group_policy(GroupName=name, PolicyArn=p["PolicyArn"])
+            iam.delete_group(GroupName=name)
+        except botocore.exceptions.ClientError:
+            pass

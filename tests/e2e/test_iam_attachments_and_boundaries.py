@@ -5,7 +5,7 @@ import unittest
 
 import botocore.exceptions
 
-from citadel_harness import CitadelTestCase
+from citadel_harness import CitadelTestCase, IamFixtures
 
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 IAM_READ = "arn:aws:iam::aws:policy/IAMReadOnlyAccess"
@@ -15,39 +15,10 @@ def document(*actions):
     return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}]})
 
 
-class AttachmentsAndBoundaries(CitadelTestCase):
+class AttachmentsAndBoundaries(IamFixtures, CitadelTestCase):
     def setUp(self):
         self.iam = self.server.client("iam")
         self.account = self.server.root["AccountId"]
-
-    def make_user(self, name, **kw):
-        user = self.iam.create_user(UserName=name, **kw)["User"]
-        self.addCleanup(self.delete_user, name)
-        return user
-
-    def delete_user(self, name):
-        try:
-            for p in self.iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]:
-                self.iam.detach_user_policy(UserName=name, PolicyArn=p["PolicyArn"])
-            for g in self.iam.list_groups_for_user(UserName=name)["Groups"]:
-                self.iam.remove_user_from_group(GroupName=g["GroupName"], UserName=name)
-            self.iam.delete_user(UserName=name)
-        except botocore.exceptions.ClientError:
-            pass
-
-    def make_group(self, name):
-        self.iam.create_group(GroupName=name)
-        self.addCleanup(self.delete_group, name)
-
-    def delete_group(self, name):
-        try:
-            for u in self.iam.get_group(GroupName=name)["Users"]:
-                self.iam.remove_user_from_group(GroupName=name, UserName=u["UserName"])
-            for p in self.iam.list_attached_group_policies(GroupName=name)["AttachedPolicies"]:
-                self.iam.detach_group_policy(GroupName=name, PolicyArn=p["PolicyArn"])
-            self.iam.delete_group(GroupName=name)
-        except botocore.exceptions.ClientError:
-            pass
 
     def make_policy(self, name, path="/"):
         arn = self.iam.create_policy(PolicyName=name, Path=path, PolicyDocument=document("s3:GetObject"))["Policy"]["Arn"]

@@ -5,44 +5,15 @@ import unittest
 
 import botocore.exceptions
 
-from citadel_harness import CitadelTestCase
+from citadel_harness import CitadelTestCase, IamFixtures
 
 DOC = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
 
 
-class Groups(CitadelTestCase):
+class Groups(IamFixtures, CitadelTestCase):
     def setUp(self):
         self.iam = self.server.client("iam")
         self.account = self.server.root["AccountId"]
-
-    def make_group(self, name, **kw):
-        group = self.iam.create_group(GroupName=name, **kw)["Group"]
-        self.addCleanup(self.delete_group, name)
-        return group
-
-    def delete_group(self, name):
-        try:
-            for u in self.iam.get_group(GroupName=name)["Users"]:
-                self.iam.remove_user_from_group(GroupName=name, UserName=u["UserName"])
-            for p in self.iam.list_group_policies(GroupName=name)["PolicyNames"]:
-                self.iam.delete_group_policy(GroupName=name, PolicyName=p)
-            for p in self.iam.list_attached_group_policies(GroupName=name)["AttachedPolicies"]:
-                self.iam.detach_group_policy(GroupName=name, PolicyArn=p["PolicyArn"])
-            self.iam.delete_group(GroupName=name)
-        except botocore.exceptions.ClientError:
-            pass
-
-    def make_user(self, name):
-        self.iam.create_user(UserName=name)
-        self.addCleanup(self.delete_user, name)
-
-    def delete_user(self, name):
-        try:
-            for g in self.iam.list_groups_for_user(UserName=name)["Groups"]:
-                self.iam.remove_user_from_group(GroupName=g["GroupName"], UserName=name)
-            self.iam.delete_user(UserName=name)
-        except botocore.exceptions.ClientError:
-            pass
 
     def error(self, fn, code, status, **kw):
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:

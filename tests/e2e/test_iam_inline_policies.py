@@ -5,40 +5,16 @@ import unittest
 
 import botocore.exceptions
 
-from citadel_harness import CitadelTestCase
+from citadel_harness import CitadelTestCase, IamFixtures
 
 
 def document(*actions):
     return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}]})
 
 
-class InlinePolicies(CitadelTestCase):
+class InlinePolicies(IamFixtures, CitadelTestCase):
     def setUp(self):
         self.iam = self.server.client("iam")
-
-    def make_user(self, name):
-        self.iam.create_user(UserName=name)
-        self.addCleanup(self.delete_user, name)
-
-    def delete_user(self, name):
-        try:
-            for p in self.iam.list_user_policies(UserName=name)["PolicyNames"]:
-                self.iam.delete_user_policy(UserName=name, PolicyName=p)
-            self.iam.delete_user(UserName=name)
-        except botocore.exceptions.ClientError:
-            pass
-
-    def make_group(self, name):
-        self.iam.create_group(GroupName=name)
-        self.addCleanup(self.delete_group, name)
-
-    def delete_group(self, name):
-        try:
-            for p in self.iam.list_group_policies(GroupName=name)["PolicyNames"]:
-                self.iam.delete_group_policy(GroupName=name, PolicyName=p)
-            self.iam.delete_group(GroupName=name)
-        except botocore.exceptions.ClientError:
-            pass
 
     def error(self, fn, code, status, **kw):
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:

@@ -4,25 +4,12 @@ import unittest
 
 import botocore.exceptions
 
-from citadel_harness import CitadelTestCase
+from citadel_harness import CitadelTestCase, IamFixtures
 
 
-class UsersAndKeys(CitadelTestCase):
+class UsersAndKeys(IamFixtures, CitadelTestCase):
     def setUp(self):
         self.iam = self.server.client("iam")
-
-    def make_user(self, name, **kw):
-        user = self.iam.create_user(UserName=name, **kw)["User"]
-        self.addCleanup(self.delete_user_and_keys, name)
-        return user
-
-    def delete_user_and_keys(self, name):
-        try:
-            for k in self.iam.list_access_keys(UserName=name)["AccessKeyMetadata"]:
-                self.iam.delete_access_key(UserName=name, AccessKeyId=k["AccessKeyId"])
-            self.iam.delete_user(UserName=name)
-        except botocore.exceptions.ClientError:
-            pass
 
     def test_create_get_list_user(self):
         account = self.server.root["AccountId"]
@@ -128,7 +115,7 @@ class UsersAndKeys(CitadelTestCase):
         self.make_user("heidi")
         key = self.iam.create_access_key(UserName="heidi")["AccessKey"]
         self.iam.update_user(UserName="heidi", NewUserName="heidi2", NewPath="/ops/")
-        self.addCleanup(self.delete_user_and_keys, "heidi2")
+        self.addCleanup(self.delete_user, "heidi2")
         ident = self.server.client("sts", key["AccessKeyId"], key["SecretAccessKey"]).get_caller_identity()
         self.assertTrue(ident["Arn"].endswith(":user/ops/heidi2"), ident["Arn"])
         keys = self.iam.list_access_keys(UserName="heidi2")["AccessKeyMetadata"]
@@ -136,7 +123,7 @@ class UsersAndKeys(CitadelTestCase):
 
     def test_cli_v2_creates_and_lists_users(self):
         rc, out, err = self.server.aws_v2("iam", "create-user", "--user-name", "ivan")
-        self.addCleanup(self.delete_user_and_keys, "ivan")
+        self.addCleanup(self.delete_user, "ivan")
         self.assertEqual(rc, 0, err)
         self.assertEqual(out["User"]["UserName"], "ivan")
         rc, out, err = self.server.aws_v1("iam", "list-users")
