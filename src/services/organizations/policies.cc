@@ -89,17 +89,37 @@ Status check_unique_name(Call& call, const OrgRow& o, const std::string& type, c
   return Ok{};
 }
 
-Result<json::value> enable_policy_type(Call& call) {
+// Enable/DisablePolicyType's common checks: the management account, the root named, a known type.
+struct PolicyTypeCall {
+  OrgRow org;
+  std::string type;
+  bool enabled = false;
+};
+Result<PolicyTypeCall> policy_type_call(Call& call) {
   auto o = management_org(call);
   if (!o) return o.error();
   if (call.str("RootId") != o->root_id)
     return org_error("RootNotFoundException", "We can't find a root with the RootId that you specified.");
   std::string type = call.str("PolicyType");
   if (auto s = check_type(type); !s) return s.error();
-  if (auto s = check_feature_set(*o); !s) return s.error();
   auto on = type_enabled(call.tx, o->id, type);
   if (!on) return on.error();
-  if (*on) return org_error("PolicyTypeAlreadyEnabledException", "The specified policy type is already enabled.");
+  return PolicyTypeCall{*o, type, *on};
+}
+
+Result<json::value> root_answer(Call& call, const OrgRow& o) {
+  auto root = root_json(call.tx, o);
+  if (!root) return root.error();
+  return json::object{{"Root", std::move(*root)}};
+}
+
+Result<json::value> enable_policy_type(Call& call) {
+  auto c = policy_type_call(call);
+  if (!c) return c.error();
+  const OrgRow* o = &c->org;
+  const std::string& type = c->type;
+  if (auto s = check_feature_set(*o); !s) return s.error();
+  if (c->enabled) return org_error("PolicyTypeAlreadyEnabledException", "The specified policy type is already enabled.");
   auto ins = call.tx.exec("INSERT INTO org_policy_types (org_id, policy_type) VALUES (?, ?)", {o->id, type});
   if (!ins) return ins.error();
   if (std::string p = default_policy_for(type); !p.empty()) {
@@ -111,30 +131,22 @@ Result<json::value> enable_policy_type(Call& call) {
         {o->id, p, type, o->root_id, o->id, o->id});
     if (!ins_all) return ins_all.error();
   }
-  auto root = root_json(call.tx, *o);
-  if (!root) return root.error();
-  return json::object{{"Root", std::move(*root)}};
+  return root_answer(call, *o);
 }
 
 Result<json::value> disable_policy_type(Call& call) {
-  auto o = management_org(call);
-  if (!o) return o.error();
-  if (call.str("RootId") != o->root_id)
-    return org_error("RootNotFoundException", "We can't find a root with the RootId that you specified.");
-  std::string type = call.str("PolicyType");
-  if (auto s = check_type(type); !s) return s.error();
-  auto on = type_enabled(call.tx, o->id, type);
-  if (!on) return on.error();
-  if (!*on)
+  auto c = policy_type_call(call);
+  if (!c) return c.error();
+  const OrgRow* o = &c->org;
+  const std::string& type = c->type;
+  if (!c->enabled)
     return org_error("PolicyTypeNotEnabledException", "This operation can be performed only for enabled policy types.");
   auto del = call.tx.exec("DELETE FROM org_policy_types WHERE org_id = ? AND policy_type = ?", {o->id, type});
   if (!del) return del.error();
   // Disabling a type detaches every policy of that type.
   auto det = call.tx.exec("DELETE FROM org_policy_attachments WHERE org_id = ? AND policy_type = ?", {o->id, type});
   if (!det) return det.error();
-  auto root = root_json(call.tx, *o);
-  if (!root) return root.error();
-  return json::object{{"Root", std::move(*root)}};
+  return root_answer(call, *o);
 }
 
 Result<json::value> create_policy(Call& call) {
