@@ -8,11 +8,11 @@ packages=(
   build-essential cmake ninja-build pkg-config clang
   # libraries (DESIGN.md "Dependencies")
   libboost1.81-dev libboost-json1.81-dev libssl-dev libsqlite3-dev
-  libpugixml-dev libargon2-dev libcli11-dev
+  libpugixml-dev libargon2-dev libcli11-dev libqrencode-dev libpng-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers for end-to-end tests and load benchmarks
-  awscli nginx-light wrk curl python3
+  awscli nginx-light wrk curl python3 zbar-tools
 )
 
 missing=()

@@ -45,6 +45,18 @@ CREATE TABLE access_keys (
 );
 CREATE INDEX access_keys_by_user ON access_keys(account_id, user_name_lc);
 )sql"},
+      // When each IAM user and role last called each service (IAM's service last accessed data and
+      // RoleLastUsed), kept from the audit trail as its records are stored.
+      {"identity/002_entity_activity", R"sql(
+CREATE TABLE entity_activity (
+  entity_arn TEXT NOT NULL,
+  service    TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  last_ms    INTEGER NOT NULL,
+  region     TEXT NOT NULL,
+  PRIMARY KEY (entity_arn, service)
+);
+)sql"},
   };
 }
 

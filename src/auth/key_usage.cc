@@ -13,4 +13,16 @@ Status record_key_usage(store::Tx& tx, const std::vector<KeyUse>& uses) {
   return Ok{};
 }
 
+Status record_entity_activity(store::Tx& tx, const std::vector<EntityUse>& uses) {
+  for (const auto& u : uses) {
+    auto r = tx.exec(
+        "INSERT INTO entity_activity (entity_arn, service, account_id, last_ms, region) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (entity_arn, service) DO UPDATE SET last_ms = excluded.last_ms, region = excluded.region "
+        "WHERE excluded.last_ms >= entity_activity.last_ms",
+        {u.entity_arn, u.service, u.account_id, u.time_ms, u.region});
+    if (!r) return r.error();
+  }
+  return Ok{};
+}
+
 }  // namespace citadel::auth

@@ -2,6 +2,7 @@
 // Who is calling: the identity a verified request acts as.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace citadel::auth {
@@ -22,6 +23,10 @@ struct Principal {
   // Role sessions (AssumeRole): the role and the session policies that further limit it.
   std::string role_name, role_arn, role_id, session_name;
   std::vector<std::string> session_policies;  // JSON documents, inline and managed-by-ARN alike
+  // Session tags (AssumeRole's Tags and those inherited as transitive): they are the session's
+  // aws:PrincipalTag values, over the role's tags of the same key.
+  std::vector<std::pair<std::string, std::string>> session_tags;
+  std::vector<std::string> transitive_tag_keys;  // passed on when this session assumes another role
 
   // CloudTrail's userIdentity.type spelling.
   const char* type_name() const {

@@ -39,8 +39,12 @@ std::string seal_session_token(const store::SecretBox& box, const SessionCredent
   if (c.principal.type == PrincipalType::AssumedRole) {
     json::array policies;
     for (auto& d : c.principal.session_policies) policies.push_back(json::string(d));
+    json::array tags, transitive;
+    for (auto& [k, v] : c.principal.session_tags) tags.push_back(json::array{json::string(k), json::string(v)});
+    for (auto& k : c.principal.transitive_tag_keys) transitive.push_back(json::string(k));
     o["role"] = json::object{{"n", c.principal.role_name}, {"a", c.principal.role_arn}, {"i", c.principal.role_id},
-                             {"s", c.principal.session_name}, {"p", std::move(policies)}};
+                             {"s", c.principal.session_name}, {"p", std::move(policies)}, {"tg", std::move(tags)},
+                             {"tt", std::move(transitive)}};
   }
   return std::string(kPrefix) + box.seal(json::serialize(o), kContext);
 }
@@ -75,6 +79,9 @@ std::optional<SessionCredential> open_session_token(const store::SecretBox& box,
       c.principal.role_id = r.at("i").as_string();
       c.principal.session_name = r.at("s").as_string();
       for (auto& d : r.at("p").as_array()) c.principal.session_policies.emplace_back(d.as_string());
+      for (auto& t : r.at("tg").as_array())
+        c.principal.session_tags.emplace_back(t.as_array().at(0).as_string(), t.as_array().at(1).as_string());
+      for (auto& k : r.at("tt").as_array()) c.principal.transitive_tag_keys.emplace_back(k.as_string());
     }
     return c;
   } catch (const std::exception&) {

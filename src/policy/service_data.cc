@@ -81,6 +81,14 @@ const ServiceData::Service* ServiceData::find(std::string_view prefix) const {
 
 bool ServiceData::has_service(std::string_view prefix) const { return find(prefix) != nullptr; }
 
+std::vector<std::string> ServiceData::service_prefixes() const {
+  std::vector<std::string> out;
+  out.reserve(services_.size());
+  for (const auto& [prefix, service] : services_) out.push_back(prefix);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 bool ServiceData::has_action(std::string_view prefix, std::string_view name) const {
   const Service* s = find(prefix);
   return s && s->actions.count(to_lower(name)) > 0;

@@ -24,6 +24,8 @@ class ServiceData {
 
   bool empty() const { return services_.empty(); }
   std::size_t service_count() const { return services_.size(); }
+  // Every service prefix (lower-case), sorted.
+  std::vector<std::string> service_prefixes() const;
   // All lookups are case-insensitive, as IAM is for actions and condition keys.
   bool has_service(std::string_view prefix) const;
   bool has_action(std::string_view prefix, std::string_view name) const;

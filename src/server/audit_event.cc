@@ -46,6 +46,7 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   ev.username = p.type == auth::PrincipalType::Root          ? "root"
                 : p.type == auth::PrincipalType::AssumedRole ? p.session_name
                                                              : p.user_name;
+  ev.entity_arn = p.type == auth::PrincipalType::IAMUser ? p.arn : p.type == auth::PrincipalType::AssumedRole ? p.role_arn : "";
   ev.read_only = call.read_only;
   ev.region = ctx.region;
   add_resources(call, ev);

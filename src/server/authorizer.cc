@@ -1,6 +1,7 @@
 #include "server/authorizer.h"
 
 #include <array>
+#include <boost/algorithm/string/predicate.hpp>
 #include <deque>
 
 #include "base/time.h"
@@ -265,6 +266,19 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
   set.principal_in_management_account = principal_org.management;
 
   static const std::vector<std::pair<std::string, std::string>> no_tags;
+  // A role session's tags stand over the role's own tags of the same key (case-insensitively).
+  const auto* principal_tags = compiled ? &compiled->tags : &no_tags;
+  std::vector<std::pair<std::string, std::string>> session_tags;
+  if (!p.session_tags.empty()) {
+    for (auto& [k, v] : p.session_tags) session_tags.emplace_back("aws:PrincipalTag/" + k, v);
+    size_t own = session_tags.size();
+    for (auto& t : *principal_tags) {
+      bool overridden = false;
+      for (size_t i = 0; i < own && !overridden; ++i) overridden = boost::algorithm::iequals(session_tags[i].first, t.first);
+      if (!overridden) session_tags.push_back(t);
+    }
+    principal_tags = &session_tags;
+  }
   policy::Request req;
   req.principal.arn = p.arn;
   req.principal.account = p.account_id;
@@ -301,7 +315,7 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
     req.resource_account = resource_account;
     // The context names the resource's account and organization, so it is built per resource
     // (one, for nearly every call).
-    Context context(ctx, p, compiled ? compiled->tags : no_tags, request.condition_keys, principal_org.org_id,
+    Context context(ctx, p, *principal_tags, request.condition_keys, principal_org.org_id,
                     principal_org.org_path);
     context.resource(resource_account, resource_org->org_id, resource_org->org_path);
     req.context = context.entries();

@@ -74,6 +74,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   auto st = std::make_shared<CallState>();
   st->ctx.request_id = ids::uuid4();
   st->ctx.now_ms = now_ms();
+  st->ctx.secrets = env_.secrets;
   st->ctx.source_ip = client.source_ip;
   st->ctx.secure_transport = client.tls;
   st->ctx.user_agent = std::string(req.header("user-agent"));
@@ -159,6 +160,13 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     auto decision = authorizer_.decide(tx, st->ctx, *op, authz);
     if (!decision) return decision.error();
     if (!decision->allowed) return access_denied(st->principal, authz, decision.value(), json_wire(st->route.wire));
+    for (const auto& action : authz.also_actions) {
+      services::AuthzRequest also = authz;
+      also.action = action;
+      auto d = authorizer_.decide(tx, st->ctx, *op, also);
+      if (!d) return d.error();
+      if (!d->allowed) return access_denied(st->principal, also, d.value(), json_wire(st->route.wire));
+    }
     auto out = op->handler(c);
     if (!out) return out.error();
     st->output = std::move(out.value());
@@ -172,7 +180,9 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   };
   if (op->reads_audit_trail) env_.wait_for_audit();
   store::NoTx no_tx;
-  Status s = !op->uses_store ? body(no_tx) : op->read_only ? env_.store->read(body) : env_.store->write(body);
+  Status s = !op->uses_store                         ? body(no_tx)
+             : op->read_only && !op->writes_store ? env_.store->read(body)
+                                                  : env_.store->write(body);
   if (!s) {
     st->error = s.error();
     st->output.reset();

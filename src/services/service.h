@@ -28,6 +28,9 @@ struct RequestContext {
   std::string user_agent;
   bool secure_transport = false;  // the request came over TLS (aws:SecureTransport)
   int64_t now_ms = 0;
+  // For authorization declarations that must open a sealed fact (an MFA device's seed, when a code
+  // decides aws:MultiFactorAuthPresent); handlers use Env::secrets.
+  const store::SecretBox* secrets = nullptr;
 };
 
 // Long-lived parts a handler may use.
@@ -69,6 +72,9 @@ struct AuthzRequest {
   std::string resource_policy;         // JSON text ("" = the resource has none: nothing it allows)
   std::string resource_policy_id;      // how decisions name it (the resource's ARN)
   bool trust_policy = false;           // true: parse as a role trust policy
+  // Further actions the same call needs, decided on the same resources, policies and context
+  // (sts:TagSession for an AssumeRole that passes session tags).
+  std::vector<std::string> also_actions;
 };
 
 struct OperationDef {
@@ -86,6 +92,9 @@ struct OperationDef {
   // every earlier audit record to be indexed before it opens the call's transaction, so the
   // snapshot the call reads includes them.
   bool reads_audit_trail = false;
+  // True for read-only calls that still change stored state (an STS call that consumes an MFA code):
+  // they run in a write transaction, and are audited as reads.
+  bool writes_store = false;
 };
 
 class Service {

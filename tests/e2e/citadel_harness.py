@@ -141,6 +141,28 @@ class CitadelTestCase(unittest.TestCase):
         return err
 
 
+def totp(base32_seed, step):
+    """RFC 6238 (HMAC-SHA1, 6 digits) as authenticator apps compute it: the test's own reference."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    key = base64.b32decode(base32_seed)
+    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1000000:06d}"
+
+
+def fresh_totp_step(margin=3):
+    """The current 30-second step, waiting for the next one when fewer than `margin` seconds of
+    this one remain (so that a test's codes do not straddle a step boundary)."""
+    now = time.time()
+    if 30 - now % 30 < margin:
+        time.sleep(30 - now % 30 + 0.1)
+    return int(time.time() // 30)
+
+
 class IamFixtures:
     """Users and groups made for one test and removed after it, with everything IAM requires to be
     removed first (keys, inline and attached policies, memberships, boundaries). Expects self.iam."""
@@ -167,6 +189,13 @@ class IamFixtures:
                 iam.detach_user_policy(UserName=name, PolicyArn=p["PolicyArn"])
             for g in iam.list_groups_for_user(UserName=name)["Groups"]:
                 iam.remove_user_from_group(GroupName=g["GroupName"], UserName=name)
+            for d in iam.list_mfa_devices(UserName=name)["MFADevices"]:
+                iam.deactivate_mfa_device(UserName=name, SerialNumber=d["SerialNumber"])
+                iam.delete_virtual_mfa_device(SerialNumber=d["SerialNumber"])
+            try:
+                iam.delete_login_profile(UserName=name)
+            except botocore.exceptions.ClientError:
+                pass  # the user has no password
             iam.delete_user(UserName=name)
         except botocore.exceptions.ClientError:
             pass  # already gone, or removed by the test itself

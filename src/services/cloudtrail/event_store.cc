@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <map>
 #include <unordered_map>
 
 #include "auth/key_usage.h"
@@ -59,7 +60,13 @@ Result<std::string> read_segment_json(const std::string& audit_dir, int64_t segm
 
 Status append_events(store::Tx& tx, const std::vector<StoredEvent>& events) {
   std::unordered_map<std::string, const StoredEvent*> latest;  // per long-term key
+  std::map<std::pair<std::string_view, std::string_view>, const StoredEvent*> activity;  // per (entity, service)
+  auto service_of = [](const StoredEvent& e) { return std::string_view(e.event_source).substr(0, e.event_source.find('.')); };
   for (const auto& e : events) {
+    if (!e.entity_arn.empty()) {
+      auto& l = activity[{e.entity_arn, service_of(e)}];
+      if (!l || l->event_time_ms <= e.event_time_ms) l = &e;
+    }
     if (e.access_key_id.rfind("AKIA", 0) == 0) {
       auto& l = latest[e.access_key_id];
       if (!l || l->event_time_ms <= e.event_time_ms) l = &e;
@@ -88,7 +95,11 @@ Status append_events(store::Tx& tx, const std::vector<StoredEvent>& events) {
     std::string service = e->event_source.substr(0, e->event_source.find('.'));
     uses.push_back({key, e->event_time_ms, service, e->region});
   }
-  return auth::record_key_usage(tx, uses);
+  if (auto s = auth::record_key_usage(tx, uses); !s) return s;
+  std::vector<auth::EntityUse> entity_uses;
+  for (auto& [key, e] : activity)
+    entity_uses.push_back({e->entity_arn, e->account_id, std::string(key.second), e->event_time_ms, e->region});
+  return auth::record_entity_activity(tx, entity_uses);
 }
 
 }  // namespace citadel::services::cloudtrail

@@ -13,6 +13,7 @@ struct StoredEvent {
   std::string event_id;
   int64_t event_time_ms = 0;
   std::string event_name, event_source, username, access_key_id;
+  std::string entity_arn;  // the IAM user's or role's ARN ("" for root and anonymous callers)
   std::string region;
   bool read_only = false;
   std::vector<std::pair<std::string, std::string>> resources;  // (ResourceType, ResourceName)

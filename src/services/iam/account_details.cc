@@ -224,11 +224,16 @@ Result<json::value> get_account_summary(Call& call) {
       "(SELECT COUNT(*) FROM iam_policy_versions v JOIN iam_policies p ON p.policy_id = v.policy_id WHERE p.account_id = ?), "
       "(SELECT COUNT(*) FROM access_keys WHERE account_id = ? AND user_name_lc IS NULL), "
       "(SELECT COUNT(*) FROM iam_roles WHERE account_id = ?), "
-      "(SELECT COUNT(*) FROM iam_instance_profiles WHERE account_id = ?)",
-      {call.account(), call.account(), call.account(), call.account(), call.account(), call.account(), call.account()});
+      "(SELECT COUNT(*) FROM iam_instance_profiles WHERE account_id = ?), "
+      "(SELECT COUNT(*) FROM iam_mfa_devices WHERE account_id = ?), "
+      "(SELECT COUNT(*) FROM iam_mfa_devices WHERE account_id = ? AND user_id IS NOT NULL), "
+      "(SELECT COUNT(*) FROM iam_mfa_devices WHERE account_id = ? AND user_id = '')",
+      {call.account(), call.account(), call.account(), call.account(), call.account(), call.account(), call.account(),
+       call.account(), call.account(), call.account()});
   if (!counts) return counts.error();
   const auto& c = counts->front();
-  // MFA devices, identity providers and server certificates are counted once IAM stores them.
+  // Identity providers and server certificates are counted once IAM stores them. The root user
+  // has no console password here (it signs in with keys only).
   json::object map{{"Users", c.i64(0)},
                    {"UsersQuota", 5000},
                    {"Groups", c.i64(1)},
@@ -250,11 +255,11 @@ Result<json::value> get_account_summary(Call& call) {
                    {"AccessKeysPerUserQuota", 2},
                    {"SigningCertificatesPerUserQuota", 2},
                    {"AccountAccessKeysPresent", c.i64(4) > 0 ? 1 : 0},
-                   {"AccountMFAEnabled", 0},
+                   {"AccountMFAEnabled", c.i64(9) > 0 ? 1 : 0},
                    {"AccountPasswordPresent", 0},
                    {"AccountSigningCertificatesPresent", 0},
-                   {"MFADevices", 0},
-                   {"MFADevicesInUse", 0},
+                   {"MFADevices", c.i64(7)},
+                   {"MFADevicesInUse", c.i64(8)},
                    {"Roles", c.i64(5)},
                    {"RolesQuota", 1000},
                    {"InstanceProfiles", c.i64(6)},

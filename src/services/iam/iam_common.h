@@ -139,7 +139,9 @@ struct RoleRow {
 // Columns for RoleRow, in read_role's order (table alias r).
 inline constexpr const char* kRoleColumns =
     "r.role_id, r.role_name, r.path, r.arn, r.assume_role_policy, r.description, COALESCE(r.permissions_boundary, ''), "
-    "r.max_session_duration, r.created_ms, r.role_last_used_ms, COALESCE(r.role_last_used_region, '')";
+    "r.max_session_duration, r.created_ms, "
+    "(SELECT a.last_ms FROM entity_activity a WHERE a.entity_arn = r.arn ORDER BY a.last_ms DESC LIMIT 1), "
+    "COALESCE((SELECT a.region FROM entity_activity a WHERE a.entity_arn = r.arn ORDER BY a.last_ms DESC LIMIT 1), '')";
 RoleRow read_role(const store::Row& r, size_t first = 0);
 // Loads a role by name (case-insensitive), or NoSuchEntity in AWS's words.
 Result<RoleRow> load_role(store::Tx& tx, const std::string& account, const std::string& name);

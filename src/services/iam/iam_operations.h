@@ -16,5 +16,10 @@ void add_account_details_operations(std::vector<OperationDef>& ops);
 void add_service_access_operations(std::vector<OperationDef>& ops);
 void add_role_operations(std::vector<OperationDef>& ops);
 void add_instance_profile_operations(std::vector<OperationDef>& ops);
+void add_login_profile_operations(std::vector<OperationDef>& ops);
+void add_mfa_device_operations(std::vector<OperationDef>& ops);
+void add_account_alias_operations(std::vector<OperationDef>& ops);
+void add_credential_report_operations(std::vector<OperationDef>& ops);
+void add_service_last_accessed_operations(std::vector<OperationDef>& ops);
 
 }  // namespace citadel::services::iam

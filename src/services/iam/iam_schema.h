@@ -10,5 +10,7 @@ namespace citadel::services::iam {
 std::vector<store::Migration> policy_migrations();
 // Seeds the AWS managed policies (account "aws"); see aws_managed_policies.cc.
 std::vector<store::Migration> aws_managed_policy_migrations();
+// Login profiles, password policy, MFA devices, aliases, reports (credential_schema.cc).
+std::vector<store::Migration> credential_migrations();
 
 }  // namespace citadel::services::iam

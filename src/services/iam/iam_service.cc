@@ -20,6 +20,11 @@ std::vector<OperationDef> IamService::operations() const {
   add_account_details_operations(ops);
   add_service_access_operations(ops);
   add_simulator_operations(ops);
+  add_login_profile_operations(ops);
+  add_mfa_device_operations(ops);
+  add_account_alias_operations(ops);
+  add_credential_report_operations(ops);
+  add_service_last_accessed_operations(ops);
   return ops;
 }
 
@@ -27,6 +32,7 @@ std::vector<store::Migration> IamService::migrations() const {
   auto all = auth::identity_migrations();
   for (auto& m : policy_migrations()) all.push_back(std::move(m));
   for (auto& m : aws_managed_policy_migrations()) all.push_back(std::move(m));
+  for (auto& m : credential_migrations()) all.push_back(std::move(m));
   return all;
 }
 

@@ -2,16 +2,14 @@
 // requested service. Like IAM, only permissions policies count (no boundaries, SCPs or resource
 // policies), and a policy grants a service when one of its Allow statements names an action of it
 // (a wildcard included) or uses NotAction without excluding the whole service.
+#include "services/iam/service_access.h"
+
 #include "services/iam/iam_common.h"
 #include "services/iam/iam_operations.h"
 
 namespace citadel::services::iam {
 
 namespace {
-
-struct Candidate {
-  std::string name, type, arn, entity_type, entity_name, document;
-};
 
 // Glob match with * and ?, ASCII case-insensitive (action names are case-insensitive).
 bool glob(std::string_view pattern, std::string_view text) {
@@ -47,7 +45,9 @@ bool covers_service(std::string_view action, std::string_view ns) {
   return colon != std::string_view::npos && glob(action.substr(0, colon), ns) && action.substr(colon + 1) == "*";
 }
 
-bool grants(const policy::Policy& p, std::string_view ns) {
+}  // namespace
+
+bool policy_grants_service(const policy::Policy& p, std::string_view ns) {
   for (const auto& s : p.statements) {
     if (s.effect != policy::Effect::Allow) continue;
     if (s.not_action) {
@@ -75,11 +75,9 @@ bool split_identity_arn(const std::string& arn, const std::string& account, std:
   return true;
 }
 
-// The inline and attached policies of one user, group or role (`entity_type` "USER", "GROUP",
-// "ROLE", as the answer names it).
-Result<std::vector<Candidate>> entity_policies(store::Tx& tx, const std::string& entity_id, const char* entity_type,
+Result<std::vector<PolicyCandidate>> entity_policies(store::Tx& tx, const std::string& entity_id, const char* entity_type,
                                                const std::string& entity_name) {
-  std::vector<Candidate> out;
+  std::vector<PolicyCandidate> out;
   auto rows = tx.query(
       "SELECT i.policy_name, '', i.document FROM iam_inline_policies i WHERE i.entity_id = ? "
       "UNION ALL SELECT p.policy_name, p.arn, v.document FROM iam_policy_attachments a JOIN iam_policies p ON p.policy_id = a.policy_id "
@@ -91,11 +89,13 @@ Result<std::vector<Candidate>> entity_policies(store::Tx& tx, const std::string&
   return out;
 }
 
+namespace {
+
 Result<json::value> list_policies_granting_service_access(Call& call) {
   std::string arn = call.str("Arn"), kind, name;
   if (!split_identity_arn(arn, call.account(), &kind, &name) || (kind != "user" && kind != "group" && kind != "role"))
     return AwsError::sender("InvalidInput", "ARN " + arn + " is not valid.", 400);
-  std::vector<Candidate> candidates;
+  std::vector<PolicyCandidate> candidates;
   auto add = [&](const std::string& id, const char* type, const std::string& entity_name) -> Status {
     auto more = entity_policies(call.tx, id, type, entity_name);
     if (!more) return more.error();
@@ -133,7 +133,7 @@ Result<json::value> list_policies_granting_service_access(Call& call) {
       std::string ns(ns_value.as_string());
       json::array policies;
       for (size_t i = 0; i < candidates.size(); ++i) {
-        if (!parsed[i] || !grants(*parsed[i], ns)) continue;
+        if (!parsed[i] || !policy_grants_service(*parsed[i], ns)) continue;
         const auto& c = candidates[i];
         json::object o{{"PolicyName", c.name}, {"PolicyType", c.type}};
         if (!c.arn.empty()) o["PolicyArn"] = c.arn;

@@ -162,14 +162,18 @@ Result<json::value> delete_user(Call& call) {
     return AwsError::sender("DeleteConflict", "Cannot delete entity, must delete access keys first.", 409);
   auto uses = call.tx.query("SELECT (SELECT COUNT(*) FROM iam_inline_policies WHERE entity_id = ?), "
                             "(SELECT COUNT(*) FROM iam_policy_attachments WHERE entity_id = ?), "
-                            "(SELECT COUNT(*) FROM iam_group_members WHERE user_id = ?)",
-                            {u->user_id, u->user_id, u->user_id});
+                            "(SELECT COUNT(*) FROM iam_group_members WHERE user_id = ?), "
+                            "(SELECT COUNT(*) FROM iam_login_profiles WHERE user_id = ?), "
+                            "(SELECT COUNT(*) FROM iam_mfa_devices WHERE user_id = ?)",
+                            {u->user_id, u->user_id, u->user_id, u->user_id, u->user_id});
   if (!uses) return uses.error();
   const auto& use = uses->front();
   if (use.i64(0) > 0) return AwsError::sender("DeleteConflict", "Cannot delete entity, must delete policies first.", 409);
   if (use.i64(1) > 0) return AwsError::sender("DeleteConflict", "Cannot delete entity, must detach all policies first.", 409);
   if (use.i64(2) > 0)
     return AwsError::sender("DeleteConflict", "Cannot delete entity, must remove users from group first.", 409);
+  if (use.i64(3) > 0) return AwsError::sender("DeleteConflict", "Cannot delete entity, must delete login profile first.", 409);
+  if (use.i64(4) > 0) return AwsError::sender("DeleteConflict", "Cannot delete entity, must remove MFA device first.", 409);
   auto del = call.tx.exec("DELETE FROM iam_users WHERE account_id = ? AND name_lc = ?", {call.account(), lower(u->name)});
   if (!del) return del.error();
   return json::object{};
