@@ -110,7 +110,7 @@ class BadRequests(CitadelTestCase):
     def test_known_operation_not_built_is_not_implemented_501(self):
         iam = self.server.client("iam")
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
-            iam.get_credential_report()
+            iam.list_open_id_connect_providers()
         self.assertAwsError(ctx, "NotImplemented", 501)
 
     def test_broken_json_body_is_serialization_exception(self):

@@ -256,8 +256,8 @@ void add_service_last_accessed_operations(std::vector<OperationDef>& ops) {
                              generate_service_last_accessed_details});
   auto get = [&](const char* name, Handler h) {
     ops.push_back(OperationDef{name, true, false,
-                               [](const RequestContext&, const json::object&, store::Tx&) {
-                                 return AuthzRequest{"iam:GetServiceLastAccessedDetails", {"*"}, {}};
+                               [name](const RequestContext&, const json::object&, store::Tx&) {
+                                 return AuthzRequest{std::string("iam:") + name, {"*"}, {}};
                                },
                                std::move(h)});
   };
