@@ -4,6 +4,7 @@
 #include <boost/algorithm/string/predicate.hpp>
 #include <deque>
 
+#include "auth/authorization_message.h"
 #include "base/time.h"
 #include "services/iam/principal_policies.h"
 #include "services/organizations/org_path.h"
@@ -349,6 +350,28 @@ AwsError access_denied(const auth::Principal& principal, const services::AuthzRe
     msg += " because no " + k + " allows the " + request.action + " action";
   }
   return AwsError::sender(json_wire ? "AccessDeniedException" : "AccessDenied", msg, 403);
+}
+
+AwsError encoded_access_denied(const store::SecretBox& box, const auth::Principal& principal,
+                               const services::AuthzRequest& request, const AuthzDecision& decision) {
+  auth::DenialFacts facts;
+  facts.explicit_deny = decision.type == policy::DecisionType::ExplicitlyDenied;
+  facts.action = request.action;
+  facts.resource = decision.resource.empty() ? "*" : decision.resource;
+  for (const auto& [key, value] : request.condition_keys) {
+    std::vector<std::string> values;
+    if (value.is_array()) {
+      for (const auto& v : value.as_array())
+        if (v.is_string()) values.emplace_back(v.as_string());
+    } else if (value.is_string()) {
+      values.emplace_back(value.as_string());
+    }
+    facts.context.emplace_back(key, std::move(values));
+  }
+  return AwsError::sender("UnauthorizedOperation",
+                          "You are not authorized to perform this operation. Encoded authorization failure message: " +
+                              auth::encode_authorization_message(box, principal, facts),
+                          403);
 }
 
 }  // namespace citadel::server

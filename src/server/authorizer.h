@@ -74,5 +74,8 @@ class Authorizer {
 // identity-based policy allows the ACTION action" (or "with an explicit deny in a(n) ... policy").
 AwsError access_denied(const auth::Principal& principal, const services::AuthzRequest& request,
                        const AuthzDecision& decision, bool json_wire);
+// EC2's UnauthorizedOperation with an encoded authorization failure message (auth/authorization_message.h).
+AwsError encoded_access_denied(const store::SecretBox& box, const auth::Principal& principal,
+                               const services::AuthzRequest& request, const AuthzDecision& decision);
 
 }  // namespace citadel::server

@@ -159,13 +159,19 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     st->resources = authz.resources;
     auto decision = authorizer_.decide(tx, st->ctx, *op, authz);
     if (!decision) return decision.error();
-    if (!decision->allowed) return access_denied(st->principal, authz, decision.value(), json_wire(st->route.wire));
+    // EC2-style services tell a denied caller of a mutating call only an encoded message, which
+    // sts:DecodeAuthorizationMessage reads.
+    auto denied = [&](const services::AuthzRequest& r, const AuthzDecision& d) {
+      if (st->route.wire == Wire::Ec2 && !op->read_only) return encoded_access_denied(*env_.secrets, st->principal, r, d);
+      return access_denied(st->principal, r, d, json_wire(st->route.wire));
+    };
+    if (!decision->allowed) return denied(authz, decision.value());
     for (const auto& action : authz.also_actions) {
       services::AuthzRequest also = authz;
       also.action = action;
       auto d = authorizer_.decide(tx, st->ctx, *op, also);
       if (!d) return d.error();
-      if (!d->allowed) return access_denied(st->principal, also, d.value(), json_wire(st->route.wire));
+      if (!d->allowed) return denied(also, d.value());
     }
     auto out = op->handler(c);
     if (!out) return out.error();

@@ -2,6 +2,7 @@
 
 #include <boost/algorithm/string/predicate.hpp>
 
+#include "auth/authorization_message.h"
 #include "auth/session_token.h"
 #include "policy/policy.h"
 #include "services/iam/mfa_devices.h"
@@ -75,6 +76,13 @@ Result<json::value> get_access_key_info(Call& call) {
   if (rows->empty())
     return AwsError::sender("InvalidParameterValue", "The access key ID provided is not valid or could not be found.", 400);
   return json::object{{"Account", rows->front().str(0)}};
+}
+
+Result<json::value> decode_authorization_message(Call& call) {
+  auto decoded = auth::decode_authorization_message(*call.env.secrets, call.str("EncodedMessage"));
+  if (!decoded)
+    return AwsError::sender("InvalidAuthorizationMessageException", "The encoded authorization message is invalid.", 400);
+  return json::object{{"DecodedMessage", *decoded}};
 }
 
 constexpr int64_t kChainedSessionSeconds = 3600;  // role chaining caps sessions at one hour
@@ -242,6 +250,9 @@ std::vector<OperationDef> StsService::operations() const {
   OperationDef assume{"AssumeRole", true, false, assume_role_authz, assume_role};
   assume.writes_store = true;
   ops.push_back(std::move(assume));
+  ops.push_back(OperationDef{"DecodeAuthorizationMessage", true, false,
+                             [](const RequestContext&, const json::object&, store::Tx&) { return on("sts:DecodeAuthorizationMessage"); },
+                             decode_authorization_message});
   ops.push_back(OperationDef{"GetAccessKeyInfo", true, false,
                              [](const RequestContext&, const json::object&, store::Tx&) { return on("sts:GetAccessKeyInfo"); },
                              get_access_key_info});
