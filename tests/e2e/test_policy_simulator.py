@@ -59,6 +59,31 @@ class PolicySimulator(CitadelTestCase):
         self.assertEqual(ok["EvaluationResults"][0]["EvalDecision"], "allowed")
         self.assertEqual(ok["EvaluationResults"][0]["MissingContextValues"], [])
 
+    def test_typed_context_entries(self):
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+            "Condition": {"DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"},
+                          "NumericLessThanEquals": {"aws:MultiFactorAuthAge": "3600"},
+                          "Bool": {"aws:SecureTransport": "true"}}}]})
+
+        def decide(entries):
+            return self.iam.simulate_custom_policy(PolicyInputList=[policy], ActionNames=["iam:ListUsers"],
+                                                   ContextEntries=entries)["EvaluationResults"][0]["EvalDecision"]
+        good = [{"ContextKeyName": "aws:CurrentTime", "ContextKeyValues": ["2026-12-02T08:00:00Z"], "ContextKeyType": "date"},
+                {"ContextKeyName": "aws:MultiFactorAuthAge", "ContextKeyValues": ["120"], "ContextKeyType": "numeric"},
+                {"ContextKeyName": "aws:SecureTransport", "ContextKeyValues": ["true"], "ContextKeyType": "boolean"}]
+        self.assertEqual(decide(good), "allowed")
+        late = [dict(good[0], ContextKeyValues=["2031-01-01T00:00:00Z"])] + good[1:]
+        self.assertEqual(decide(late), "implicitDeny")
+        import botocore.exceptions
+        for bad in ({"ContextKeyName": "aws:MultiFactorAuthAge", "ContextKeyValues": ["soon"], "ContextKeyType": "numeric"},
+                    {"ContextKeyName": "aws:SecureTransport", "ContextKeyValues": ["yes"], "ContextKeyType": "boolean"},
+                    {"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["300.1.1.1"], "ContextKeyType": "ip"},
+                    {"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["10.0.0.1", "10.0.0.2"], "ContextKeyType": "ip"}):
+            with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+                decide([bad])
+            self.assertAwsError(ctx, "InvalidInput", 400)
+
     def test_permissions_boundary_limits_the_allow(self):
         boundary = json.dumps({"Version": "2012-10-17",
                                "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]})

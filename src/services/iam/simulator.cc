@@ -6,6 +6,8 @@
 #include "policy/evaluate.h"
 #include "policy/policy.h"
 #include "policy/text.h"
+#include "policy/values.h"
+#include "base/crypto.h"
 #include "services/iam/iam_common.h"
 #include "services/iam/principal_policies.h"
 #include "services/iam/simulator.h"
@@ -125,6 +127,31 @@ struct SimContext {
     return false;
   }
 };
+
+// A ContextEntry's values must read as its ContextKeyType says; a type without "List" takes one
+// value. The engine then reads them as each condition operator needs.
+Status check_context_values(const std::string& name, const std::string& type, const std::vector<std::string>& values) {
+  bool list = type.size() > 4 && type.compare(type.size() - 4, 4, "List") == 0;
+  std::string base = list ? type.substr(0, type.size() - 4) : type;
+  auto invalid = [&](const std::string& why) {
+    return AwsError::sender("InvalidInput", "Invalid value for context key " + name + " of type " + type + ": " + why, 400);
+  };
+  if (!list && values.size() > 1) return invalid("a single-valued type takes one value");
+  for (const auto& v : values) {
+    double number;
+    int64_t date;
+    policy::detail::IpNet net;
+    bool ok = base == "string"    ? true
+              : base == "numeric" ? policy::parse_number(v, &number)
+              : base == "boolean" ? policy::iequals(v, "true") || policy::iequals(v, "false")
+              : base == "date"    ? policy::parse_date_ms(v, &date)
+              : base == "ip"      ? policy::parse_cidr(v, &net)
+              : base == "binary"  ? crypto::base64_decode(v).has_value()
+                                  : false;
+    if (!ok) return invalid("'" + v + "' is not a " + base + " value");
+  }
+  return Ok{};
+}
 
 // Condition keys the policies use for this action that the caller did not supply.
 void missing_keys(const std::vector<InputPolicy*>& policies, std::string_view action, const SimContext& ctx,
@@ -283,7 +310,10 @@ Status read_common(Call& call, Simulation& sim) {
       std::vector<std::string> vals;
       if (const auto* v = o.if_contains("ContextKeyValues"); v && v->is_array())
         for (auto& x : v->as_array()) vals.emplace_back(x.as_string());
-      sim.context.add(std::string(o.at("ContextKeyName").as_string()), std::move(vals));
+      std::string name(o.at("ContextKeyName").as_string());
+      std::string type = o.contains("ContextKeyType") ? std::string(o.at("ContextKeyType").as_string()) : "string";
+      if (auto s = check_context_values(name, type, vals); !s) return s.error();
+      sim.context.add(std::move(name), std::move(vals));
     }
   return Ok{};
 }
