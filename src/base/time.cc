@@ -101,4 +101,21 @@ std::optional<int64_t> parse_amz_date(std::string_view s) {
   return from_fields(y, mo, d, h, mi, se);
 }
 
+std::string http_date(int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+std::optional<int64_t> parse_http_date(std::string_view s) {
+  std::tm tm{};
+  std::string text(s);
+  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end != '\0') return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
+}
+
 }  // namespace citadel::timeutil

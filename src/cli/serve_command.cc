@@ -89,7 +89,7 @@ int serve_main(const ServeOptions& o) {
     return 1;
   }
   auto& audit = *journal.value();
-  services::Env env{dd->store.get(), dd->secrets.get(), &credentials, [&audit] { audit.wait_indexed(); }, audit_dir};
+  services::Env env{dd->store.get(), dd->secrets.get(), &credentials, [&audit] { audit.wait_indexed(); }, audit_dir, o.data_dir};
   server::Pipeline pipeline(registry, env, audit, CITADEL_VERSION);
 
   int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

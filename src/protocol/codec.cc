@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "base/time.h"
+#include "base/wire_names.h"
 #include "base/uri.h"
 #include "base/xml_writer.h"
 #include "protocol/query_decode.h"
@@ -331,17 +332,24 @@ Result<Route> route(const HttpRequest& req, std::string_view scope_service, Rout
       fixed_ok = fixed_ok && has_query(fk, fv);
       score += 100;
     }
-    // An operation whose input requires a query parameter the request lacks is not this one
-    // (S3's ListParts needs uploadId; GetObject does not).
+    // An operation whose input requires a query parameter or a header the request lacks is not
+    // this one (S3's ListParts needs uploadId, CopyObject and UploadPartCopy x-amz-copy-source).
     if (const auto* in = svc->shape(op.input_shape); in && fixed_ok) {
-      const auto* req = in->if_contains("required");
+      const auto* required = in->if_contains("required");
       const auto* members = in->if_contains("members");
-      if (req && members)
-        for (auto& r : req->as_array()) {
+      if (required && members)
+        for (auto& r : required->as_array()) {
           const auto* m = members->as_object().if_contains(r.as_string());
-          if (!m || shapes::str_field(m->as_object(), "location") != "querystring") continue;
-          if (!has_query(shapes::wire_name(m->as_object(), r.as_string()), "")) fixed_ok = false;
-          else score += 100;
+          if (!m) continue;
+          auto loc = shapes::str_field(m->as_object(), "location");
+          std::string wire = shapes::wire_name(m->as_object(), r.as_string());
+          if (loc == "querystring") {
+            if (!has_query(wire, "")) fixed_ok = false;
+            else score += 100;
+          } else if (loc == "header") {
+            if (req.header(wire).empty()) fixed_ok = false;
+            else score += 100;
+          }
         }
     }
     if (!fixed_ok) continue;
@@ -437,6 +445,8 @@ HttpResponse encode_output(const Route& r, const json::value& output, std::strin
     case Wire::RestJson:
     case Wire::RestXml: {
       res.headers.emplace_back(r.wire == Wire::RestXml ? "x-amz-request-id" : "x-amzn-RequestId", std::string(request_id));
+      if (const auto* status = output.is_object() ? output.as_object().if_contains(kHttpStatus) : nullptr; status && status->is_number())
+        res.status = status->to_number<int>();
       const auto* members = shape ? shape->if_contains("members") : nullptr;
       std::string payload(shape ? shapes::str_field(*shape, "payload") : "");
       if (members && output.is_object()) {
@@ -444,8 +454,14 @@ HttpResponse encode_output(const Route& r, const json::value& output, std::strin
           const auto* mv = output.as_object().if_contains(k);
           if (!mv || mv->is_null()) continue;
           auto loc = shapes::str_field(ref.as_object(), "location");
-          if (loc == "header")
+          const auto* ms = shapes::resolve(svc, ref);
+          if (loc == "header" && shapes::type_of(ms) == "timestamp" && mv->is_number())
+            res.headers.emplace_back(shapes::wire_name(ref.as_object(), k), timeutil::http_date(mv->to_number<int64_t>()));
+          else if (loc == "header")
             res.headers.emplace_back(shapes::wire_name(ref.as_object(), k), mv->is_string() ? std::string(mv->as_string()) : json::serialize(*mv));
+          else if (loc == "headers" && mv->is_object())
+            for (auto& [hk, hv] : mv->as_object())
+              res.headers.emplace_back(shapes::wire_name(ref.as_object(), k) + std::string(hk), hv.is_string() ? std::string(hv.as_string()) : json::serialize(hv));
           else if (loc == "statusCode" && mv->is_number())
             res.status = mv->to_number<int>();
         }
@@ -473,6 +489,7 @@ HttpResponse encode_output(const Route& r, const json::value& output, std::strin
         }
         return res;
       }
+      if (res.status == 204 || res.status == 304) return res;  // no content, by definition
       if (r.wire == Wire::RestJson) {
         res.content_type = "application/json";
         res.body = json::serialize(shape ? to_json_output(svc, shape, output) : json::value(json::object()));

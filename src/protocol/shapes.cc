@@ -59,6 +59,7 @@ std::optional<json::value> scalar_from_text(const json::object* shape, std::stri
   }
   if (t == "timestamp") {
     if (auto ms = timeutil::parse_iso8601(s)) return json::value(*ms);
+    if (auto ms = timeutil::parse_http_date(s)) return json::value(*ms);
     char* end = nullptr;
     double secs = std::strtod(s.c_str(), &end);
     if (!s.empty() && !*end && std::isfinite(secs)) return json::value(static_cast<int64_t>(std::llround(secs * 1000)));

@@ -292,7 +292,7 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
 
   static const std::vector<std::string> all{"*"};
   for (const auto& resource : request.resources.empty() ? all : request.resources) {
-    auto acct = arn_account(resource);
+    std::string_view acct = request.resource_account.empty() ? arn_account(resource) : std::string_view(request.resource_account);
     std::string_view resource_account = (acct.empty() || acct == "aws") ? std::string_view(p.account_id) : acct;
     // Organizations resources carry the management account's id in their ARNs, but AWS decides
     // them by the caller's own policies; the service itself checks that the caller belongs to the

@@ -129,6 +129,27 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_->header_limit(static_cast<uint32_t>(server_->opt.max_header_bytes));
     parser_->body_limit(server_->opt.max_body_bytes);
     arm(server_->opt.read_timeout_s);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
+  }
+
+  // A client that sent "Expect: 100-continue" (the aws CLI's uploads) waits for a go-ahead before
+  // it sends the body; give it at once rather than letting it time out.
+  void on_header(beast::error_code ec) {
+    if (ec || parser_->is_done()) return on_read(ec);
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                       [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                         if (ec) return self->close();
+                         self->read_body();
+                       });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
@@ -171,7 +192,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     for (auto& [k, v] : r.headers) res.set(k, v);
     res.keep_alive(keep_alive_ && !server_->stopping);
     if (req_.method() == http::verb::head) {
-      res.content_length(r.body.size());
+      // HEAD answers with the headers a GET would have, Content-Length included (S3's HeadObject).
+      if (res.find(http::field::content_length) == res.end()) res.content_length(r.body.size());
     } else {
       res.body() = std::move(r.body);
       res.prepare_payload();

@@ -166,9 +166,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
       return access_denied(st->principal, r, d, json_wire(st->route.wire));
     };
     if (!decision->allowed) return denied(authz, decision.value());
-    for (const auto& action : authz.also_actions) {
-      services::AuthzRequest also = authz;
-      also.action = action;
+    for (const auto& also : authz.also) {
       auto d = authorizer_.decide(tx, st->ctx, *op, also);
       if (!d) return d.error();
       if (!d->allowed) return denied(also, d.value());

@@ -1,6 +1,7 @@
 #include "services/cloudtrail/cloudtrail_service.h"
 #include "services/iam/iam_service.h"
 #include "services/organizations/organizations_service.h"
+#include "services/s3/s3_service.h"
 #include "services/service.h"
 #include "services/sts/sts_service.h"
 
@@ -12,6 +13,7 @@ Registry make_registry() {
   r.add(std::make_unique<sts::StsService>());
   r.add(std::make_unique<cloudtrail::CloudTrailService>());
   r.add(std::make_unique<organizations::OrganizationsService>());
+  r.add(std::make_unique<s3::S3Service>());
   return r;
 }
 

@@ -42,6 +42,7 @@ struct Env {
   // calls it so a caller always sees its own earlier calls).
   std::function<void()> wait_for_audit = [] {};
   std::string audit_dir;  // where the audit segment files are (services/cloudtrail/event_store.h)
+  std::string data_dir;   // the data directory (S3 keeps object bytes under DATA/s3/)
 };
 
 // One call of an operation, inside its store transaction.
@@ -72,9 +73,11 @@ struct AuthzRequest {
   std::string resource_policy;         // JSON text ("" = the resource has none: nothing it allows)
   std::string resource_policy_id;      // how decisions name it (the resource's ARN)
   bool trust_policy = false;           // true: parse as a role trust policy
-  // Further actions the same call needs, decided on the same resources, policies and context
-  // (sts:TagSession for an AssumeRole that passes session tags).
-  std::vector<std::string> also_actions;
+  // The resource's owner when its ARN does not name one (S3 buckets); "" = from the ARN.
+  std::string resource_account;
+  // Further permissions the same call needs, each decided like this one (sts:TagSession for an
+  // AssumeRole that passes session tags; s3:GetObject on CopyObject's source).
+  std::vector<AuthzRequest> also;
 };
 
 struct OperationDef {

@@ -38,7 +38,7 @@ struct Fixture {
     root = services::iam::bootstrap(*store, *box).value();
     creds = std::make_unique<auth::CredentialResolver>(*store, *box);
     journal = std::move(server::AuditJournal::open(dir + "/audit", *store, store::Durability::Process).value());
-    services::Env env{store.get(), box.get(), creds.get(), [this] { journal->wait_indexed(); }, dir + "/audit"};
+    services::Env env{store.get(), box.get(), creds.get(), [this] { journal->wait_indexed(); }, dir + "/audit", dir};
     pipeline = std::make_unique<server::Pipeline>(registry, env, *journal, "bench");
   }
   ~Fixture() {

@@ -154,7 +154,6 @@ AuthzRequest assume_role_authz(const RequestContext& ctx, const json::object& in
   if (const auto* n = in.if_contains("RoleSessionName"); n && n->is_string()) a.condition_keys["sts:RoleSessionName"] = *n;
   // Passing session tags also needs sts:TagSession, with the tags as request tags.
   if (const auto* tags = in.if_contains("Tags"); tags && tags->is_array() && !tags->as_array().empty()) {
-    a.also_actions.push_back("sts:TagSession");
     for (auto& [k, v] : tag_condition_keys(in, "Tags")) a.condition_keys[k] = v;
     if (const auto* keys = in.if_contains("TransitiveTagKeys")) a.condition_keys["sts:TransitiveTagKeys"] = *keys;
   }
@@ -165,6 +164,11 @@ AuthzRequest assume_role_authz(const RequestContext& ctx, const json::object& in
       a.condition_keys["aws:MultiFactorAuthPresent"] = "true";
       a.condition_keys["aws:MultiFactorAuthAge"] = "0";
     }
+  if (const auto* tags = in.if_contains("Tags"); tags && tags->is_array() && !tags->as_array().empty()) {
+    AuthzRequest tag_session = a;
+    tag_session.action = "sts:TagSession";
+    a.also.push_back(std::move(tag_session));
+  }
   return a;
 }
 

@@ -1,0 +1,37 @@
+#pragma once
+// Shared pieces of the S3 service: buckets, ARNs, errors in S3's words, and what authorizes a call.
+#include <optional>
+#include <string>
+
+#include "base/wire_names.h"
+#include "services/service.h"
+
+namespace citadel::services::s3 {
+
+struct BucketRow {
+  std::string name, account_id, region, policy;
+  int64_t created_ms = 0;
+};
+
+Result<std::optional<BucketRow>> find_bucket(store::Tx& tx, const std::string& name);
+// The bucket, or NoSuchBucket.
+Result<BucketRow> load_bucket(store::Tx& tx, const std::string& name);
+
+AwsError no_such_bucket(const std::string& name);
+AwsError no_such_key(const std::string& key);
+AwsError no_such_upload(const std::string& upload_id);
+
+std::string bucket_arn(const std::string& bucket);
+std::string object_arn(const std::string& bucket, const std::string& key);
+
+// An S3 call on a bucket or on one of its objects: the action, the ARN, the bucket policy as the
+// resource policy and the bucket owner as the resource's account.
+AuthzRequest bucket_authz(std::string action, const json::object& in, store::Tx& tx);
+AuthzRequest object_authz(std::string action, const json::object& in, store::Tx& tx);
+// The same, for an explicit bucket and key (CopyObject's source).
+AuthzRequest object_authz_for(std::string action, const std::string& bucket, const std::string& key, store::Tx& tx);
+
+// The data directory the service keeps blobs under.
+const std::string& data_dir(const Call& call);
+
+}  // namespace citadel::services::s3

@@ -1,0 +1,73 @@
+// S3's tables: buckets (with their policy and tags), objects (metadata; the bytes live in blob
+// files, object_files.h), and multipart uploads with their parts.
+#include "services/s3/s3_service.h"
+
+namespace citadel::services::s3 {
+
+std::vector<store::Migration> S3Service::migrations() const {
+  return {
+      {"s3/001_buckets_objects", R"sql(
+-- Bucket names are global, as in AWS: one name, one owner.
+CREATE TABLE s3_buckets (
+  name       TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(account_id),
+  region     TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  policy     TEXT
+);
+CREATE INDEX s3_buckets_by_account ON s3_buckets(account_id, name);
+CREATE TABLE s3_bucket_tags (
+  bucket    TEXT NOT NULL REFERENCES s3_buckets(name) ON DELETE CASCADE,
+  tag_key   TEXT NOT NULL,
+  tag_value TEXT NOT NULL,
+  PRIMARY KEY (bucket, tag_key)
+);
+-- The current version of each key. blob names the file that holds the bytes.
+CREATE TABLE s3_objects (
+  bucket           TEXT NOT NULL REFERENCES s3_buckets(name),
+  object_key       TEXT NOT NULL,
+  blob             TEXT NOT NULL,
+  size             INTEGER NOT NULL,
+  etag             TEXT NOT NULL,
+  content_type     TEXT NOT NULL,
+  metadata         TEXT NOT NULL,
+  headers          TEXT NOT NULL,
+  checksum_crc32   TEXT,
+  checksum_sha256  TEXT,
+  parts_count      INTEGER,
+  last_modified_ms INTEGER NOT NULL,
+  PRIMARY KEY (bucket, object_key)
+);
+CREATE TABLE s3_object_tags (
+  bucket     TEXT NOT NULL,
+  object_key TEXT NOT NULL,
+  tag_key    TEXT NOT NULL,
+  tag_value  TEXT NOT NULL,
+  PRIMARY KEY (bucket, object_key, tag_key),
+  FOREIGN KEY (bucket, object_key) REFERENCES s3_objects(bucket, object_key) ON DELETE CASCADE
+);
+CREATE TABLE s3_uploads (
+  upload_id    TEXT PRIMARY KEY,
+  bucket       TEXT NOT NULL REFERENCES s3_buckets(name),
+  object_key   TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  metadata     TEXT NOT NULL,
+  headers      TEXT NOT NULL,
+  initiator    TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL
+);
+CREATE INDEX s3_uploads_by_bucket ON s3_uploads(bucket, object_key, upload_id);
+CREATE TABLE s3_upload_parts (
+  upload_id   TEXT NOT NULL REFERENCES s3_uploads(upload_id) ON DELETE CASCADE,
+  part_number INTEGER NOT NULL,
+  blob        TEXT NOT NULL,
+  size        INTEGER NOT NULL,
+  etag        TEXT NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  PRIMARY KEY (upload_id, part_number)
+);
+)sql"},
+  };
+}
+
+}  // namespace citadel::services::s3

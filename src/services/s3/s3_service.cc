@@ -1,0 +1,17 @@
+#include "services/s3/s3_service.h"
+
+#include "services/s3/s3_operations.h"
+
+namespace citadel::services::s3 {
+
+std::vector<OperationDef> S3Service::operations() const {
+  std::vector<OperationDef> ops;
+  add_bucket_operations(ops);
+  add_object_operations(ops);
+  add_listing_operations(ops);
+  add_multipart_operations(ops);
+  add_bucket_policy_operations(ops);
+  return ops;
+}
+
+}  // namespace citadel::services::s3
