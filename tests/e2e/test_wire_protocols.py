@@ -31,7 +31,8 @@ class WireProtocols(CitadelTestCase):
 
     def test_rest_xml_service(self):
         s3 = self.server.client("s3")
-        self.assertNotImplemented(lambda: s3.list_buckets())
+        # Object Lock is not built: a known rest-xml operation answers 501 in S3's error shape.
+        self.assertNotImplemented(lambda: s3.get_object_lock_configuration(Bucket="anybucket"))
 
     def test_json_service_not_built(self):
         kms = self.server.client("kms")
