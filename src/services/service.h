@@ -12,6 +12,7 @@
 #include "auth/credentials.h"
 #include "auth/principal.h"
 #include "base/error.h"
+#include "policy/request.h"
 #include "store/secret_box.h"
 #include "store/store.h"
 
@@ -69,6 +70,9 @@ struct AuthzRequest {
   std::string resource_policy;         // JSON text ("" = the resource has none: nothing it allows)
   std::string resource_policy_id;      // how decisions name it (the resource's ARN)
   bool trust_policy = false;           // true: parse as a role trust policy
+  // Further decisions the call needs, each with its own action, resources and resource policy;
+  // all must allow (kms:ReEncrypt needs kms:ReEncryptFrom on one key and kms:ReEncryptTo on another).
+  std::vector<AuthzRequest> also;
 };
 
 struct OperationDef {
@@ -119,6 +123,9 @@ std::string input_str(const json::object& input, std::string_view member);
 // aws:RequestTag/KEY and aws:TagKeys of a request that carries tags in `member` (a list of
 // {"Key", "Value"} objects, or of key strings for untag calls), for the operation's authorization.
 json::object tag_condition_keys(const json::object& input, std::string_view member);
+
+// The policy engine's view of a principal (views into `p`, which must outlive it).
+policy::Principal policy_principal(const auth::Principal& p);
 
 // Every service Citadel has; the server and tools build their registry from this.
 Registry make_registry();
