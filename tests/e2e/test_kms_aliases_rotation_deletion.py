@@ -1,11 +1,13 @@
 """A key's life: aliases name it wherever a KeyId goes and move between keys; rotation adds key
 material while old ciphertexts keep decrypting; a key scheduled for deletion can be saved until its
 date, and refuses to work meanwhile."""
+import os
+import signal
 import unittest
 
 import botocore.exceptions
 
-from citadel_harness import CitadelTestCase
+from citadel_harness import CitadelTestCase, Server
 
 
 class Aliases(CitadelTestCase):
@@ -109,6 +111,48 @@ class Deletion(CitadelTestCase):
         kms.cancel_key_deletion(KeyId=key["KeyId"])
         kms.enable_key(KeyId=key["KeyId"])
         self.assertEqual(kms.decrypt(CiphertextBlob=blob)["Plaintext"], b"x")
+
+
+class Durability(unittest.TestCase):
+    def test_keys_survive_kill_9_and_their_material_is_sealed_at_rest(self):
+        s = Server().start()
+        s.read_root_credentials()
+        try:
+            kms = s.client("kms")
+            key = kms.create_key()["KeyMetadata"]
+            kms.rotate_key_on_demand(KeyId=key["KeyId"])
+            data_key = kms.generate_data_key(KeyId=key["KeyId"], NumberOfBytes=32)
+            s.stop(sig=signal.SIGKILL)
+            again = Server(data_dir=s.data_dir).start()
+            again.root = s.root
+            try:
+                got = again.client("kms").decrypt(CiphertextBlob=data_key["CiphertextBlob"])
+                self.assertEqual(got["Plaintext"], data_key["Plaintext"])
+                self.assertEqual(len(again.client("kms").list_key_rotations(KeyId=key["KeyId"])["Rotations"]), 1)
+            finally:
+                again.stop()
+            # Neither the data key nor anything but sealed material is in the database files.
+            for name in os.listdir(s.data_dir):
+                path = os.path.join(s.data_dir, name)
+                if os.path.isfile(path):
+                    with open(path, "rb") as f:
+                        self.assertNotIn(data_key["Plaintext"], f.read(), name)
+        finally:
+            s.cleanup()
+
+
+class Regions(CitadelTestCase):
+    def test_keys_and_aliases_belong_to_their_region(self):
+        east, west = self.server.client("kms"), self.server.client("kms", region="eu-west-1")
+        key = east.create_key()["KeyMetadata"]
+        east.create_alias(AliasName="alias/regional", TargetKeyId=key["KeyId"])
+        self.assertNotIn(key["KeyId"], [k["KeyId"] for k in west.list_keys()["Keys"]])
+        for ref in (key["KeyId"], key["Arn"], "alias/regional"):
+            with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+                west.describe_key(KeyId=ref)
+            self.assertAwsError(ctx, "NotFoundException", 400)
+        made = west.create_key()["KeyMetadata"]
+        self.assertTrue(made["Arn"].startswith("arn:aws:kms:eu-west-1:"))
 
 
 if __name__ == "__main__":

@@ -93,7 +93,9 @@ AuthzRequest key_authz(const RequestContext& ctx, const json::object& input, sto
     if (!id.empty()) {
       auto r = resolve_key(tx, p.account_id, ctx.region, id, key.cross_account, ctx.now_ms);
       if (r) ref = std::move(r.value());
-      else if (id.rfind("arn:", 0) == 0) req.resources = {id};  // another account's key stays another account's
+      // A key that does not resolve is IAM's to decide (then NotFoundException), unless it is
+      // another account's: that needs a key policy, which an unknown key does not have.
+      else if (id.rfind("arn:", 0) == 0 && id.find(":" + p.account_id + ":") == std::string::npos) req.resources = {id};
     }
   }
   if (!ref) return req;

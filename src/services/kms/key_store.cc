@@ -81,6 +81,8 @@ Result<KeyRef> resolve_key(store::Tx& tx, const std::string& account, const std:
   std::string shown_arn;
   if (auto arn = parse_kms_arn(key_id)) {
     if (!cross_account && arn->account != account) return not_found("Invalid arn " + key_id);
+    // KMS is regional: a request reaches only the keys of its own region.
+    if (arn->region != region) return not_found("Invalid arn " + arn->region);
     acct = arn->account;
     rgn = arn->region;
     if (arn->resource.rfind("key/", 0) == 0) {

@@ -12,9 +12,15 @@ const KeyArg kOwnKey{"KeyId"};
 const KeyArg kAnyKey{"KeyId", true};
 constexpr int64_t kDay = 86400000LL;
 
-Status require_rotatable(const KeyRow& k) {
+// Only symmetric encryption keys rotate (UnsupportedOperationException).
+Status require_symmetric(const KeyRow& k) {
   if (k.key_spec != "SYMMETRIC_DEFAULT")
     return kms_error("UnsupportedOperationException", k.arn() + " key spec " + k.key_spec + " does not support rotation.");
+  return Ok{};
+}
+
+Status require_rotatable(const KeyRow& k) {
+  if (auto s = require_symmetric(k); !s) return s;
   return require_enabled(k);
 }
 
@@ -46,6 +52,7 @@ Result<json::value> get_key_rotation_status(Call& call) {
   auto ref = call_key(call, kAnyKey);
   if (!ref) return ref.error();
   const KeyRow& k = ref->key;
+  if (auto s = require_symmetric(k); !s) return s.error();
   if (auto s = require_not_pending_deletion(k); !s) return s.error();
   json::object out{{"KeyRotationEnabled", k.rotation_enabled}, {"KeyId", k.arn()}};
   if (k.rotation_enabled) {
@@ -75,8 +82,7 @@ Result<json::value> list_key_rotations(Call& call) {
   auto ref = call_key(call, kOwnKey);
   if (!ref) return ref.error();
   const KeyRow& k = ref->key;
-  if (k.key_spec != "SYMMETRIC_DEFAULT")
-    return kms_error("UnsupportedOperationException", k.arn() + " key spec " + k.key_spec + " does not support rotation.");
+  if (auto s = require_symmetric(k); !s) return s.error();
   auto rows = call.tx.query("SELECT version, created_ms, rotation_type FROM kms_key_material WHERE key_id = ? AND version > 1",
                             {k.key_id});
   if (!rows) return rows.error();
