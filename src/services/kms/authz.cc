@@ -105,7 +105,8 @@ AuthzRequest key_authz(const RequestContext& ctx, const json::object& input, sto
   req.has_resource_policy = true;
   req.resource_policy_id = k.arn();
   req.resource_policy = k.policy;
-  if (key.grant_operation) {
+  KeyFacts facts = key_facts(tx, k.key_id);
+  if (key.grant_operation && facts.has_grants) {
     std::string retiring;
     if (action == "kms:RetireGrant") retiring = input_str(input, "GrantId");
     req.resource_policy = policy_with_grants(tx, p, k.key_id, k.policy, key.grant_operation, action,
@@ -118,9 +119,9 @@ AuthzRequest key_authz(const RequestContext& ctx, const json::object& input, sto
   keys["kms:MultiRegion"] = "false";
   if (!ref->alias_name.empty()) keys["kms:RequestAlias"] = ref->alias_name;
   json::array aliases;
-  for (auto& a : key_aliases(tx, k.key_id)) aliases.emplace_back(a);
+  for (auto& a : facts.aliases) aliases.emplace_back(a);
   keys["kms:ResourceAliases"] = std::move(aliases);
-  for (auto& [tk, tv] : key_tags(tx, k.key_id)) keys["aws:ResourceTag/" + tk] = tv;
+  for (auto& [tk, tv] : facts.tags) keys["aws:ResourceTag/" + tk] = tv;
   return req;
 }
 

@@ -156,12 +156,21 @@ std::vector<std::pair<std::string, std::string>> key_tags(store::Tx& tx, const s
   return out;
 }
 
-std::vector<std::string> key_aliases(store::Tx& tx, const std::string& key_id) {
-  std::vector<std::string> out;
-  auto rows = tx.query("SELECT alias_name FROM kms_aliases WHERE key_id = ? ORDER BY alias_name", {key_id});
-  if (rows)
-    for (auto& r : *rows) out.push_back(r.str(0));
-  return out;
+KeyFacts key_facts(store::Tx& tx, const std::string& key_id) {
+  KeyFacts f;
+  auto rows = tx.query("SELECT 'a', alias_name, '' FROM kms_aliases WHERE key_id = ? "
+                       "UNION ALL SELECT 't', tag_key, tag_value FROM kms_tags WHERE key_id = ? "
+                       "UNION ALL SELECT 'g', '', '' FROM (SELECT 1 FROM kms_grants WHERE key_id = ? LIMIT 1)",
+                       {key_id, key_id, key_id});
+  if (!rows) return f;
+  for (auto& r : *rows) {
+    const std::string& kind = r.str(0);
+    if (kind == "a") f.aliases.push_back(r.str(1));
+    else if (kind == "t") f.tags.emplace_back(r.str(1), r.str(2));
+    else f.has_grants = true;
+  }
+  std::sort(f.aliases.begin(), f.aliases.end());
+  return f;
 }
 
 Status put_tags(store::Tx& tx, const std::string& key_id, const json::value* tags) {

@@ -62,7 +62,14 @@ Result<std::optional<Secret>> material(store::Tx& tx, const Env& env, const std:
 
 // ---- Tags, aliases ---------------------------------------------------------------------------
 std::vector<std::pair<std::string, std::string>> key_tags(store::Tx& tx, const std::string& key_id);
-std::vector<std::string> key_aliases(store::Tx& tx, const std::string& key_id);  // "alias/x" names
+// What authorization reads about a key besides its row, in one query: its aliases ("alias/x"),
+// its tags, and whether any grant names it.
+struct KeyFacts {
+  std::vector<std::string> aliases;
+  std::vector<std::pair<std::string, std::string>> tags;
+  bool has_grants = false;
+};
+KeyFacts key_facts(store::Tx& tx, const std::string& key_id);
 // Checks and stores tags (TagException for aws: keys; at most 50 per key).
 Status put_tags(store::Tx& tx, const std::string& key_id, const json::value* tags);
 
