@@ -81,6 +81,29 @@ class KeyPolicies(CitadelTestCase):
         self.denied(alice.encrypt, KeyId="alias/acme", Plaintext=b"x", EncryptionContext={"tenant": "other"})
         self.denied(alice.encrypt, KeyId=key["KeyId"], Plaintext=b"x", EncryptionContext={"tenant": "acme"})
 
+    def test_iam_conditions_see_the_keys_tags_and_spec(self):
+        iam = self.server.client("iam")
+        iam.create_user(UserName="carol")
+        self.addCleanup(iam.delete_user, UserName="carol")
+        self.addCleanup(iam.delete_user_policy, UserName="carol", PolicyName="team-keys")
+        iam.put_user_policy(UserName="carol", PolicyName="team-keys", PolicyDocument=doc(
+            {"Effect": "Allow", "Action": ["kms:Encrypt", "kms:DescribeKey"], "Resource": "*",
+             "Condition": {"StringEquals": {"aws:ResourceTag/team": "payments", "kms:KeySpec": "SYMMETRIC_DEFAULT",
+                                            "kms:CallerAccount": self.account}}},
+            {"Effect": "Allow", "Action": ["kms:CreateKey", "kms:TagResource"], "Resource": "*",
+             "Condition": {"StringEquals": {"aws:RequestTag/team": "payments"}}}))
+        key = iam.create_access_key(UserName="carol")["AccessKey"]
+        self.addCleanup(iam.delete_access_key, UserName="carol", AccessKeyId=key["AccessKeyId"])
+        carol = self.server.client("kms", key["AccessKeyId"], key["SecretAccessKey"])
+        mine = carol.create_key(Tags=[{"TagKey": "team", "TagValue": "payments"}])["KeyMetadata"]
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            carol.create_key(Tags=[{"TagKey": "team", "TagValue": "search"}])
+        self.assertAwsError(ctx, "AccessDeniedException", 403)
+        carol.encrypt(KeyId=mine["KeyId"], Plaintext=b"x")
+        theirs = self.kms.create_key(Tags=[{"TagKey": "team", "TagValue": "search"}])["KeyMetadata"]
+        self.denied(carol.encrypt, KeyId=theirs["KeyId"], Plaintext=b"x")
+        self.denied(carol.describe_key, KeyId=theirs["KeyId"])
+
     def test_put_key_policy_checks_for_lockout(self):
         key = self.kms.create_key()["KeyMetadata"]
         lockout = doc({"Effect": "Allow", "Principal": {"AWS": self.arn("alice")}, "Action": "kms:*", "Resource": "*"})
