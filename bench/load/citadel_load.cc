@@ -4,6 +4,7 @@
 //
 //   citadel_load --host 127.0.0.1 --port 4566 --connections 4 --seconds 10 \
 //                --access-key AKIA... --secret ... [--service sts]
+//                [--target TrentService.Encrypt --body '{"KeyId": ...}']   (a JSON 1.1 call instead)
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -31,6 +32,8 @@ struct Options {
   int connections = 4;
   double seconds = 10;
   std::string access_key, secret, service = "sts", region = "us-east-1";
+  // Default: STS GetCallerIdentity (query protocol). With a target: that JSON 1.1 operation.
+  std::string target, body = "Action=GetCallerIdentity&Version=2011-06-15";
 };
 
 std::string amz_now() {
@@ -42,9 +45,11 @@ std::string amz_now() {
   return buf;
 }
 
-// Builds a signed STS GetCallerIdentity request, as botocore would.
+// Builds the signed request, as botocore would.
 http::request<http::string_body> signed_request(const Options& o) {
-  static const std::string body = "Action=GetCallerIdentity&Version=2011-06-15";
+  const std::string& body = o.body;
+  const std::string content_type =
+      o.target.empty() ? "application/x-www-form-urlencoded; charset=utf-8" : "application/x-amz-json-1.1";
   std::string host = o.host + ":" + std::to_string(o.port);
   std::string date = amz_now();
   std::string hash = crypto::sha256_hex(body);
@@ -54,17 +59,19 @@ http::request<http::string_body> signed_request(const Options& o) {
   a.region = o.region;
   a.service = o.service;
   a.signed_headers = {"content-type", "host", "x-amz-content-sha256", "x-amz-date"};
+  if (!o.target.empty()) a.signed_headers.push_back("x-amz-target");
   a.amz_date = date;
   a.payload_hash = hash;
   std::vector<std::pair<std::string_view, std::string_view>> hs = {
-      {"content-type", "application/x-www-form-urlencoded; charset=utf-8"}, {"host", host},
-      {"x-amz-content-sha256", hash}, {"x-amz-date", date}};
+      {"content-type", content_type}, {"host", host}, {"x-amz-content-sha256", hash}, {"x-amz-date", date}};
+  if (!o.target.empty()) hs.emplace_back("x-amz-target", o.target);
   auth::SigV4Request sreq{"POST", "/", "", hs, body};
   http::request<http::string_body> req{http::verb::post, "/", 11};
   req.set(http::field::host, host);
-  req.set(http::field::content_type, "application/x-www-form-urlencoded; charset=utf-8");
+  req.set(http::field::content_type, content_type);
   req.set("X-Amz-Date", date);
   req.set("X-Amz-Content-SHA256", hash);
+  if (!o.target.empty()) req.set("X-Amz-Target", o.target);
   req.set(http::field::authorization, auth::authorization_header(sreq, a, o.secret));
   req.keep_alive(true);
   req.body() = body;
@@ -133,6 +140,8 @@ int main(int argc, char** argv) {
     else if (k == "--secret") o.secret = v;
     else if (k == "--service") o.service = v;
     else if (k == "--region") o.region = v;
+    else if (k == "--target") o.target = v;
+    else if (k == "--body") o.body = v;
   }
   net::io_context ioc;
   Stats st;

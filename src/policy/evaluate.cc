@@ -551,8 +551,10 @@ class Builder {
 };
 
 // Actions whose resource policy must allow explicitly (the key policy, the role trust policy).
-bool resource_policy_required(const Ctx& c) {
-  if (c.service == "kms") return true;
+// A KMS action on a key needs its key policy; on no key (kms:CreateKey, kms:ListKeys: "*") or on
+// an alias (which has no policy of its own), IAM decides alone.
+bool resource_policy_required(const Ctx& c, const Request& req) {
+  if (c.service == "kms") return req.resource.find(":key/") != std::string_view::npos;
   if (c.service != "sts") return false;
   return c.name == "assumerole" || c.name == "assumerolewithsaml" || c.name == "assumerolewithwebidentity" ||
          c.name == "tagsession" || c.name == "setsourceidentity" || c.name == "setcontext";
@@ -658,7 +660,7 @@ Decision evaluate(const Request& req, const PolicySet& set) {
     }
     return b.deny(resource_kind, "no resource-based policy allows the principal");
   }
-  if (resource_policy_required(c) && rm == PrincipalMatch::None)
+  if (resource_policy_required(c, req) && rm == PrincipalMatch::None)
     return b.deny(resource_kind, c.service == "kms" ? "the key policy does not allow the principal"
                                                     : "the role trust policy does not allow the principal");
 

@@ -23,8 +23,9 @@
 //     Otherwise an identity Allow is needed, within the boundary and the session policies.
 //  5. Cross-account: both the resource policy and the principal's side (identity, boundary,
 //     session) must allow.
-//  6. Service rules: for KMS actions the key policy must allow (IAM policies count only where the
-//     key policy allows the account); for sts:AssumeRole* the role trust policy must allow.
+//  6. Service rules: for KMS actions on a key the key policy must allow (IAM policies count only
+//     where the key policy allows the account; on "*" or an alias, IAM decides alone); for
+//     sts:AssumeRole* the role trust policy must allow.
 #pragma once
 
 #include <array>

@@ -397,7 +397,10 @@ Result<json::object> decode_input(const HttpRequest& req, const Route& r) {
       break;
     }
   }
-  std::string_view code = (r.wire == Wire::Query || r.wire == Wire::Ec2) ? "ValidationError" : "ValidationException";
+  // Each protocol family words invalid input its own way; S3 (rest-xml) says InvalidArgument.
+  std::string_view code = (r.wire == Wire::Query || r.wire == Wire::Ec2) ? "ValidationError"
+                          : r.wire == Wire::RestXml                      ? "InvalidArgument"
+                                                                         : "ValidationException";
   if (r.service->query_compatible && r.wire == Wire::Json) code = "ValidationError";
   if (shape)
     if (auto s = shapes::validate(svc, shape, in, code); !s) return s.error();

@@ -281,13 +281,7 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
     principal_tags = &session_tags;
   }
   policy::Request req;
-  req.principal.arn = p.arn;
-  req.principal.account = p.account_id;
-  req.principal.type = p.type == auth::PrincipalType::Root          ? policy::PrincipalType::Account
-                       : p.type == auth::PrincipalType::AssumedRole ? policy::PrincipalType::AssumedRole
-                                                                    : policy::PrincipalType::User;
-  req.principal.user_id = p.principal_id;
-  req.principal.role_arn = p.role_arn;
+  req.principal = services::policy_principal(p);
   req.action = request.action;
 
   static const std::vector<std::string> all{"*"};
@@ -323,6 +317,13 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
     auto d = policy::evaluate(req, set);
     if (d.type != policy::DecisionType::Allowed) return AuthzDecision{false, d.type, d.blocked_by, resource};
   }
+  for (const auto& further : request.also) {
+    auto d = decide(tx, ctx, op, further);
+    if (!d || !d->allowed) {
+      if (d && d->action.empty()) d->action = further.action;
+      return d;
+    }
+  }
   return AuthzDecision{true, policy::DecisionType::Allowed};
 }
 
@@ -339,7 +340,8 @@ AwsError access_denied(const auth::Principal& principal, const services::AuthzRe
       default: return "identity-based policy";
     }
   };
-  std::string msg = "User: " + principal.arn + " is not authorized to perform: " + request.action;
+  const std::string& action = decision.action.empty() ? request.action : decision.action;
+  std::string msg = "User: " + principal.arn + " is not authorized to perform: " + action;
   if (!decision.resource.empty() && decision.resource != "*") msg += " on resource: " + decision.resource;
   std::string k = kind_text(decision.blocked_by);
   if (decision.type == policy::DecisionType::ExplicitlyDenied) {
@@ -347,7 +349,7 @@ AwsError access_denied(const auth::Principal& principal, const services::AuthzRe
     if (k[0] == 'i') msg += "n";
     msg += " " + k;
   } else {
-    msg += " because no " + k + " allows the " + request.action + " action";
+    msg += " because no " + k + " allows the " + action + " action";
   }
   return AwsError::sender(json_wire ? "AccessDeniedException" : "AccessDenied", msg, 403);
 }
@@ -356,7 +358,7 @@ AwsError encoded_access_denied(const store::SecretBox& box, const auth::Principa
                                const services::AuthzRequest& request, const AuthzDecision& decision) {
   auth::DenialFacts facts;
   facts.explicit_deny = decision.type == policy::DecisionType::ExplicitlyDenied;
-  facts.action = request.action;
+  facts.action = decision.action.empty() ? request.action : decision.action;
   facts.resource = decision.resource.empty() ? "*" : decision.resource;
   for (const auto& [key, value] : request.condition_keys) {
     std::vector<std::string> values;

@@ -25,6 +25,7 @@ struct AuthzDecision {
   policy::DecisionType type = policy::DecisionType::ImplicitlyDenied;
   policy::PolicyKind blocked_by = policy::PolicyKind::Identity;
   std::string resource;  // the resource that was denied
+  std::string action;    // the action that was denied, when it is not the request's own (AuthzRequest::also)
 };
 
 class Authorizer {

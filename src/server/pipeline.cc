@@ -166,11 +166,6 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
       return access_denied(st->principal, r, d, json_wire(st->route.wire));
     };
     if (!decision->allowed) return denied(authz, decision.value());
-    for (const auto& also : authz.also) {
-      auto d = authorizer_.decide(tx, st->ctx, *op, also);
-      if (!d) return d.error();
-      if (!d->allowed) return denied(also, d.value());
-    }
     auto out = op->handler(c);
     if (!out) return out.error();
     st->output = std::move(out.value());

@@ -1,5 +1,6 @@
 #include "services/cloudtrail/cloudtrail_service.h"
 #include "services/iam/iam_service.h"
+#include "services/kms/kms_service.h"
 #include "services/organizations/organizations_service.h"
 #include "services/s3/s3_service.h"
 #include "services/service.h"
@@ -13,6 +14,7 @@ Registry make_registry() {
   r.add(std::make_unique<sts::StsService>());
   r.add(std::make_unique<cloudtrail::CloudTrailService>());
   r.add(std::make_unique<organizations::OrganizationsService>());
+  r.add(std::make_unique<kms::KmsService>());
   r.add(std::make_unique<s3::S3Service>());
   return r;
 }

@@ -35,6 +35,18 @@ json::object tag_condition_keys(const json::object& input, std::string_view memb
   return keys;
 }
 
+policy::Principal policy_principal(const auth::Principal& p) {
+  policy::Principal out;
+  out.arn = p.arn;
+  out.account = p.account_id;
+  out.type = p.type == auth::PrincipalType::Root          ? policy::PrincipalType::Account
+             : p.type == auth::PrincipalType::AssumedRole ? policy::PrincipalType::AssumedRole
+                                                          : policy::PrincipalType::User;
+  out.user_id = p.principal_id;
+  out.role_arn = p.role_arn;
+  return out;
+}
+
 void Registry::add(std::unique_ptr<Service> service) {
   for (auto& op : service->operations()) ops_.emplace(service->id() + "/" + op.name, std::move(op));
   services_.push_back(std::move(service));

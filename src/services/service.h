@@ -12,6 +12,7 @@
 #include "auth/credentials.h"
 #include "auth/principal.h"
 #include "base/error.h"
+#include "policy/request.h"
 #include "store/secret_box.h"
 #include "store/store.h"
 
@@ -75,8 +76,10 @@ struct AuthzRequest {
   bool trust_policy = false;           // true: parse as a role trust policy
   // The resource's owner when its ARN does not name one (S3 buckets); "" = from the ARN.
   std::string resource_account;
-  // Further permissions the same call needs, each decided like this one (sts:TagSession for an
-  // AssumeRole that passes session tags; s3:GetObject on CopyObject's source).
+  // Further decisions the call needs, each with its own action, resources and resource policy;
+  // all must allow (kms:ReEncrypt needs kms:ReEncryptFrom on one key and kms:ReEncryptTo on
+  // another; sts:TagSession for an AssumeRole that passes session tags; s3:GetObject on
+  // CopyObject's source).
   std::vector<AuthzRequest> also;
 };
 
@@ -131,6 +134,9 @@ std::string input_str(const json::object& input, std::string_view member);
 // aws:RequestTag/KEY and aws:TagKeys of a request that carries tags in `member` (a list of
 // {"Key", "Value"} objects, or of key strings for untag calls), for the operation's authorization.
 json::object tag_condition_keys(const json::object& input, std::string_view member);
+
+// The policy engine's view of a principal (views into `p`, which must outlive it).
+policy::Principal policy_principal(const auth::Principal& p);
 
 // Every service Citadel has; the server and tools build their registry from this.
 Registry make_registry();

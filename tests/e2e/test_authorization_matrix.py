@@ -20,7 +20,7 @@ def sample_value(shape, account, depth=0):
     if t == "structure":
         return {name: sample_value(shape.members[name], account, depth + 1) for name in shape.required_members} if depth < 6 else {}
     if t == "list":
-        n = shape.metadata.get("min", 0)
+        n = max(shape.metadata.get("min", 0), 1)  # a list the call requires is rarely meaningful empty
         return [sample_value(shape.member, account, depth + 1) for _ in range(n)]
     if t == "map":
         return {}
@@ -85,7 +85,8 @@ class AuthorizationMatrix(CitadelTestCase):
                 if op["alwaysAllowed"]:
                     self.assertNotIn(code, DENIED)
                 else:
-                    self.assertIn(code, DENIED)
+                    # A HEAD response has no body: its error is the status alone (S3's HeadObject).
+                    self.assertIn(code, DENIED | ({"403"} if op["operation"].startswith("Head") else set()))
                     denied.append(op["operation"])
         ct = self.server.client("cloudtrail")
         events = []

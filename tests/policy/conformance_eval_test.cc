@@ -240,6 +240,8 @@ const EvalCase kCases[] = {
     {"KMS key policy naming the user allows alone", REQ(P_ALICE "," A_KMS "," RP(RS("Allow", PR_ALICE, "kms:Decrypt"))), "Allowed", ""},
     {"KMS key policy for another action", REQ(P_ALICE "," A_KMS "," ID(POL(S_ALLOW_KMS)) "," RP(RS("Allow", PR_ALICE, "kms:Encrypt"))), "ImplicitlyDenied", "Resource"},
     {"KMS root user needs the key policy too", REQ(P_ROOT "," A_KMS), "ImplicitlyDenied", "Resource"},
+    {"KMS action on no key is IAM's alone", REQ(P_ALICE "," R"("action":"kms:CreateKey","resource":"*")" "," ID(POL(S_ALLOW_KMS))), "Allowed", ""},
+    {"KMS action on no key, no IAM policy", REQ(P_ALICE "," R"("action":"kms:CreateKey","resource":"*")"), "ImplicitlyDenied", "Identity"},
     {"KMS root user with the default key policy", REQ(P_ROOT "," A_KMS "," RP(RS("Allow", R"({"AWS":"arn:aws:iam::111122223333:root"})", "kms:*"))), "Allowed", ""},
     {"KMS cross-account: key policy and IAM policy", REQ(P_BOB_X "," A_KMS ",\"resourceAccount\":\"111122223333\"," ID(POL(S_ALLOW_KMS)) "," RP(RS("Allow", PR_ACCT_X, "kms:Decrypt"))), "Allowed", ""},
     {"KMS cross-account: key policy only", REQ(P_BOB_X "," A_KMS ",\"resourceAccount\":\"111122223333\"," RP(RS("Allow", PR_ACCT_X, "kms:Decrypt"))), "ImplicitlyDenied", "Identity"},

@@ -17,14 +17,14 @@ struct Session {
 
 Session get_session_token(Fixture& f, int duration_s) {
   auto res = call(f, SignedRequest("sts", "Action=GetSessionToken&Version=2011-06-15&DurationSeconds=" + std::to_string(duration_s),
-                                   f.root.access_key_id, f.root.secret_access_key, "", kStart));
+                                   f.root.access_key_id, f.root.secret_access_key, "", "", kStart));
   EXPECT_EQ(res.status, 200) << res.body;
   return {xml_field(res.body, "AccessKeyId"), xml_field(res.body, "SecretAccessKey"), xml_field(res.body, "SessionToken")};
 }
 
 protocol::HttpResponse caller_identity_at(Fixture& f, const Session& s, int64_t now_ms) {
   f.pipeline->set_fixed_now_ms(now_ms);
-  return call(f, SignedRequest("sts", "Action=GetCallerIdentity&Version=2011-06-15", s.key, s.secret, s.token, now_ms));
+  return call(f, SignedRequest("sts", "Action=GetCallerIdentity&Version=2011-06-15", s.key, s.secret, "", s.token, now_ms));
 }
 
 TEST(SessionExpiry, ASessionWorksUntilItsExpiryAndNotAfter) {

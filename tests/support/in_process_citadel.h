@@ -54,19 +54,21 @@ inline std::string amz_date_of(int64_t ms) {
          iso.substr(17, 2) + "Z";
 }
 
-// A query-protocol request signed as botocore signs it.
+// A request signed as botocore signs it.
 struct SignedRequest {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 
-  // `session_token` for temporary credentials; `now_ms` for a pipeline on a fixed clock (0 = now).
+  // A query-protocol form body, or JSON 1.1 when `target` (X-Amz-Target, e.g.
+  // "TrentService.Encrypt") is given; `session_token` for temporary credentials; `now_ms` for a
+  // pipeline on a fixed clock (0 = now).
   SignedRequest(const std::string& service, std::string form, const std::string& key_id, const std::string& secret,
-                const std::string& session_token = "", int64_t now_ms = 0)
+                const std::string& target = "", const std::string& session_token = "", int64_t now_ms = 0)
       : body(std::move(form)) {
     std::string amz_date = amz_date_of(now_ms ? now_ms : timeutil::now_ms());
     std::string hash = crypto::sha256_hex(body);
     headers = {{"Host", "127.0.0.1:4566"},
-               {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
+               {"Content-Type", target.empty() ? "application/x-www-form-urlencoded; charset=utf-8" : "application/x-amz-json-1.1"},
                {"User-Agent", "Boto3/1.43.11 md/Botocore#1.43.11 ua/2.1 os/linux#6.18 md/arch#x86_64 lang/python#3.11.7"},
                {"X-Amz-Date", amz_date},
                {"X-Amz-Content-SHA256", hash}};
@@ -78,6 +80,10 @@ struct SignedRequest {
     a.service = service;
     a.signed_headers = {"content-type", "host", "x-amz-content-sha256", "x-amz-date"};
     if (!session_token.empty()) a.signed_headers.push_back("x-amz-security-token");
+    if (!target.empty()) {
+      headers.emplace_back("X-Amz-Target", target);
+      a.signed_headers.push_back("x-amz-target");
+    }
     a.amz_date = amz_date;
     a.payload_hash = hash;
     headers.emplace_back("Authorization", auth::authorization_header(view(), a, secret));
