@@ -215,8 +215,9 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
                                          const services::OperationDef& op, const services::AuthzRequest& request) {
   const auth::Principal& p = *ctx.principal;
   if (op.always_allowed) return AuthzDecision{true};
-  if (p.type == auth::PrincipalType::Anonymous)
-    return AuthzDecision{false, policy::DecisionType::ImplicitlyDenied, policy::PolicyKind::Identity,
+  // An anonymous caller has no policies of its own: only a resource policy can allow it.
+  if (p.type == auth::PrincipalType::Anonymous && !request.has_resource_policy)
+    return AuthzDecision{false, policy::DecisionType::ImplicitlyDenied, policy::PolicyKind::Resource,
                          request.resources.empty() ? "*" : request.resources.front()};
 
   auto org = org_for(tx, p.account_id);
@@ -230,7 +231,7 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
   policy::PolicySet set;
   if (p.type == auth::PrincipalType::Root) {
     identity.push_back({allow_all_.get(), "root"});
-  } else {
+  } else if (p.type != auth::PrincipalType::Anonymous) {
     auto c = compiled_for(tx, p);
     if (!c) return c.error();
     compiled = c.value();
@@ -340,6 +341,8 @@ AwsError access_denied(const auth::Principal& principal, const services::AuthzRe
       default: return "identity-based policy";
     }
   };
+  // S3 tells an anonymous caller no more than this.
+  if (principal.type == auth::PrincipalType::Anonymous) return AwsError::sender("AccessDenied", "Access Denied", 403);
   const std::string& action = decision.action.empty() ? request.action : decision.action;
   std::string msg = "User: " + principal.arn + " is not authorized to perform: " + action;
   if (!decision.resource.empty() && decision.resource != "*") msg += " on resource: " + decision.resource;

@@ -50,7 +50,27 @@ struct CallState {
   std::optional<AwsError> error;
   std::vector<std::string> resources;
   bool read_only = false;
+  std::string virtual_host_path;  // "/BUCKET/key" for a virtual-hosted S3 request
 };
+
+// S3's virtual-hosted style: "BUCKET.localhost:4566" or "BUCKET.s3.REGION.amazonaws.com" name the
+// bucket in the Host header; "" when the host is an address or names no bucket.
+std::string virtual_host_bucket(std::string_view host) {
+  if (auto colon = host.rfind(':'); colon != std::string_view::npos && host.find(']') == std::string_view::npos) host = host.substr(0, colon);
+  if (host.empty() || host.front() == '[' || (host.back() >= '0' && host.back() <= '9')) return "";
+  constexpr std::string_view kLocal = ".localhost";
+  if (host.size() > kLocal.size() && host.substr(host.size() - kLocal.size()) == kLocal)
+    return std::string(host.substr(0, host.size() - kLocal.size()));
+  if (auto s3 = host.find(".s3."); s3 != std::string_view::npos && s3 > 0) return std::string(host.substr(0, s3));
+  if (auto s3 = host.find(".s3-"); s3 != std::string_view::npos && s3 > 0) return std::string(host.substr(0, s3));
+  return "";
+}
+
+// An unsigned REST request: only S3 serves those, to anonymous callers its bucket policies allow.
+bool unsigned_rest(const protocol::HttpRequest& req) {
+  return req.header("authorization").empty() && req.header("x-amz-target").empty() &&
+         req.header("content-type").substr(0, 33) != "application/x-www-form-urlencoded";
+}
 
 }  // namespace
 
@@ -89,17 +109,31 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     else auth_error = parsed.error();
   }
 
+  bool anonymous = !sig && !auth::has_sigv4(sreq) && unsigned_rest(req);
+  std::string_view scope = sig ? std::string_view(sig->service) : anonymous ? std::string_view("s3") : std::string_view();
+  // S3 routes a virtual-hosted request as its path-style twin; the signature covers the request as sent.
+  protocol::HttpRequest routed_req = req;
+  if (scope == "s3")
+    if (auto bucket = virtual_host_bucket(req.header("host")); !bucket.empty()) {
+      st->virtual_host_path = "/" + bucket + std::string(req.path);
+      routed_req.path = st->virtual_host_path;
+    }
+
   // Route first so that even authentication errors are answered in the service's own wire shape.
-  auto routed = protocol::route(req, sig ? std::string_view(sig->service) : std::string_view(), st->route);
+  auto routed = protocol::route(routed_req, scope, st->route);
   auto fail = [&](const AwsError& e) { respond(protocol::encode_error(st->route, for_wire(e, st->route.wire), st->ctx.request_id)); };
-  if (!sig) return fail(auth_error);
+  if (!sig && !(anonymous && routed)) return fail(auth_error);
   if (!routed) return fail(routed.error());
-  st->ctx.region = sig->region;
+  st->ctx.region = sig ? sig->region : "us-east-1";
 
   // Authenticate: a long-term key (AKIA) is looked up; a temporary one (ASIA) travels in its
-  // sealed session token.
+  // sealed session token. An unsigned S3 request is the anonymous principal.
   std::string secret;
-  if (sig->access_key_id.rfind("ASIA", 0) == 0) {
+  if (anonymous) {
+    st->principal.type = auth::PrincipalType::Anonymous;
+    st->principal.arn = "anonymous";
+    st->principal.principal_id = "anonymous";
+  } else if (sig->access_key_id.rfind("ASIA", 0) == 0) {
     auto session = auth::open_session_token(*env_.secrets, sig->session_token);
     if (!session || session->access_key_id != sig->access_key_id) return fail(invalid_token());
     if (st->ctx.now_ms >= session->expires_ms)
@@ -117,7 +151,8 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   }
   auth::SigV4Options opt;
   if (st->route.service->id == "s3") opt.normalize_path = opt.double_encode = false, opt.presigned_payload_unsigned = true;
-  if (auto v = auth::verify_sigv4(sreq, *sig, secret, st->ctx.now_ms, opt); !v) return fail(v.error());
+  if (!anonymous)
+    if (auto v = auth::verify_sigv4(sreq, *sig, secret, st->ctx.now_ms, opt); !v) return fail(v.error());
 
   // From here on the call has reached a service: whatever happens is audited.
   const services::Service* service = registry_.service(st->route.service->id);
@@ -138,7 +173,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
                       : protocol::encode_output(st->route, st->output.value(), st->ctx.request_id));
   };
 
-  auto input = protocol::decode_input(req, st->route);
+  auto input = protocol::decode_input(routed_req, st->route);
   if (!input) {
     st->error = input.error();
     return finish(false);

@@ -41,7 +41,9 @@ policy::Principal policy_principal(const auth::Principal& p) {
   out.account = p.account_id;
   out.type = p.type == auth::PrincipalType::Root          ? policy::PrincipalType::Account
              : p.type == auth::PrincipalType::AssumedRole ? policy::PrincipalType::AssumedRole
+             : p.type == auth::PrincipalType::Anonymous   ? policy::PrincipalType::Anonymous
                                                           : policy::PrincipalType::User;
+  if (p.type == auth::PrincipalType::Anonymous) out.arn = "*";
   out.user_id = p.principal_id;
   out.role_arn = p.role_arn;
   return out;
