@@ -1,6 +1,7 @@
 #include "protocol/audit_view.h"
 
 #include "base/time.h"
+#include "base/wire_names.h"
 #include "protocol/shapes.h"
 
 namespace citadel::protocol {
@@ -18,6 +19,10 @@ json::value audit_view(const ServiceModel& svc, const json::object* shape, const
       const json::value* ref = members ? members->as_object().if_contains(k) : nullptr;
       const json::object* ms = ref ? shapes::resolve(svc, *ref) : nullptr;
       if (mode == SensitiveValues::Drop && ms && shapes::flag(*ms, "sensitive")) continue;
+      // Streamed payloads (S3 object bytes) are data, never part of the audit record.
+      if ((ref && shapes::flag(ref->as_object(), "streaming")) || (ms && shapes::flag(*ms, "streaming"))) continue;
+      // Nor is a handler's status override.
+      if (k == kHttpStatus) continue;
       std::string name(k);
       if (!name.empty()) name[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[0])));
       out.emplace(name, audit_view(svc, ms, mv, mode));

@@ -71,6 +71,13 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   if (call.input && !call.input->empty() && svc && route.operation)
     request_parameters = protocol::audit_view(*svc, svc->shape(route.operation->input_shape), *call.input,
                                               protocol::SensitiveValues::Hide);
+  // S3's data events name the bucket bucketName.
+  if (request_parameters.is_object() && svc && svc->id == "s3")
+    if (auto* bucket = request_parameters.as_object().if_contains("bucket")) {
+      json::value name = std::move(*bucket);
+      request_parameters.as_object().erase("bucket");
+      request_parameters.as_object()["bucketName"] = std::move(name);
+    }
   json::value response_elements = nullptr;
   if (call.output && !call.read_only && svc && route.operation && call.output->is_object() && !call.output->as_object().empty())
     response_elements = protocol::audit_view(*svc, svc->shape(route.operation->output_shape), *call.output,

@@ -72,6 +72,12 @@ bool unsigned_rest(const protocol::HttpRequest& req) {
          req.header("content-type").substr(0, 33) != "application/x-www-form-urlencoded";
 }
 
+// Signature Version 2 (Authorization "AWS KEY:SIG", or AWSAccessKeyId and Signature in a
+// presigned URL) is not accepted, as in every S3 region opened since 2014.
+bool signature_v2(const protocol::HttpRequest& req) {
+  return req.header("authorization").substr(0, 4) == "AWS " || req.query.find("AWSAccessKeyId=") != std::string_view::npos;
+}
+
 }  // namespace
 
 Pipeline::Pipeline(const services::Registry& registry, services::Env env, AuditJournal& audit, std::string version)
@@ -109,8 +115,11 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     else auth_error = parsed.error();
   }
 
-  bool anonymous = !sig && !auth::has_sigv4(sreq) && unsigned_rest(req);
-  std::string_view scope = sig ? std::string_view(sig->service) : anonymous ? std::string_view("s3") : std::string_view();
+  bool v2 = !sig && signature_v2(req);
+  if (v2)
+    auth_error = AwsError::sender("InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", 400);
+  bool anonymous = !sig && !v2 && !auth::has_sigv4(sreq) && unsigned_rest(req);
+  std::string_view scope = sig ? std::string_view(sig->service) : anonymous || v2 ? std::string_view("s3") : std::string_view();
   // S3 routes a virtual-hosted request as its path-style twin; the signature covers the request as sent.
   protocol::HttpRequest routed_req = req;
   if (scope == "s3")

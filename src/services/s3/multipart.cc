@@ -146,15 +146,19 @@ Result<json::value> complete_multipart_upload(Call& call) {
 
   std::vector<std::string> blobs;
   std::string md5s;  // the parts' binary MD5s, whose MD5 is the object's ETag
-  int64_t previous = 0;
   const auto& list = parts->as_array();
-  for (size_t i = 0; i < list.size(); ++i) {
-    const auto& p = list[i].as_object();
-    int64_t number = p.contains("PartNumber") ? p.at("PartNumber").to_number<int64_t>() : 0;
-    if (number <= previous)
+  auto number_of = [](const json::value& part) {
+    const auto& p = part.as_object();
+    return p.contains("PartNumber") ? p.at("PartNumber").to_number<int64_t>() : 0;
+  };
+  // The order is checked over the whole list before any part is.
+  for (size_t i = 1; i < list.size(); ++i)
+    if (number_of(list[i]) <= number_of(list[i - 1]))
       return AwsError::sender("InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.", 400)
           .with("UploadId", u->id);
-    previous = number;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const auto& p = list[i].as_object();
+    int64_t number = number_of(list[i]);
     auto it = by_number.find(number);
     std::string etag = p.contains("ETag") ? unquote(std::string(p.at("ETag").as_string())) : "";
     if (it == by_number.end() || it->second->str(3) != etag)
