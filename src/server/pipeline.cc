@@ -1,7 +1,9 @@
 #include "server/pipeline.h"
 
+#include <boost/algorithm/string/predicate.hpp>
 #include <memory>
 
+#include "auth/aws_chunked.h"
 #include "auth/session_token.h"
 #include "auth/sigv4.h"
 #include "base/ids.h"
@@ -51,6 +53,9 @@ struct CallState {
   std::vector<std::string> resources;
   bool read_only = false;
   std::string virtual_host_path;  // "/BUCKET/key" for a virtual-hosted S3 request
+  // An aws-chunked body, decoded, and the trailing headers it carried.
+  std::string decoded_body;
+  std::vector<std::pair<std::string, std::string>> trailers;
 };
 
 // S3's virtual-hosted style: "BUCKET.localhost:4566" or "BUCKET.s3.REGION.amazonaws.com" name the
@@ -162,6 +167,22 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   if (st->route.service->id == "s3") opt.normalize_path = opt.double_encode = false, opt.presigned_payload_unsigned = true;
   if (!anonymous)
     if (auto v = auth::verify_sigv4(sreq, *sig, secret, st->ctx.now_ms, opt); !v) return fail(v.error());
+  // A streamed (aws-chunked) body reaches the service as the bytes it carries, its trailing
+  // checksum as the header it stands for, and without the aws-chunked content coding.
+  if (sig && auth::is_streaming_payload(sig->payload_hash)) {
+    auto decoded = auth::decode_aws_chunked(req.body, *sig, secret);
+    if (!decoded) return fail(decoded.error());
+    st->decoded_body = std::move(decoded->payload);
+    if (auto declared = req.header("x-amz-decoded-content-length");
+        !declared.empty() && declared != std::to_string(st->decoded_body.size()))
+      return fail(AwsError::sender("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header", 400));
+    st->trailers = std::move(decoded->trailers);
+    routed_req.body = st->decoded_body;
+    std::erase_if(routed_req.headers, [](const auto& h) {
+      return boost::algorithm::iequals(h.first, "content-encoding") && boost::algorithm::iequals(h.second, "aws-chunked");
+    });
+    for (const auto& [name, value] : st->trailers) routed_req.headers.emplace_back(name, value);
+  }
 
   // From here on the call has reached a service: whatever happens is audited.
   const services::Service* service = registry_.service(st->route.service->id);
