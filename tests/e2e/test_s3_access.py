@@ -101,8 +101,29 @@ class S3Access(IamFixtures, CitadelTestCase):
         status, body = self.http_get(url)
         self.assertEqual(status, 403)
         self.assertIn(b"<Code>AccessDenied</Code>", body)
+        public = policy({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::public-bucket/*"})
+        # New buckets block public access, as S3 creates them: a public policy is refused ...
+        self.assertEqual(self.s3.get_public_access_block(Bucket="public-bucket")["PublicAccessBlockConfiguration"],
+                         {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.put_bucket_policy(Bucket="public-bucket", Policy=public)
+        err = self.assertAwsError(ctx, "AccessDenied", 403)
+        self.assertIn("BlockPublicPolicy", err["Error"]["Message"])
+        # ... a policy pinned to a network is not public ...
         self.s3.put_bucket_policy(Bucket="public-bucket", Policy=policy(
-            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::public-bucket/*"}))
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::public-bucket/*",
+             "Condition": {"IpAddress": {"aws:SourceIp": "10.1.0.0/16"}}}))
+        self.assertFalse(self.s3.get_bucket_policy_status(Bucket="public-bucket")["PolicyStatus"]["IsPublic"])
+        # ... and with RestrictPublicBuckets a public policy gives outsiders nothing.
+        self.s3.put_public_access_block(Bucket="public-bucket", PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False, "RestrictPublicBuckets": True})
+        self.s3.put_bucket_policy(Bucket="public-bucket", Policy=public)
+        self.assertTrue(self.s3.get_bucket_policy_status(Bucket="public-bucket")["PolicyStatus"]["IsPublic"])
+        self.assertEqual(self.http_get(url)[0], 403)
+        self.s3.delete_public_access_block(Bucket="public-bucket")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.get_public_access_block(Bucket="public-bucket")
+        self.assertAwsError(ctx, "NoSuchPublicAccessBlockConfiguration", 404)
         self.assertEqual(self.http_get(url), (200, b"hello world"))
         # Only what the policy names: listing stays closed to anonymous callers.
         self.assertEqual(self.http_get(f"{self.server.endpoint}/public-bucket?list-type=2")[0], 403)

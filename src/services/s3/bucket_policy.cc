@@ -1,6 +1,7 @@
 // Bucket policies (PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy) and bucket tags. The
 // policy is the bucket's resource policy in every S3 call's authorization (s3_common.h).
 #include "policy/policy.h"
+#include "services/s3/public_access.h"
 #include "services/s3/s3_common.h"
 #include "services/s3/s3_operations.h"
 
@@ -25,6 +26,13 @@ Result<json::value> put_bucket_policy(Call& call) {
       if (r != "*" && r.rfind(arn, 0) != 0 && r.rfind("arn:aws:s3:::*", 0) != 0)
         return AwsError::sender("MalformedPolicy", "Policy has invalid resource", 400);
     }
+  auto pab = load_public_access_block(call.tx, b->name);
+  if (!pab) return pab.error();
+  if (pab->block_public_policy && is_public_policy(doc))
+    return AwsError::sender("AccessDenied",
+                            "User: " + call.ctx.principal->arn + " is not authorized to perform: s3:PutBucketPolicy on resource: \"" +
+                                bucket_arn(b->name) + "\" because public policies are blocked by the BlockPublicPolicy block public access setting.",
+                            403);
   auto w = call.tx.exec("UPDATE s3_buckets SET policy = ? WHERE name = ?", {doc, b->name});
   if (!w) return w.error();
   return json::object{{kHttpStatus, 204}};
@@ -89,8 +97,8 @@ Result<json::value> delete_bucket_tagging(Call& call) {
 void add_bucket_policy_operations(std::vector<OperationDef>& ops) {
   auto on_bucket = [&](const char* name, const char* action, bool ro, Handler h) {
     ops.push_back(OperationDef{name, ro, false,
-                               [action](const RequestContext&, const json::object& in, store::Tx& tx) {
-                                 auto a = bucket_authz(action, in, tx);
+                               [action](const RequestContext& c, const json::object& in, store::Tx& tx) {
+                                 auto a = bucket_authz(action, c, in, tx);
                                  if (auto rows = tx.query("SELECT tag_key, tag_value FROM s3_bucket_tags WHERE bucket = ?",
                                                           {input_str(in, "Bucket")}))
                                    for (auto& r : *rows) a.condition_keys["aws:ResourceTag/" + r.str(0)] = r.str(1);

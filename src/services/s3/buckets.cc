@@ -1,6 +1,7 @@
 // Buckets: CreateBucket, HeadBucket, DeleteBucket, ListBuckets, GetBucketLocation.
 #include "base/crypto.h"
 #include "services/s3/object_files.h"
+#include "services/s3/public_access.h"
 #include "services/s3/s3_common.h"
 #include "services/s3/s3_operations.h"
 
@@ -68,6 +69,7 @@ Result<json::value> create_bucket(Call& call) {
   auto ins = call.tx.exec("INSERT INTO s3_buckets (name, account_id, region, created_ms) VALUES (?, ?, ?, ?)",
                           {name, call.account(), region, call.ctx.now_ms});
   if (!ins) return ins.error();
+  if (auto s = block_all_public_access(call.tx, name); !s) return s.error();
   return json::object{{"Location", "/" + name}, {"BucketArn", bucket_arn(name)}};
 }
 
@@ -137,8 +139,8 @@ void add_bucket_operations(std::vector<OperationDef>& ops) {
                              list_buckets});
   auto on_bucket = [&](const char* name, const char* action, bool ro, Handler h) {
     ops.push_back(OperationDef{name, ro, false,
-                               [action](const RequestContext&, const json::object& in, store::Tx& tx) {
-                                 return bucket_authz(action, in, tx);
+                               [action](const RequestContext& c, const json::object& in, store::Tx& tx) {
+                                 return bucket_authz(action, c, in, tx);
                                },
                                std::move(h)});
   };

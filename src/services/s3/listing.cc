@@ -130,8 +130,8 @@ Result<json::value> list_objects(Call& call) {
   return out;
 }
 
-AuthzRequest list_authz(const RequestContext&, const json::object& in, store::Tx& tx) {
-  auto a = bucket_authz("s3:ListBucket", in, tx);
+AuthzRequest list_authz(const RequestContext& c, const json::object& in, store::Tx& tx) {
+  auto a = bucket_authz("s3:ListBucket", c, in, tx);
   a.condition_keys["s3:prefix"] = input_str(in, "Prefix");
   if (in.contains("Delimiter")) a.condition_keys["s3:delimiter"] = input_str(in, "Delimiter");
   if (const auto* m = in.if_contains("MaxKeys"); m && m->is_int64()) a.condition_keys["s3:max-keys"] = std::to_string(m->as_int64());

@@ -270,18 +270,18 @@ Result<json::value> list_multipart_uploads(Call& call) {
 void add_multipart_operations(std::vector<OperationDef>& ops) {
   auto on_object = [&](const char* name, const char* action, bool ro, Handler h) {
     ops.push_back(OperationDef{name, ro, false,
-                               [action](const RequestContext&, const json::object& in, store::Tx& tx) { return object_authz(action, in, tx); },
+                               [action](const RequestContext& c, const json::object& in, store::Tx& tx) { return object_authz(action, c, in, tx); },
                                std::move(h)});
   };
   on_object("CreateMultipartUpload", "s3:PutObject", false, create_multipart_upload);
   on_object("UploadPart", "s3:PutObject", false, upload_part);
   // UploadPartCopy reads the source as well.
   ops.push_back(OperationDef{"UploadPartCopy", false, false,
-                             [](const RequestContext&, const json::object& in, store::Tx& tx) {
-                               auto a = object_authz("s3:PutObject", in, tx);
+                             [](const RequestContext& c, const json::object& in, store::Tx& tx) {
+                               auto a = object_authz("s3:PutObject", c, in, tx);
                                std::string b, k;
                                if (split_copy_source(input_str(in, "CopySource"), &b, &k))
-                                 a.also.push_back(object_authz_for("s3:GetObject", b, k, tx));
+                                 a.also.push_back(object_authz_for("s3:GetObject", c, b, k, tx));
                                return a;
                              },
                              upload_part_copy});
@@ -289,8 +289,8 @@ void add_multipart_operations(std::vector<OperationDef>& ops) {
   on_object("AbortMultipartUpload", "s3:AbortMultipartUpload", false, abort_multipart_upload);
   on_object("ListParts", "s3:ListMultipartUploadParts", true, list_parts);
   ops.push_back(OperationDef{"ListMultipartUploads", true, false,
-                             [](const RequestContext&, const json::object& in, store::Tx& tx) {
-                               return bucket_authz("s3:ListBucketMultipartUploads", in, tx);
+                             [](const RequestContext& c, const json::object& in, store::Tx& tx) {
+                               return bucket_authz("s3:ListBucketMultipartUploads", c, in, tx);
                              },
                              list_multipart_uploads});
 }

@@ -378,16 +378,16 @@ void add_existing_tags(AuthzRequest& a, const json::object& in, store::Tx& tx) {
 void add_object_operations(std::vector<OperationDef>& ops) {
   auto on_object = [&](const char* name, const char* action, bool ro, Handler h) {
     ops.push_back(OperationDef{name, ro, false,
-                               [action](const RequestContext&, const json::object& in, store::Tx& tx) {
-                                 auto a = object_authz(action, in, tx);
+                               [action](const RequestContext& c, const json::object& in, store::Tx& tx) {
+                                 auto a = object_authz(action, c, in, tx);
                                  add_existing_tags(a, in, tx);
                                  return a;
                                },
                                std::move(h)});
   };
   ops.push_back(OperationDef{"PutObject", false, false,
-                             [](const RequestContext&, const json::object& in, store::Tx& tx) {
-                               auto a = object_authz("s3:PutObject", in, tx);
+                             [](const RequestContext& c, const json::object& in, store::Tx& tx) {
+                               auto a = object_authz("s3:PutObject", c, in, tx);
                                if (auto sse = input_str(in, "ServerSideEncryption"); !sse.empty())
                                  a.condition_keys["s3:x-amz-server-side-encryption"] = sse;
                                if (auto ct = input_str(in, "ContentType"); !ct.empty()) a.condition_keys["s3:content-type"] = ct;
@@ -401,10 +401,10 @@ void add_object_operations(std::vector<OperationDef>& ops) {
   on_object("GetObjectTagging", "s3:GetObjectTagging", true, get_object_tagging);
   on_object("DeleteObjectTagging", "s3:DeleteObjectTagging", false, delete_object_tagging);
   ops.push_back(OperationDef{"DeleteObjects", false, false,
-                             [](const RequestContext&, const json::object& in, store::Tx& tx) {
+                             [](const RequestContext& c, const json::object& in, store::Tx& tx) {
                                // Each key is authorized, as S3 decides each deletion on its own ARN.
                                std::string bucket = input_str(in, "Bucket");
-                               auto a = object_authz_for("s3:DeleteObject", bucket, "", tx);
+                               auto a = object_authz_for("s3:DeleteObject", c, bucket, "", tx);
                                a.resources.clear();
                                if (const auto* del = in.if_contains("Delete"); del && del->is_object())
                                  if (const auto* objects = del->as_object().if_contains("Objects"); objects && objects->is_array())
@@ -417,11 +417,11 @@ void add_object_operations(std::vector<OperationDef>& ops) {
                              delete_objects});
   // CopyObject writes the destination and reads the source: both must be allowed.
   ops.push_back(OperationDef{"CopyObject", false, false,
-                             [](const RequestContext&, const json::object& in, store::Tx& tx) {
-                               auto a = object_authz("s3:PutObject", in, tx);
+                             [](const RequestContext& c, const json::object& in, store::Tx& tx) {
+                               auto a = object_authz("s3:PutObject", c, in, tx);
                                std::string b, k;
                                if (split_copy_source(input_str(in, "CopySource"), &b, &k))
-                                 a.also.push_back(object_authz_for("s3:GetObject", b, k, tx));
+                                 a.also.push_back(object_authz_for("s3:GetObject", c, b, k, tx));
                                return a;
                              },
                              copy_object});

@@ -1,5 +1,7 @@
 #include "services/s3/s3_common.h"
 
+#include "services/s3/public_access.h"
+
 
 namespace citadel::services::s3 {
 
@@ -36,7 +38,8 @@ std::string bucket_arn(const std::string& bucket) { return "arn:aws:s3:::" + buc
 std::string object_arn(const std::string& bucket, const std::string& key) { return "arn:aws:s3:::" + bucket + "/" + key; }
 
 namespace {
-AuthzRequest on_bucket_resource(std::string action, std::string arn, const std::string& bucket, store::Tx& tx) {
+AuthzRequest on_bucket_resource(std::string action, std::string arn, const RequestContext& ctx, const std::string& bucket,
+                                store::Tx& tx) {
   AuthzRequest a{std::move(action), {std::move(arn)}, {}};
   // The bucket policy is the resource policy: a bucket without one allows nothing by itself, and
   // another account's bucket is reachable only through it.
@@ -45,22 +48,26 @@ AuthzRequest on_bucket_resource(std::string action, std::string arn, const std::
   if (auto b = find_bucket(tx, bucket); b && b->has_value()) {
     a.resource_policy = (*b)->policy;
     a.resource_account = (*b)->account_id;
+    if (!a.resource_policy.empty() && ctx.principal->account_id != a.resource_account)
+      if (auto pab = load_public_access_block(tx, bucket); pab && pab->restrict_public_buckets && is_public_policy(a.resource_policy))
+        a.resource_policy = without_public_statements(a.resource_policy);
   }
   return a;
 }
 }  // namespace
 
-AuthzRequest bucket_authz(std::string action, const json::object& in, store::Tx& tx) {
+AuthzRequest bucket_authz(std::string action, const RequestContext& ctx, const json::object& in, store::Tx& tx) {
   std::string bucket = input_str(in, "Bucket");
-  return on_bucket_resource(std::move(action), bucket_arn(bucket), bucket, tx);
+  return on_bucket_resource(std::move(action), bucket_arn(bucket), ctx, bucket, tx);
 }
 
-AuthzRequest object_authz(std::string action, const json::object& in, store::Tx& tx) {
-  return object_authz_for(std::move(action), input_str(in, "Bucket"), input_str(in, "Key"), tx);
+AuthzRequest object_authz(std::string action, const RequestContext& ctx, const json::object& in, store::Tx& tx) {
+  return object_authz_for(std::move(action), ctx, input_str(in, "Bucket"), input_str(in, "Key"), tx);
 }
 
-AuthzRequest object_authz_for(std::string action, const std::string& bucket, const std::string& key, store::Tx& tx) {
-  return on_bucket_resource(std::move(action), object_arn(bucket, key), bucket, tx);
+AuthzRequest object_authz_for(std::string action, const RequestContext& ctx, const std::string& bucket, const std::string& key,
+                              store::Tx& tx) {
+  return on_bucket_resource(std::move(action), object_arn(bucket, key), ctx, bucket, tx);
 }
 
 const std::string& data_dir(const Call& call) { return call.env.data_dir; }

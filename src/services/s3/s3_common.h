@@ -26,10 +26,13 @@ std::string object_arn(const std::string& bucket, const std::string& key);
 
 // An S3 call on a bucket or on one of its objects: the action, the ARN, the bucket policy as the
 // resource policy and the bucket owner as the resource's account.
-AuthzRequest bucket_authz(std::string action, const json::object& in, store::Tx& tx);
-AuthzRequest object_authz(std::string action, const json::object& in, store::Tx& tx);
+// With RestrictPublicBuckets, a public policy's public statements do not count for callers
+// outside the owner's account.
+AuthzRequest bucket_authz(std::string action, const RequestContext& ctx, const json::object& in, store::Tx& tx);
+AuthzRequest object_authz(std::string action, const RequestContext& ctx, const json::object& in, store::Tx& tx);
 // The same, for an explicit bucket and key (CopyObject's source).
-AuthzRequest object_authz_for(std::string action, const std::string& bucket, const std::string& key, store::Tx& tx);
+AuthzRequest object_authz_for(std::string action, const RequestContext& ctx, const std::string& bucket, const std::string& key,
+                              store::Tx& tx);
 
 // The data directory the service keeps blobs under.
 const std::string& data_dir(const Call& call);

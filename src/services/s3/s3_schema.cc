@@ -67,6 +67,16 @@ CREATE TABLE s3_upload_parts (
   PRIMARY KEY (upload_id, part_number)
 );
 )sql"},
+      {"s3/002_public_access", R"sql(
+-- Block Public Access, per bucket (no row: nothing blocked at the bucket's level).
+CREATE TABLE s3_public_access_blocks (
+  bucket                  TEXT PRIMARY KEY REFERENCES s3_buckets(name) ON DELETE CASCADE,
+  block_public_acls       INTEGER NOT NULL,
+  ignore_public_acls      INTEGER NOT NULL,
+  block_public_policy     INTEGER NOT NULL,
+  restrict_public_buckets INTEGER NOT NULL
+);
+)sql"},
   };
 }
 

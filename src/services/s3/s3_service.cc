@@ -1,5 +1,6 @@
 #include "services/s3/s3_service.h"
 
+#include "services/s3/public_access.h"
 #include "services/s3/s3_operations.h"
 
 namespace citadel::services::s3 {
@@ -11,6 +12,7 @@ std::vector<OperationDef> S3Service::operations() const {
   add_listing_operations(ops);
   add_multipart_operations(ops);
   add_bucket_policy_operations(ops);
+  add_public_access_operations(ops);
   return ops;
 }
 
