@@ -137,7 +137,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   // it sends the body; give it at once rather than letting it time out.
   void on_header(beast::error_code ec) {
     if (ec || parser_->is_done()) return on_read(ec);
-    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+    // A client that stopped waiting and already sends its body gets no interim answer mid-body.
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue") && buffer_.size() == 0) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
                        [self = this->shared_from_this()](beast::error_code ec, size_t) {

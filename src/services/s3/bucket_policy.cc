@@ -92,6 +92,38 @@ Result<json::value> delete_bucket_tagging(Call& call) {
   return json::object{{kHttpStatus, 204}};
 }
 
+// Default encryption: every bucket encrypts with SSE-S3, as S3 does since January 2023; a rule for
+// KMS keys is not built.
+Result<json::value> put_bucket_encryption(Call& call) {
+  auto b = load_bucket(call.tx, call.str("Bucket"));
+  if (!b) return b.error();
+  const auto* conf = call.input.if_contains("ServerSideEncryptionConfiguration");
+  const auto* rules = conf && conf->is_object() ? conf->as_object().if_contains("Rules") : nullptr;
+  if (!rules || !rules->is_array() || rules->as_array().empty())
+    return AwsError::sender("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", 400);
+  for (const auto& r : rules->as_array()) {
+    const auto* def = r.is_object() ? r.as_object().if_contains("ApplyServerSideEncryptionByDefault") : nullptr;
+    std::string algorithm = def && def->is_object() ? input_str(def->as_object(), "SSEAlgorithm") : "";
+    if (algorithm == "aws:kms" || algorithm == "aws:kms:dsse")
+      return AwsError::not_implemented("s3: default encryption with KMS keys (" + algorithm + ")");
+    if (algorithm != kSseS3) return AwsError::sender("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", 400);
+  }
+  return json::object{};
+}
+
+Result<json::value> get_bucket_encryption(Call& call) {
+  auto b = load_bucket(call.tx, call.str("Bucket"));
+  if (!b) return b.error();
+  json::object rule{{"ApplyServerSideEncryptionByDefault", json::object{{"SSEAlgorithm", kSseS3}}}, {"BucketKeyEnabled", false}};
+  return json::object{{"ServerSideEncryptionConfiguration", json::object{{"Rules", json::array{std::move(rule)}}}}};
+}
+
+Result<json::value> delete_bucket_encryption(Call& call) {
+  auto b = load_bucket(call.tx, call.str("Bucket"));
+  if (!b) return b.error();
+  return json::object{{kHttpStatus, 204}};  // back to the default, which is SSE-S3
+}
+
 }  // namespace
 
 void add_bucket_policy_operations(std::vector<OperationDef>& ops) {
@@ -112,6 +144,9 @@ void add_bucket_policy_operations(std::vector<OperationDef>& ops) {
   on_bucket("PutBucketTagging", "s3:PutBucketTagging", false, put_bucket_tagging);
   on_bucket("GetBucketTagging", "s3:GetBucketTagging", true, get_bucket_tagging);
   on_bucket("DeleteBucketTagging", "s3:PutBucketTagging", false, delete_bucket_tagging);
+  on_bucket("PutBucketEncryption", "s3:PutEncryptionConfiguration", false, put_bucket_encryption);
+  on_bucket("GetBucketEncryption", "s3:GetEncryptionConfiguration", true, get_bucket_encryption);
+  on_bucket("DeleteBucketEncryption", "s3:PutEncryptionConfiguration", false, delete_bucket_encryption);
 }
 
 }  // namespace citadel::services::s3

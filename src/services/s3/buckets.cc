@@ -105,7 +105,7 @@ Result<json::value> delete_bucket(Call& call) {
     auto d = call.tx.exec(sql, {b->name});
     if (!d) return d.error();
   }
-  call.after_commit.push_back([dir = data_dir(call), blobs] {
+  call.after_commit.push_back([dir = blob_store(call), blobs] {
     for (auto& blob : blobs) remove_blob(dir, blob);
   });
   return json::object{{kHttpStatus, 204}};

@@ -45,6 +45,7 @@ Result<json::value> create_multipart_upload(Call& call) {
   if (!b) return b.error();
   auto attrs = read_object_attributes(call);
   if (!attrs) return attrs.error();
+  if (auto s = check_server_side_encryption(call); !s) return s.error();
   std::string id = crypto::base64_encode(crypto::random_bytes(36));
   for (auto& c : id) c = c == '+' ? '-' : c == '/' ? '_' : c;  // URL-safe, as upload ids travel in query strings
   auto ins = call.tx.exec("INSERT INTO s3_uploads (upload_id, bucket, object_key, content_type, metadata, headers, initiator, created_ms) "
@@ -52,7 +53,7 @@ Result<json::value> create_multipart_upload(Call& call) {
                           {id, b->name, call.str("Key"), attrs->content_type, json::serialize(attrs->metadata),
                            json::serialize(attrs->headers), call.ctx.principal->arn, call.ctx.now_ms});
   if (!ins) return ins.error();
-  return json::object{{"Bucket", b->name}, {"Key", call.str("Key")}, {"UploadId", id}};
+  return json::object{{"Bucket", b->name}, {"Key", call.str("Key")}, {"UploadId", id}, {"ServerSideEncryption", kSseS3}};
 }
 
 Result<json::value> upload_part(Call& call) {
@@ -64,10 +65,10 @@ Result<json::value> upload_part(Call& call) {
         .with("ArgumentName", "partNumber")
         .with("ArgumentValue", std::to_string(number));
   const auto* body = call.input.if_contains("Body");
-  auto blob = write_blob(data_dir(call), body && body->is_string() ? std::string_view(body->as_string()) : std::string_view());
+  auto blob = write_blob(blob_store(call), body && body->is_string() ? std::string_view(body->as_string()) : std::string_view());
   if (!blob) return blob.error();
   if (auto s = check_object_digests(call, *blob); !s) {
-    remove_blob(data_dir(call), blob->name);
+    remove_blob(blob_store(call), blob->name);
     return s.error();
   }
   auto old = call.tx.query("SELECT blob FROM s3_upload_parts WHERE upload_id = ? AND part_number = ?", {u->id, number});
@@ -77,11 +78,11 @@ Result<json::value> upload_part(Call& call) {
                         "etag = excluded.etag, created_ms = excluded.created_ms",
                         {u->id, number, blob->name, blob->size, blob->md5_hex, call.ctx.now_ms});
   if (!w) {
-    remove_blob(data_dir(call), blob->name);
+    remove_blob(blob_store(call), blob->name);
     return w.error();
   }
-  if (!old->empty()) call.after_commit.push_back([dir = data_dir(call), b = old->front().str(0)] { remove_blob(dir, b); });
-  json::object out{{"ETag", "\"" + blob->md5_hex + "\""}};
+  if (!old->empty()) call.after_commit.push_back([dir = blob_store(call), b = old->front().str(0)] { remove_blob(dir, b); });
+  json::object out{{"ETag", "\"" + blob->md5_hex + "\""}, {"ServerSideEncryption", kSseS3}};
   if (call.str("ChecksumAlgorithm") == "CRC32" || call.has("ChecksumCRC32")) out["ChecksumCRC32"] = blob->crc32_b64;
   return out;
 }
@@ -111,7 +112,7 @@ Result<json::value> upload_part_copy(Call& call) {
     start = a;
     length = z - a + 1;
   }
-  auto blob = copy_blob_range(data_dir(call), (*src)->blob, start, length);
+  auto blob = copy_blob_range(blob_store(call), (*src)->blob, start, length);
   if (!blob) return blob.error();
   auto old = call.tx.query("SELECT blob FROM s3_upload_parts WHERE upload_id = ? AND part_number = ?", {u->id, number});
   if (!old) return old.error();
@@ -120,10 +121,10 @@ Result<json::value> upload_part_copy(Call& call) {
                         "etag = excluded.etag, created_ms = excluded.created_ms",
                         {u->id, number, blob->name, blob->size, blob->md5_hex, call.ctx.now_ms});
   if (!w) {
-    remove_blob(data_dir(call), blob->name);
+    remove_blob(blob_store(call), blob->name);
     return w.error();
   }
-  if (!old->empty()) call.after_commit.push_back([dir = data_dir(call), b = old->front().str(0)] { remove_blob(dir, b); });
+  if (!old->empty()) call.after_commit.push_back([dir = blob_store(call), b = old->front().str(0)] { remove_blob(dir, b); });
   return json::object{{"CopyPartResult", json::object{{"ETag", "\"" + blob->md5_hex + "\""}, {"LastModified", call.ctx.now_ms}}}};
 }
 
@@ -180,24 +181,28 @@ Result<json::value> complete_multipart_upload(Call& call) {
     for (size_t k = 0; k < 16; ++k) raw[k] = static_cast<char>(std::stoi(etag.substr(2 * k, 2), nullptr, 16));
     md5s += raw;
   }
-  auto blob = concat_blobs(data_dir(call), blobs);
+  auto blob = concat_blobs(blob_store(call), blobs);
   if (!blob) return blob.error();
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_Digest(md5s.data(), md5s.size(), md, &n, EVP_md5(), nullptr);
   std::string etag = crypto::to_hex(md, n) + "-" + std::to_string(list.size());
   if (auto s = put_object_row(call, u->bucket, u->key, *blob, etag, u->attrs, static_cast<int64_t>(list.size())); !s) {
-    remove_blob(data_dir(call), blob->name);
+    remove_blob(blob_store(call), blob->name);
     return s.error();
   }
   std::vector<std::string> all_parts;
   for (auto& r : *stored) all_parts.push_back(r.str(1));
   auto d = call.tx.exec("DELETE FROM s3_uploads WHERE upload_id = ?", {u->id});
   if (!d) return d.error();
-  call.after_commit.push_back([dir = data_dir(call), all_parts] {
+  call.after_commit.push_back([dir = blob_store(call), all_parts] {
     for (auto& p : all_parts) remove_blob(dir, p);
   });
-  return json::object{{"Location", "/" + u->bucket + "/" + u->key}, {"Bucket", u->bucket}, {"Key", u->key}, {"ETag", "\"" + etag + "\""}};
+  return json::object{{"Location", "/" + u->bucket + "/" + u->key},
+                      {"Bucket", u->bucket},
+                      {"Key", u->key},
+                      {"ETag", "\"" + etag + "\""},
+                      {"ServerSideEncryption", kSseS3}};
 }
 
 Result<json::value> abort_multipart_upload(Call& call) {
@@ -209,7 +214,7 @@ Result<json::value> abort_multipart_upload(Call& call) {
   for (auto& r : *parts) blobs.push_back(r.str(0));
   auto d = call.tx.exec("DELETE FROM s3_uploads WHERE upload_id = ?", {u->id});
   if (!d) return d.error();
-  call.after_commit.push_back([dir = data_dir(call), blobs] {
+  call.after_commit.push_back([dir = blob_store(call), blobs] {
     for (auto& p : blobs) remove_blob(dir, p);
   });
   return json::object{{kHttpStatus, 204}};

@@ -1,6 +1,7 @@
 #include "services/s3/object_files.h"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,10 +18,21 @@ namespace citadel::services::s3 {
 
 namespace {
 
-std::string blob_dir(const std::string& data_dir) { return data_dir + "/s3/blobs"; }
-std::string blob_path(const std::string& data_dir, const std::string& name) { return blob_dir(data_dir) + "/" + name; }
+constexpr std::string_view kMagic = "CSB1";
+constexpr size_t kSegment = 64 * 1024;         // plaintext bytes per segment
+constexpr size_t kSealOverhead = 12 + 16;      // nonce + tag
+constexpr size_t kSealedSegment = kSegment + kSealOverhead;
 
-// MD5 (the ETag), CRC32 and SHA-256 (S3's checksums) of the bytes as they stream past.
+std::string blob_dir(const BlobStore& s) { return s.data_dir + "/s3/blobs"; }
+std::string blob_path(const BlobStore& s, const std::string& name) { return blob_dir(s) + "/" + name; }
+std::string key_context(const std::string& name) { return "citadel/s3/blob/" + name; }
+std::string segment_aad(const std::string& name, uint64_t index) {
+  std::string aad = name;
+  for (int i = 7; i >= 0; --i) aad.push_back(static_cast<char>(index >> (8 * i)));
+  return aad;
+}
+
+// MD5 (the ETag), CRC32 and SHA-256 (S3's checksums) of the plaintext as it streams past.
 class Digests {
  public:
   Digests() : md5_(EVP_MD_CTX_new(), EVP_MD_CTX_free), sha_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
@@ -53,123 +65,204 @@ AwsError io_error(const std::string& what) {
   return AwsError::internal("object storage: " + what + ": " + std::strerror(errno));
 }
 
-// A file being written under a temporary name; removed unless committed.
+Status write_all(int fd, const char* data, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, data, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return io_error("write");
+    data += w;
+    n -= static_cast<size_t>(w);
+  }
+  return Ok{};
+}
+
+// A blob being written under a temporary name; removed unless committed.
 class PendingBlob {
  public:
-  explicit PendingBlob(const std::string& data_dir) : data_dir_(data_dir) {
+  explicit PendingBlob(const BlobStore& store) : store_(store) {
     std::error_code ec;
-    std::filesystem::create_directories(blob_dir(data_dir), ec);
+    std::filesystem::create_directories(blob_dir(store), ec);
     info_.name = crypto::to_hex(reinterpret_cast<const uint8_t*>(crypto::random_bytes(16).data()), 16);
-    tmp_ = blob_path(data_dir, info_.name) + ".tmp";
+    tmp_ = blob_path(store, info_.name) + ".tmp";
     fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    key_ = crypto::random_bytes(32);
+    buffer_.reserve(kSegment);
   }
   ~PendingBlob() {
+    OPENSSL_cleanse(key_.data(), key_.size());
     if (fd_ >= 0) ::close(fd_);
     if (!committed_) ::unlink(tmp_.c_str());
   }
-  bool ok() const { return fd_ >= 0; }
+  Status open() {
+    if (fd_ < 0) return io_error("create");
+    std::string sealed = store_.secrets->seal(key_, key_context(info_.name));
+    std::string header(kMagic);
+    header.push_back(static_cast<char>(sealed.size() >> 8));
+    header.push_back(static_cast<char>(sealed.size() & 0xff));
+    header += sealed;
+    return write_all(fd_, header.data(), header.size());
+  }
   Status append(const char* data, size_t n) {
     digests_.update(data, n);
     info_.size += static_cast<int64_t>(n);
     while (n > 0) {
-      ssize_t w = ::write(fd_, data, n);
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) return io_error("write");
-      data += w;
-      n -= static_cast<size_t>(w);
+      size_t take = std::min(n, kSegment - buffer_.size());
+      buffer_.append(data, take);
+      data += take;
+      n -= take;
+      if (buffer_.size() == kSegment)
+        if (auto s = flush(); !s) return s;
     }
     return Ok{};
   }
   // The bytes reach the disk before the row that names them is committed.
   Result<BlobInfo> commit() {
+    if (!buffer_.empty())
+      if (auto s = flush(); !s) return s.error();
     if (::fsync(fd_) != 0) return io_error("fsync");
     ::close(fd_);
     fd_ = -1;
-    if (::rename(tmp_.c_str(), blob_path(data_dir_, info_.name).c_str()) != 0) return io_error("rename");
+    if (::rename(tmp_.c_str(), blob_path(store_, info_.name).c_str()) != 0) return io_error("rename");
     committed_ = true;
     digests_.finish(info_);
     return info_;
   }
 
  private:
-  std::string data_dir_, tmp_;
+  Status flush() {
+    std::string sealed = crypto::aes256gcm_seal(key_, buffer_, segment_aad(info_.name, segment_++));
+    OPENSSL_cleanse(buffer_.data(), buffer_.size());
+    buffer_.clear();
+    return write_all(fd_, sealed.data(), sealed.size());
+  }
+
+  BlobStore store_;
+  std::string tmp_, key_, buffer_;
   int fd_ = -1;
   bool committed_ = false;
+  uint64_t segment_ = 0;
   BlobInfo info_;
   Digests digests_;
 };
 
+// An open blob: its key and where its segments start.
+class BlobReader {
+ public:
+  ~BlobReader() {
+    OPENSSL_cleanse(key_.data(), key_.size());
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status open(const BlobStore& store, const std::string& name) {
+    name_ = name;
+    fd_ = ::open(blob_path(store, name).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) return io_error("open");
+    char head[6];
+    if (!read_at(head, sizeof head, 0) || std::string_view(head, 4) != kMagic) return corrupt();
+    size_t sealed_len = (static_cast<unsigned char>(head[4]) << 8) | static_cast<unsigned char>(head[5]);
+    std::string sealed(sealed_len, '\0');
+    if (!read_at(sealed.data(), sealed_len, 6)) return corrupt();
+    auto key = store.secrets->open_sealed(sealed, key_context(name));
+    if (!key) return corrupt();
+    key_ = std::move(*key);
+    data_start_ = static_cast<int64_t>(6 + sealed_len);
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) return io_error("stat");
+    int64_t sealed_bytes = st.st_size - data_start_;
+    int64_t full = sealed_bytes / static_cast<int64_t>(kSealedSegment), rest = sealed_bytes % static_cast<int64_t>(kSealedSegment);
+    size_ = full * static_cast<int64_t>(kSegment) + (rest > 0 ? rest - static_cast<int64_t>(kSealOverhead) : 0);
+    return Ok{};
+  }
+  int64_t size() const { return size_; }
+  // Appends the plaintext of [offset, offset + length) to `out`.
+  Status read(int64_t offset, int64_t length, std::string& out) {
+    if (offset < 0 || length < 0 || offset + length > size_) return corrupt();
+    while (length > 0) {
+      uint64_t index = static_cast<uint64_t>(offset) / kSegment;
+      int64_t seg_start = static_cast<int64_t>(index * kSegment);
+      size_t seg_plain = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(kSegment), size_ - seg_start));
+      std::string sealed(seg_plain + kSealOverhead, '\0');
+      if (!read_at(sealed.data(), sealed.size(), data_start_ + static_cast<int64_t>(index * kSealedSegment))) return corrupt();
+      auto plain = crypto::aes256gcm_open(key_, sealed, segment_aad(name_, index));
+      if (!plain) return corrupt();
+      size_t from = static_cast<size_t>(offset - seg_start);
+      size_t take = static_cast<size_t>(std::min<int64_t>(length, static_cast<int64_t>(plain->size() - from)));
+      out.append(*plain, from, take);
+      OPENSSL_cleanse(plain->data(), plain->size());
+      offset += static_cast<int64_t>(take);
+      length -= static_cast<int64_t>(take);
+    }
+    return Ok{};
+  }
+
+ private:
+  bool read_at(char* out, size_t n, int64_t at) {
+    size_t done = 0;
+    while (done < n) {
+      ssize_t r = ::pread(fd_, out + done, n - done, at + static_cast<int64_t>(done));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) return false;
+      done += static_cast<size_t>(r);
+    }
+    return true;
+  }
+  AwsError corrupt() const { return AwsError::internal("object storage: blob " + name_ + " is damaged or not this deployment's"); }
+
+  std::string name_, key_;
+  int fd_ = -1;
+  int64_t data_start_ = 0, size_ = 0;
+};
+
+// Appends [offset, offset + length) of blob `name` (length -1: to its end) to `out`, 1 MiB at a time.
+Status append_range(const BlobStore& store, const std::string& name, int64_t offset, int64_t length, PendingBlob& out) {
+  BlobReader in;
+  if (auto s = in.open(store, name); !s) return s;
+  if (length < 0) length = in.size() - offset;
+  std::string buf;
+  while (length > 0) {
+    int64_t take = std::min<int64_t>(length, 1 << 20);
+    buf.clear();
+    if (auto s = in.read(offset, take, buf); !s) return s;
+    if (auto s = out.append(buf.data(), buf.size()); !s) return s;
+    offset += take;
+    length -= take;
+  }
+  OPENSSL_cleanse(buf.data(), buf.size());
+  return Ok{};
+}
+
 }  // namespace
 
-Result<BlobInfo> write_blob(const std::string& data_dir, std::string_view bytes) {
-  PendingBlob blob(data_dir);
-  if (!blob.ok()) return io_error("create");
+Result<BlobInfo> write_blob(const BlobStore& store, std::string_view bytes) {
+  PendingBlob blob(store);
+  if (auto s = blob.open(); !s) return s.error();
   if (auto s = blob.append(bytes.data(), bytes.size()); !s) return s.error();
   return blob.commit();
 }
 
-namespace {
-// Appends [offset, offset + length) of blob `name` (length -1: to its end) to `out`, 1 MiB at a time.
-Status append_range(const std::string& data_dir, const std::string& name, int64_t offset, int64_t length, PendingBlob& out) {
-  int fd = ::open(blob_path(data_dir, name).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return io_error("open");
-  std::vector<char> buf(1 << 20);
-  int64_t done = 0;
-  Status status = Ok{};
-  while (length < 0 || done < length) {
-    size_t want = length < 0 ? buf.size() : static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(buf.size()), length - done));
-    ssize_t r = ::pread(fd, buf.data(), want, offset + done);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) {
-      status = io_error("read");
-      break;
-    }
-    if (r == 0) {
-      if (length >= 0) status = AwsError::internal("object storage: the blob is shorter than its record");
-      break;
-    }
-    if (auto s = out.append(buf.data(), static_cast<size_t>(r)); !s) {
-      status = s;
-      break;
-    }
-    done += r;
-  }
-  ::close(fd);
-  return status;
-}
-}  // namespace
-
-Result<BlobInfo> concat_blobs(const std::string& data_dir, const std::vector<std::string>& parts) {
-  PendingBlob blob(data_dir);
-  if (!blob.ok()) return io_error("create");
+Result<BlobInfo> concat_blobs(const BlobStore& store, const std::vector<std::string>& parts) {
+  PendingBlob blob(store);
+  if (auto s = blob.open(); !s) return s.error();
   for (const auto& part : parts)
-    if (auto s = append_range(data_dir, part, 0, -1, blob); !s) return s.error();
+    if (auto s = append_range(store, part, 0, -1, blob); !s) return s.error();
   return blob.commit();
 }
 
-Result<BlobInfo> copy_blob_range(const std::string& data_dir, const std::string& name, int64_t offset, int64_t length) {
-  PendingBlob blob(data_dir);
-  if (!blob.ok()) return io_error("create");
-  if (auto s = append_range(data_dir, name, offset, length, blob); !s) return s.error();
+Result<BlobInfo> copy_blob_range(const BlobStore& store, const std::string& name, int64_t offset, int64_t length) {
+  PendingBlob blob(store);
+  if (auto s = blob.open(); !s) return s.error();
+  if (auto s = append_range(store, name, offset, length, blob); !s) return s.error();
   return blob.commit();
 }
 
-Result<std::string> read_blob(const std::string& data_dir, const std::string& name, int64_t offset, int64_t length) {
-  int fd = ::open(blob_path(data_dir, name).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return io_error("open");
-  std::string out(static_cast<size_t>(length), '\0');
-  size_t done = 0;
-  while (done < out.size()) {
-    ssize_t r = ::pread(fd, out.data() + done, out.size() - done, offset + static_cast<int64_t>(done));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
-    done += static_cast<size_t>(r);
-  }
-  ::close(fd);
-  if (done != out.size()) return AwsError::internal("object storage: the blob is shorter than its record");
+Result<std::string> read_blob(const BlobStore& store, const std::string& name, int64_t offset, int64_t length) {
+  BlobReader in;
+  if (auto s = in.open(store, name); !s) return s.error();
+  std::string out;
+  out.reserve(static_cast<size_t>(length));
+  if (auto s = in.read(offset, length, out); !s) return s.error();
   return out;
 }
 
-void remove_blob(const std::string& data_dir, const std::string& name) { ::unlink(blob_path(data_dir, name).c_str()); }
+void remove_blob(const BlobStore& store, const std::string& name) { ::unlink(blob_path(store, name).c_str()); }
 
 }  // namespace citadel::services::s3

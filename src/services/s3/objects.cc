@@ -40,6 +40,14 @@ Status store_object_tags(store::Tx& tx, const std::string& bucket, const std::st
 
 }  // namespace
 
+Status check_server_side_encryption(const Call& call) {
+  std::string sse = call.str("ServerSideEncryption");
+  if (sse.empty() || sse == kSseS3) return Ok{};
+  if (sse == "aws:kms" || sse == "aws:kms:dsse")
+    return AwsError::not_implemented("s3: server-side encryption with KMS keys (" + sse + ")");
+  return AwsError::sender("InvalidArgument", "The encryption method specified is not supported", 400).with("ArgumentName", "x-amz-server-side-encryption");
+}
+
 Result<std::optional<ObjectRow>> find_object(store::Tx& tx, const std::string& bucket, const std::string& key) {
   auto rows = tx.query("SELECT blob, size, etag, content_type, metadata, headers, COALESCE(checksum_crc32, ''), "
                        "COALESCE(checksum_sha256, ''), COALESCE(parts_count, 0), last_modified_ms FROM s3_objects "
@@ -95,7 +103,7 @@ Status put_object_row(Call& call, const std::string& bucket, const std::string& 
   if (!w) return w.error();
   if (!old->empty()) {
     std::string previous = old->front().str(0);
-    call.after_commit.push_back([dir = data_dir(call), previous] { remove_blob(dir, previous); });
+    call.after_commit.push_back([dir = blob_store(call), previous] { remove_blob(dir, previous); });
   }
   return Ok{};
 }
@@ -128,6 +136,7 @@ Result<json::value> put_object(Call& call) {
   if (key.size() > kMaxKeyBytes) return AwsError::sender("KeyTooLongError", "Your key is too long", 400);
   auto attrs = read_object_attributes(call);
   if (!attrs) return attrs.error();
+  if (auto s = check_server_side_encryption(call); !s) return s.error();
   std::vector<std::pair<std::string, std::string>> tags;
   if (call.has("Tagging")) {
     auto t = parse_tagging(call.str("Tagging"));
@@ -145,18 +154,18 @@ Result<json::value> put_object(Call& call) {
                                    : no_such_key(key);
   }
   const auto* body = call.input.if_contains("Body");
-  auto blob = write_blob(data_dir(call), body && body->is_string() ? std::string_view(body->as_string()) : std::string_view());
+  auto blob = write_blob(blob_store(call), body && body->is_string() ? std::string_view(body->as_string()) : std::string_view());
   if (!blob) return blob.error();
   if (auto s = check_object_digests(call, *blob); !s) {
-    remove_blob(data_dir(call), blob->name);
+    remove_blob(blob_store(call), blob->name);
     return s.error();
   }
   if (auto s = put_object_row(call, bucket, key, *blob, blob->md5_hex, *attrs, 0); !s) {
-    remove_blob(data_dir(call), blob->name);
+    remove_blob(blob_store(call), blob->name);
     return s.error();
   }
   if (auto s = store_object_tags(call.tx, bucket, key, tags); !s) return s.error();
-  json::object out{{"ETag", quoted(blob->md5_hex)}, {"Size", blob->size}};
+  json::object out{{"ETag", quoted(blob->md5_hex)}, {"Size", blob->size}, {"ServerSideEncryption", kSseS3}};
   std::string algorithm = call.str("ChecksumAlgorithm");
   if (algorithm == "CRC32" || call.has("ChecksumCRC32")) out["ChecksumCRC32"] = blob->crc32_b64;
   if (algorithm == "SHA256" || call.has("ChecksumSHA256")) out["ChecksumSHA256"] = blob->sha256_b64;
@@ -175,7 +184,8 @@ Result<json::value> read_object(Call& call, bool with_body) {
   json::object out{{"ETag", quoted(o.etag)},
                    {"LastModified", o.last_modified_ms},
                    {"ContentType", o.content_type},
-                   {"AcceptRanges", "bytes"}};
+                   {"AcceptRanges", "bytes"},
+                   {"ServerSideEncryption", kSseS3}};
   if (!o.metadata.empty()) out["Metadata"] = o.metadata;
   for (auto& [k, v] : o.headers) out[k] = v;
   if (o.parts > 0) out["PartsCount"] = o.parts;
@@ -243,7 +253,7 @@ Result<json::value> read_object(Call& call, bool with_body) {
   if (!tags) return tags.error();
   if (tags->front().i64(0) > 0) out["TagCount"] = tags->front().i64(0);
   if (with_body) {
-    auto bytes = read_blob(data_dir(call), o.blob, start, length);
+    auto bytes = read_blob(blob_store(call), o.blob, start, length);
     if (!bytes) return bytes.error();
     out["Body"] = std::move(*bytes);
   }
@@ -260,7 +270,7 @@ Result<bool> delete_key(Call& call, const std::string& bucket, const std::string
   if (old->empty()) return false;
   auto d = call.tx.exec("DELETE FROM s3_objects WHERE bucket = ? AND object_key = ?", {bucket, key});
   if (!d) return d.error();
-  call.after_commit.push_back([dir = data_dir(call), blob = old->front().str(0)] { remove_blob(dir, blob); });
+  call.after_commit.push_back([dir = blob_store(call), blob = old->front().str(0)] { remove_blob(dir, blob); });
   return true;
 }
 
@@ -311,7 +321,7 @@ Result<json::value> copy_object(Call& call) {
                             "object's metadata, storage class, website redirect location or encryption attributes.",
                             400);
   // The copy is a new blob: objects never share files, so deleting one never touches another.
-  auto blob = concat_blobs(data_dir(call), {o.blob});
+  auto blob = concat_blobs(blob_store(call), {o.blob});
   if (!blob) return blob.error();
   ObjectAttributes attrs{o.content_type, o.metadata, o.headers};
   if (replace) {
@@ -320,10 +330,11 @@ Result<json::value> copy_object(Call& call) {
     attrs = std::move(*a);
   }
   if (auto s = put_object_row(call, bucket, key, *blob, blob->md5_hex, attrs, 0); !s) {
-    remove_blob(data_dir(call), blob->name);
+    remove_blob(blob_store(call), blob->name);
     return s.error();
   }
-  return json::object{{"CopyObjectResult", json::object{{"ETag", quoted(blob->md5_hex)}, {"LastModified", call.ctx.now_ms}}}};
+  return json::object{{"CopyObjectResult", json::object{{"ETag", quoted(blob->md5_hex)}, {"LastModified", call.ctx.now_ms}}},
+                      {"ServerSideEncryption", kSseS3}};
 }
 
 // ---- Object tags ----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 #include "services/s3/s3_common.h"
 
+#include "services/s3/object_files.h"
 #include "services/s3/public_access.h"
 
 
@@ -70,6 +71,6 @@ AuthzRequest object_authz_for(std::string action, const RequestContext& ctx, con
   return on_bucket_resource(std::move(action), object_arn(bucket, key), ctx, bucket, tx);
 }
 
-const std::string& data_dir(const Call& call) { return call.env.data_dir; }
+BlobStore blob_store(const Call& call) { return BlobStore{call.env.data_dir, call.env.secrets}; }
 
 }  // namespace citadel::services::s3

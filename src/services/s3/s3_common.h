@@ -34,7 +34,8 @@ AuthzRequest object_authz(std::string action, const RequestContext& ctx, const j
 AuthzRequest object_authz_for(std::string action, const RequestContext& ctx, const std::string& bucket, const std::string& key,
                               store::Tx& tx);
 
-// The data directory the service keeps blobs under.
-const std::string& data_dir(const Call& call);
+struct BlobStore;
+// Where and how the service keeps object bytes (object_files.h).
+BlobStore blob_store(const Call& call);
 
 }  // namespace citadel::services::s3

@@ -37,6 +37,11 @@ Status put_object_row(Call& call, const std::string& bucket, const std::string& 
 // Checks Content-MD5 and x-amz-checksum-* against the stored bytes (BadDigest).
 Status check_object_digests(const Call& call, const BlobInfo& blob);
 
+// Every object is encrypted at rest with S3-managed keys (object_files.h): SSE-S3, "AES256".
+inline constexpr const char* kSseS3 = "AES256";
+// A request's x-amz-server-side-encryption must be SSE-S3 (SSE-KMS is not built: 501).
+Status check_server_side_encryption(const Call& call);
+
 // The canonical user id S3 shows as a bucket's and an object's owner (64 hex characters).
 std::string canonical_user_id(const std::string& account);
 
