@@ -11,7 +11,7 @@ from botocore import xform_name
 
 from citadel_harness import CITADEL, CitadelTestCase
 
-DENIED = {"AccessDenied", "AccessDeniedException"}
+DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}  # EC2 says UnauthorizedOperation
 
 
 def sample_value(shape, account, depth=0):
