@@ -2,6 +2,8 @@
 // transitional state (pending, stopping, shutting-down) and stores the settled one (running,
 // stopped, terminated), so every later read sees the transition complete. Terminated instances
 // stay visible for an hour.
+#include <cctype>
+
 #include "base/time.h"
 #include "services/ec2/ec2_common.h"
 
@@ -30,10 +32,22 @@ constexpr InstanceType kTypes[] = {
     {"r5.large", "x86_64", 1, 2},   {"r5.xlarge", "x86_64", 2, 2},  {"r6g.large", "arm64", 2, 1},
 };
 
+// A type of the table, or any other the model's enum lets through (the codec checks it): its
+// architecture read from the family (a1 and families with a "g" after the generation are Graviton).
 const InstanceType* instance_type(const std::string& name) {
   for (const auto& t : kTypes)
     if (name == t.name) return &t;
-  return nullptr;
+  static thread_local std::string other;
+  static thread_local InstanceType inferred;
+  size_t dot = name.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == name.size()) return nullptr;
+  std::string family = name.substr(0, dot);
+  bool arm = family == "a1";
+  for (size_t i = 1; i < family.size(); ++i)
+    if (std::isdigit(static_cast<unsigned char>(family[i - 1])) && family[i] == 'g') arm = true;
+  other = name;
+  inferred = InstanceType{other.c_str(), arm ? "arm64" : "x86_64", 1, arm ? 1 : 2};
+  return &inferred;
 }
 
 int state_code(const std::string& s) {
