@@ -21,7 +21,12 @@ def sample_value(shape, account, depth=0):
         return {name: sample_value(shape.members[name], account, depth + 1) for name in shape.required_members} if depth < 6 else {}
     if t == "list":
         n = max(shape.metadata.get("min", 0), 1)  # a list the call requires is rarely meaningful empty
-        return [sample_value(shape.member, account, depth + 1) for _ in range(n)]
+        item = sample_value(shape.member, account, depth + 1)
+        if item == {} and shape.member.type_name == "structure" and shape.member.members:
+            # An empty structure is not sent at all by the query serializers (EC2's Tags): give it a member.
+            first = next(iter(shape.member.members))
+            item = {first: sample_value(shape.member.members[first], account, depth + 1)}
+        return [item for _ in range(n)]
     if t == "map":
         return {}
     if t == "string":
