@@ -225,10 +225,15 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     auto decision = authorizer_.decide(tx, st->ctx, *op, authz);
     if (!decision) return decision.error();
     // EC2-style services tell a denied caller of a mutating call only an encoded message, which
-    // sts:DecodeAuthorizationMessage reads.
+    // sts:DecodeAuthorizationMessage reads; a denied read is UnauthorizedOperation in plain words.
     auto denied = [&](const services::AuthzRequest& r, const AuthzDecision& d) {
       if (st->route.wire == Wire::Ec2 && !op->read_only) return encoded_access_denied(*env_.secrets, st->principal, r, d);
-      return access_denied(st->principal, r, d, json_wire(st->route.wire));
+      auto e = access_denied(st->principal, r, d, json_wire(st->route.wire));
+      if (st->route.wire == Wire::Ec2) {
+        e.code = "UnauthorizedOperation";
+        e.message = "You are not authorized to perform this operation. " + e.message;
+      }
+      return e;
     };
     if (!decision->allowed) return denied(authz, decision.value());
     auto out = op->handler(c);

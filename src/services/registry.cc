@@ -1,4 +1,5 @@
 #include "services/cloudtrail/cloudtrail_service.h"
+#include "services/ec2/ec2_service.h"
 #include "services/iam/iam_service.h"
 #include "services/kms/kms_service.h"
 #include "services/organizations/organizations_service.h"
@@ -16,6 +17,7 @@ Registry make_registry() {
   r.add(std::make_unique<organizations::OrganizationsService>());
   r.add(std::make_unique<kms::KmsService>());
   r.add(std::make_unique<s3::S3Service>());
+  r.add(std::make_unique<ec2::Ec2Service>());
   return r;
 }
 

@@ -40,7 +40,7 @@ class WireProtocols(CitadelTestCase):
 
     def test_ec2_protocol(self):
         ec2 = self.server.client("ec2")
-        self.assertNotImplemented(lambda: ec2.describe_instances())
+        self.assertNotImplemented(lambda: ec2.describe_vpn_gateways())
 
     def test_unimplemented_call_is_still_audited(self):
         import json
