@@ -1,5 +1,7 @@
 #include "services/ec2/ec2_common.h"
 
+#include "policy/text.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -187,25 +189,6 @@ std::vector<Filter> filters(const json::object& input, const char* member) {
   return out;
 }
 
-namespace {
-// EC2's filter wildcards: * any run, ? one character.
-bool glob(std::string_view pattern, std::string_view s) {
-  size_t p = 0, i = 0, star = std::string_view::npos, mark = 0;
-  while (i < s.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == s[i])) {
-      ++p, ++i;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++, mark = i;
-    } else if (star != std::string_view::npos) {
-      p = star + 1, i = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-}  // namespace
 
 Result<bool> matches(const std::vector<Filter>& fs, const FieldFn& field, const Tags& tags) {
   for (const auto& f : fs) {
@@ -224,7 +207,7 @@ Result<bool> matches(const std::vector<Filter>& fs, const FieldFn& field, const 
     }
     bool any = false;
     for (auto& want : f.values)
-      for (auto& h : have) any = any || glob(want, h);
+      for (auto& h : have) any = any || policy::glob_match(policy::to_glob(want, false), h, false);
     if (!any) return false;
   }
   return true;

@@ -4,6 +4,7 @@
 // (a wildcard included) or uses NotAction without excluding the whole service.
 #include "services/iam/service_access.h"
 
+#include "policy/text.h"
 #include "services/iam/iam_common.h"
 #include "services/iam/iam_operations.h"
 
@@ -11,38 +12,19 @@ namespace citadel::services::iam {
 
 namespace {
 
-// Glob match with * and ?, ASCII case-insensitive (action names are case-insensitive).
-bool glob(std::string_view pattern, std::string_view text) {
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  auto eq = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); };
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || eq(pattern[p], text[t]))) {
-      ++p, ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++, mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1, t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
 // Whether an action pattern ("s3:Get*", "*") can name some action of service `ns`.
 bool names_service(std::string_view action, std::string_view ns) {
   if (action == "*") return true;
   auto colon = action.find(':');
   if (colon == std::string_view::npos) return false;
-  return glob(action.substr(0, colon), ns);
+  return policy::glob_match(policy::to_glob(action.substr(0, colon), true), ns, true);
 }
 
 // Whether an action pattern covers every action of service `ns` ("ns:*", "*").
 bool covers_service(std::string_view action, std::string_view ns) {
   if (action == "*") return true;
   auto colon = action.find(':');
-  return colon != std::string_view::npos && glob(action.substr(0, colon), ns) && action.substr(colon + 1) == "*";
+  return colon != std::string_view::npos && policy::glob_match(policy::to_glob(action.substr(0, colon), true), ns, true) && action.substr(colon + 1) == "*";
 }
 
 }  // namespace

@@ -56,6 +56,22 @@ Result<json::value> create_multipart_upload(Call& call) {
   return json::object{{"Bucket", b->name}, {"Key", call.str("Key")}, {"UploadId", id}, {"ServerSideEncryption", kSseS3}};
 }
 
+// Makes `blob` part `number` of the upload, replacing (and after commit deleting) an earlier one.
+Status store_part(Call& call, const std::string& upload_id, int64_t number, const BlobInfo& blob) {
+  auto old = call.tx.query("SELECT blob FROM s3_upload_parts WHERE upload_id = ? AND part_number = ?", {upload_id, number});
+  if (!old) return old.error();
+  auto w = call.tx.exec("INSERT INTO s3_upload_parts (upload_id, part_number, blob, size, etag, created_ms) VALUES (?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (upload_id, part_number) DO UPDATE SET blob = excluded.blob, size = excluded.size, "
+                        "etag = excluded.etag, created_ms = excluded.created_ms",
+                        {upload_id, number, blob.name, blob.size, blob.md5_hex, call.ctx.now_ms});
+  if (!w) {
+    remove_blob(blob_store(call), blob.name);
+    return w.error();
+  }
+  if (!old->empty()) call.after_commit.push_back([dir = blob_store(call), b = old->front().str(0)] { remove_blob(dir, b); });
+  return Ok{};
+}
+
 Result<json::value> upload_part(Call& call) {
   auto u = load_upload(call);
   if (!u) return u.error();
@@ -71,17 +87,7 @@ Result<json::value> upload_part(Call& call) {
     remove_blob(blob_store(call), blob->name);
     return s.error();
   }
-  auto old = call.tx.query("SELECT blob FROM s3_upload_parts WHERE upload_id = ? AND part_number = ?", {u->id, number});
-  if (!old) return old.error();
-  auto w = call.tx.exec("INSERT INTO s3_upload_parts (upload_id, part_number, blob, size, etag, created_ms) VALUES (?, ?, ?, ?, ?, ?) "
-                        "ON CONFLICT (upload_id, part_number) DO UPDATE SET blob = excluded.blob, size = excluded.size, "
-                        "etag = excluded.etag, created_ms = excluded.created_ms",
-                        {u->id, number, blob->name, blob->size, blob->md5_hex, call.ctx.now_ms});
-  if (!w) {
-    remove_blob(blob_store(call), blob->name);
-    return w.error();
-  }
-  if (!old->empty()) call.after_commit.push_back([dir = blob_store(call), b = old->front().str(0)] { remove_blob(dir, b); });
+  if (auto st = store_part(call, u->id, number, *blob); !st) return st.error();
   json::object out{{"ETag", "\"" + blob->md5_hex + "\""}, {"ServerSideEncryption", kSseS3}};
   if (call.str("ChecksumAlgorithm") == "CRC32" || call.has("ChecksumCRC32")) out["ChecksumCRC32"] = blob->crc32_b64;
   return out;
@@ -114,17 +120,7 @@ Result<json::value> upload_part_copy(Call& call) {
   }
   auto blob = copy_blob_range(blob_store(call), (*src)->blob, start, length);
   if (!blob) return blob.error();
-  auto old = call.tx.query("SELECT blob FROM s3_upload_parts WHERE upload_id = ? AND part_number = ?", {u->id, number});
-  if (!old) return old.error();
-  auto w = call.tx.exec("INSERT INTO s3_upload_parts (upload_id, part_number, blob, size, etag, created_ms) VALUES (?, ?, ?, ?, ?, ?) "
-                        "ON CONFLICT (upload_id, part_number) DO UPDATE SET blob = excluded.blob, size = excluded.size, "
-                        "etag = excluded.etag, created_ms = excluded.created_ms",
-                        {u->id, number, blob->name, blob->size, blob->md5_hex, call.ctx.now_ms});
-  if (!w) {
-    remove_blob(blob_store(call), blob->name);
-    return w.error();
-  }
-  if (!old->empty()) call.after_commit.push_back([dir = blob_store(call), b = old->front().str(0)] { remove_blob(dir, b); });
+  if (auto st = store_part(call, u->id, number, *blob); !st) return st.error();
   return json::object{{"CopyPartResult", json::object{{"ETag", "\"" + blob->md5_hex + "\""}, {"LastModified", call.ctx.now_ms}}}};
 }
 
@@ -282,13 +278,7 @@ void add_multipart_operations(std::vector<OperationDef>& ops) {
   on_object("UploadPart", "s3:PutObject", false, upload_part);
   // UploadPartCopy reads the source as well.
   ops.push_back(OperationDef{"UploadPartCopy", false, false,
-                             [](const RequestContext& c, const json::object& in, store::Tx& tx) {
-                               auto a = object_authz("s3:PutObject", c, in, tx);
-                               std::string b, k;
-                               if (split_copy_source(input_str(in, "CopySource"), &b, &k))
-                                 a.also.push_back(object_authz_for("s3:GetObject", c, b, k, tx));
-                               return a;
-                             },
+                             copy_authz,
                              upload_part_copy});
   on_object("CompleteMultipartUpload", "s3:PutObject", false, complete_multipart_upload);
   on_object("AbortMultipartUpload", "s3:AbortMultipartUpload", false, abort_multipart_upload);

@@ -73,6 +73,13 @@ bool split_copy_source(std::string source, std::string* bucket, std::string* key
   return true;
 }
 
+AuthzRequest copy_authz(const RequestContext& ctx, const json::object& in, store::Tx& tx) {
+  auto a = object_authz("s3:PutObject", ctx, in, tx);
+  std::string b, k;
+  if (split_copy_source(input_str(in, "CopySource"), &b, &k)) a.also.push_back(object_authz_for("s3:GetObject", ctx, b, k, tx));
+  return a;
+}
+
 Status check_object_digests(const Call& call, const BlobInfo& blob) {
   if (call.has("ContentMD5")) {
     auto md5 = crypto::base64_decode(call.str("ContentMD5"));
@@ -428,13 +435,7 @@ void add_object_operations(std::vector<OperationDef>& ops) {
                              delete_objects});
   // CopyObject writes the destination and reads the source: both must be allowed.
   ops.push_back(OperationDef{"CopyObject", false, false,
-                             [](const RequestContext& c, const json::object& in, store::Tx& tx) {
-                               auto a = object_authz("s3:PutObject", c, in, tx);
-                               std::string b, k;
-                               if (split_copy_source(input_str(in, "CopySource"), &b, &k))
-                                 a.also.push_back(object_authz_for("s3:GetObject", c, b, k, tx));
-                               return a;
-                             },
+                             copy_authz,
                              copy_object});
 }
 

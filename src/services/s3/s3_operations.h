@@ -34,6 +34,8 @@ Result<ObjectAttributes> read_object_attributes(const Call& call);
 // previous ones), with the object's ETag (without quotes) and attributes.
 Status put_object_row(Call& call, const std::string& bucket, const std::string& key, const BlobInfo& blob,
                       const std::string& etag, const ObjectAttributes& attrs, int64_t parts);
+// CopyObject and UploadPartCopy write the destination and read the source: both must be allowed.
+AuthzRequest copy_authz(const RequestContext& ctx, const json::object& in, store::Tx& tx);
 // Checks Content-MD5 and x-amz-checksum-* against the stored bytes (BadDigest).
 Status check_object_digests(const Call& call, const BlobInfo& blob);
 
