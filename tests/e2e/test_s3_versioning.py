@@ -128,6 +128,21 @@ class S3Versioning(IamFixtures, CitadelTestCase):
         self.assertEqual([v["VersionId"] for v in versions], [v3])
         self.assertEqual([m["Key"] for m in markers], ["m"])
 
+    def test_multipart_completion_keeps_the_previous_version(self):
+        self.bucket("ver-multipart")
+        first = self.s3.put_object(Bucket="ver-multipart", Key="big", Body=b"small first")["VersionId"]
+        up = self.s3.create_multipart_upload(Bucket="ver-multipart", Key="big")["UploadId"]
+        parts = [os.urandom(5 * 1024 * 1024), b"tail"]
+        etags = [self.s3.upload_part(Bucket="ver-multipart", Key="big", UploadId=up, PartNumber=i + 1, Body=p)["ETag"]
+                 for i, p in enumerate(parts)]
+        done = self.s3.complete_multipart_upload(Bucket="ver-multipart", Key="big", UploadId=up, MultipartUpload={
+            "Parts": [{"PartNumber": i + 1, "ETag": e} for i, e in enumerate(etags)]})
+        self.assertNotEqual(done["VersionId"], first)
+        self.assertEqual(self.s3.get_object(Bucket="ver-multipart", Key="big")["Body"].read(), b"".join(parts))
+        self.assertEqual(self.s3.get_object(Bucket="ver-multipart", Key="big", VersionId=first)["Body"].read(), b"small first")
+        versions, _ = self.all_versions("ver-multipart")
+        self.assertEqual([v["VersionId"] for v in versions], [done["VersionId"], first])
+
     def test_bad_version_ids(self):
         self.bucket("ver-errors")
         self.s3.put_object(Bucket="ver-errors", Key="k", Body=b"x")
