@@ -91,7 +91,10 @@ Result<json::value> get_bucket_location(Call& call) {
 Result<json::value> delete_bucket(Call& call) {
   auto b = load_bucket(call.tx, call.str("Bucket"));
   if (!b) return b.error();
-  auto objects = call.tx.query("SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1", {b->name});
+  // Noncurrent versions and delete markers keep a bucket from being deleted too.
+  auto objects = call.tx.query(
+      "SELECT 1 FROM s3_objects WHERE bucket = ? UNION ALL SELECT 1 FROM s3_object_versions WHERE bucket = ? LIMIT 1",
+      {b->name, b->name});
   if (!objects) return objects.error();
   if (!objects->empty())
     return AwsError::sender("BucketNotEmpty", "The bucket you tried to delete is not empty", 409).with("BucketName", b->name);
@@ -138,11 +141,7 @@ void add_bucket_operations(std::vector<OperationDef>& ops) {
                              },
                              list_buckets});
   auto on_bucket = [&](const char* name, const char* action, bool ro, Handler h) {
-    ops.push_back(OperationDef{name, ro, false,
-                               [action](const RequestContext& c, const json::object& in, store::Tx& tx) {
-                                 return bucket_authz(action, c, in, tx);
-                               },
-                               std::move(h)});
+    ops.push_back(bucket_operation(name, action, ro, std::move(h)));
   };
   on_bucket("HeadBucket", "s3:ListBucket", true, head_bucket);
   on_bucket("GetBucketLocation", "s3:GetBucketLocation", true, get_bucket_location);

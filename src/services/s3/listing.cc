@@ -130,17 +130,20 @@ Result<json::value> list_objects(Call& call) {
   return out;
 }
 
-AuthzRequest list_authz(const RequestContext& c, const json::object& in, store::Tx& tx) {
-  auto a = bucket_authz("s3:ListBucket", c, in, tx);
+}  // namespace
+
+AuthzRequest listing_authz(std::string action, const RequestContext& c, const json::object& in, store::Tx& tx) {
+  auto a = bucket_authz(std::move(action), c, in, tx);
   a.condition_keys["s3:prefix"] = input_str(in, "Prefix");
   if (in.contains("Delimiter")) a.condition_keys["s3:delimiter"] = input_str(in, "Delimiter");
   if (const auto* m = in.if_contains("MaxKeys"); m && m->is_int64()) a.condition_keys["s3:max-keys"] = std::to_string(m->as_int64());
   return a;
 }
 
-}  // namespace
-
 void add_listing_operations(std::vector<OperationDef>& ops) {
+  auto list_authz = [](const RequestContext& c, const json::object& in, store::Tx& tx) {
+    return listing_authz("s3:ListBucket", c, in, tx);
+  };
   ops.push_back(OperationDef{"ListObjectsV2", true, false, list_authz, list_objects_v2});
   ops.push_back(OperationDef{"ListObjects", true, false, list_authz, list_objects});
 }

@@ -183,9 +183,10 @@ Result<json::value> complete_multipart_upload(Call& call) {
   unsigned int n = 0;
   EVP_Digest(md5s.data(), md5s.size(), md, &n, EVP_md5(), nullptr);
   std::string etag = crypto::to_hex(md, n) + "-" + std::to_string(list.size());
-  if (auto s = put_object_row(call, u->bucket, u->key, *blob, etag, u->attrs, static_cast<int64_t>(list.size())); !s) {
+  auto version = put_object_row(call, u->bucket, u->key, *blob, etag, u->attrs, static_cast<int64_t>(list.size()));
+  if (!version) {
     remove_blob(blob_store(call), blob->name);
-    return s.error();
+    return version.error();
   }
   std::vector<std::string> all_parts;
   for (auto& r : *stored) all_parts.push_back(r.str(1));
@@ -194,11 +195,13 @@ Result<json::value> complete_multipart_upload(Call& call) {
   call.after_commit.push_back([dir = blob_store(call), all_parts] {
     for (auto& p : all_parts) remove_blob(dir, p);
   });
-  return json::object{{"Location", "/" + u->bucket + "/" + u->key},
-                      {"Bucket", u->bucket},
-                      {"Key", u->key},
-                      {"ETag", "\"" + etag + "\""},
-                      {"ServerSideEncryption", kSseS3}};
+  json::object out{{"Location", "/" + u->bucket + "/" + u->key},
+                   {"Bucket", u->bucket},
+                   {"Key", u->key},
+                   {"ETag", "\"" + etag + "\""},
+                   {"ServerSideEncryption", kSseS3}};
+  if (!version->empty()) out["VersionId"] = *version;
+  return out;
 }
 
 Result<json::value> abort_multipart_upload(Call& call) {

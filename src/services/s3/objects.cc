@@ -48,22 +48,31 @@ Status check_server_side_encryption(const Call& call) {
   return AwsError::sender("InvalidArgument", "The encryption method specified is not supported", 400).with("ArgumentName", "x-amz-server-side-encryption");
 }
 
-Result<std::optional<ObjectRow>> find_object(store::Tx& tx, const std::string& bucket, const std::string& key) {
-  auto rows = tx.query("SELECT blob, size, etag, content_type, metadata, headers, COALESCE(checksum_crc32, ''), "
-                       "COALESCE(checksum_sha256, ''), COALESCE(parts_count, 0), last_modified_ms FROM s3_objects "
-                       "WHERE bucket = ? AND object_key = ?",
-                       {bucket, key});
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<ObjectRow>();
-  const auto& r = rows->front();
-  ObjectRow o{key, r.str(0), r.str(2), r.str(3), r.str(6), r.str(7), r.i64(1), r.i64(9), r.i64(8), {}, {}};
+const char* const kObjectColumns =
+    "COALESCE(blob, ''), size, etag, content_type, metadata, headers, COALESCE(checksum_crc32, ''), "
+    "COALESCE(checksum_sha256, ''), COALESCE(parts_count, 0), last_modified_ms, version_id";
+
+ObjectRow object_from_row(const std::string& key, const store::Row& r) {
+  ObjectRow o{key, r.str(0), r.str(2), r.str(3), r.str(6), r.str(7), r.i64(1), r.i64(9), r.i64(8), {}, {}, r.str(10), false};
   o.metadata = json::parse(r.str(4)).as_object();
   o.headers = json::parse(r.str(5)).as_object();
-  return std::optional<ObjectRow>(std::move(o));
+  return o;
 }
 
-bool split_copy_source(std::string source, std::string* bucket, std::string* key) {
-  if (auto q = source.find('?'); q != std::string::npos) source.resize(q);
+Result<std::optional<ObjectRow>> find_object(store::Tx& tx, const std::string& bucket, const std::string& key) {
+  auto rows = tx.query(std::string("SELECT ") + kObjectColumns + " FROM s3_objects WHERE bucket = ? AND object_key = ?", {bucket, key});
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<ObjectRow>();
+  return std::optional<ObjectRow>(object_from_row(key, rows->front()));
+}
+
+bool split_copy_source(std::string source, std::string* bucket, std::string* key, std::string* version_id) {
+  if (auto q = source.find('?'); q != std::string::npos) {
+    if (version_id)
+      for (auto& [k, v] : uri::parse_query(source.substr(q + 1), true))
+        if (k == "versionId") *version_id = v;
+    source.resize(q);
+  }
   source = uri::decode(source);
   if (!source.empty() && source[0] == '/') source.erase(0, 1);
   auto slash = source.find('/');
@@ -75,8 +84,10 @@ bool split_copy_source(std::string source, std::string* bucket, std::string* key
 
 AuthzRequest copy_authz(const RequestContext& ctx, const json::object& in, store::Tx& tx) {
   auto a = object_authz("s3:PutObject", ctx, in, tx);
-  std::string b, k;
-  if (split_copy_source(input_str(in, "CopySource"), &b, &k)) a.also.push_back(object_authz_for("s3:GetObject", ctx, b, k, tx));
+  std::string b, k, v;
+  // A source version is read with s3:GetObjectVersion, as S3 authorizes it.
+  if (split_copy_source(input_str(in, "CopySource"), &b, &k, &v))
+    a.also.push_back(object_authz_for(v.empty() ? "s3:GetObject" : "s3:GetObjectVersion", ctx, b, k, tx));
   return a;
 }
 
@@ -93,26 +104,24 @@ Status check_object_digests(const Call& call, const BlobInfo& blob) {
   return Ok{};
 }
 
-Status put_object_row(Call& call, const std::string& bucket, const std::string& key, const BlobInfo& blob,
-                      const std::string& etag, const ObjectAttributes& attrs, int64_t parts) {
+Result<std::string> put_object_row(Call& call, const std::string& bucket, const std::string& key, const BlobInfo& blob,
+                                   const std::string& etag, const ObjectAttributes& attrs, int64_t parts) {
   const auto& [content_type, metadata, headers] = attrs;
-  auto old = call.tx.query("SELECT blob FROM s3_objects WHERE bucket = ? AND object_key = ?", {bucket, key});
-  if (!old) return old.error();
+  auto versioning = bucket_versioning(call.tx, bucket);
+  if (!versioning) return versioning.error();
+  std::string version_id = *versioning == "Enabled" ? new_version_id() : "null";
+  if (auto s = retire_current(call, bucket, key, version_id); !s) return s.error();
   auto w = call.tx.exec(
       "INSERT INTO s3_objects (bucket, object_key, blob, size, etag, content_type, metadata, headers, checksum_crc32, "
-      "checksum_sha256, parts_count, last_modified_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?) "
+      "checksum_sha256, parts_count, last_modified_ms, version_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?) "
       "ON CONFLICT (bucket, object_key) DO UPDATE SET blob = excluded.blob, size = excluded.size, etag = excluded.etag, "
       "content_type = excluded.content_type, metadata = excluded.metadata, headers = excluded.headers, "
       "checksum_crc32 = excluded.checksum_crc32, checksum_sha256 = excluded.checksum_sha256, parts_count = excluded.parts_count, "
-      "last_modified_ms = excluded.last_modified_ms",
+      "last_modified_ms = excluded.last_modified_ms, version_id = excluded.version_id",
       {bucket, key, blob.name, blob.size, etag, content_type, json::serialize(metadata), json::serialize(headers), blob.crc32_b64,
-       blob.sha256_b64, parts, call.ctx.now_ms});
+       blob.sha256_b64, parts, call.ctx.now_ms, version_id});
   if (!w) return w.error();
-  if (!old->empty()) {
-    std::string previous = old->front().str(0);
-    call.after_commit.push_back([dir = blob_store(call), previous] { remove_blob(dir, previous); });
-  }
-  return Ok{};
+  return versioning->empty() ? std::string() : version_id;
 }
 
 Result<ObjectAttributes> read_object_attributes(const Call& call) {
@@ -167,12 +176,14 @@ Result<json::value> put_object(Call& call) {
     remove_blob(blob_store(call), blob->name);
     return s.error();
   }
-  if (auto s = put_object_row(call, bucket, key, *blob, blob->md5_hex, *attrs, 0); !s) {
+  auto version = put_object_row(call, bucket, key, *blob, blob->md5_hex, *attrs, 0);
+  if (!version) {
     remove_blob(blob_store(call), blob->name);
-    return s.error();
+    return version.error();
   }
   if (auto s = store_object_tags(call.tx, bucket, key, tags); !s) return s.error();
   json::object out{{"ETag", quoted(blob->md5_hex)}, {"Size", blob->size}, {"ServerSideEncryption", kSseS3}};
+  if (!version->empty()) out["VersionId"] = *version;
   std::string algorithm = call.str("ChecksumAlgorithm");
   if (algorithm == "CRC32" || call.has("ChecksumCRC32")) out["ChecksumCRC32"] = blob->crc32_b64;
   if (algorithm == "SHA256" || call.has("ChecksumSHA256")) out["ChecksumSHA256"] = blob->sha256_b64;
@@ -184,10 +195,23 @@ Result<json::value> read_object(Call& call, bool with_body) {
   std::string bucket = call.str("Bucket"), key = call.str("Key");
   auto b = load_bucket(call.tx, bucket);
   if (!b) return b.error();
-  auto found = find_object(call.tx, bucket, key);
+  bool by_version = call.has("VersionId");
+  if (by_version)
+    if (auto s = check_version_id(call.str("VersionId")); !s) return s.error();
+  auto found = by_version ? find_version(call.tx, bucket, key, call.str("VersionId")) : find_object(call.tx, bucket, key);
   if (!found) return found.error();
-  if (!found->has_value()) return no_such_key(key);
+  if (!found->has_value()) return by_version ? no_such_version(key, call.str("VersionId")) : no_such_key(key);
   const ObjectRow& o = **found;
+  if (o.delete_marker)
+    return AwsError::sender("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
+        .with("Method", with_body ? "GET" : "HEAD")
+        .with("ResourceType", "DeleteMarker");
+  auto versioning = bucket_versioning(call.tx, bucket);
+  if (!versioning) return versioning.error();
+  bool current = !by_version || [&] {
+    auto c = find_object(call.tx, bucket, key);
+    return c && c->has_value() && (*c)->version_id == o.version_id;
+  }();
   json::object out{{"ETag", quoted(o.etag)},
                    {"LastModified", o.last_modified_ms},
                    {"ContentType", o.content_type},
@@ -196,6 +220,7 @@ Result<json::value> read_object(Call& call, bool with_body) {
   if (!o.metadata.empty()) out["Metadata"] = o.metadata;
   for (auto& [k, v] : o.headers) out[k] = v;
   if (o.parts > 0) out["PartsCount"] = o.parts;
+  if (!versioning->empty() || o.version_id != "null") out["VersionId"] = o.version_id;
 
   // Conditions as RFC 7232 orders them: If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since.
   auto failed = [](const char* condition) {
@@ -256,9 +281,10 @@ Result<json::value> read_object(Call& call, bool with_body) {
     if (!o.crc32.empty()) out["ChecksumCRC32"] = o.crc32;
     if (!o.sha256.empty()) out["ChecksumSHA256"] = o.sha256;
   }
+  // Tags belong to the current version.
   auto tags = call.tx.query("SELECT COUNT(*) FROM s3_object_tags WHERE bucket = ? AND object_key = ?", {bucket, key});
   if (!tags) return tags.error();
-  if (tags->front().i64(0) > 0) out["TagCount"] = tags->front().i64(0);
+  if (current && tags->front().i64(0) > 0) out["TagCount"] = tags->front().i64(0);
   if (with_body) {
     auto bytes = read_blob(blob_store(call), o.blob, start, length);
     if (!bytes) return bytes.error();
@@ -270,23 +296,16 @@ Result<json::value> read_object(Call& call, bool with_body) {
 Result<json::value> get_object(Call& call) { return read_object(call, true); }
 Result<json::value> head_object(Call& call) { return read_object(call, false); }
 
-// Deletes one key (absent keys are no error, as in S3); returns whether it existed.
-Result<bool> delete_key(Call& call, const std::string& bucket, const std::string& key) {
-  auto old = call.tx.query("SELECT blob FROM s3_objects WHERE bucket = ? AND object_key = ?", {bucket, key});
-  if (!old) return old.error();
-  if (old->empty()) return false;
-  auto d = call.tx.exec("DELETE FROM s3_objects WHERE bucket = ? AND object_key = ?", {bucket, key});
-  if (!d) return d.error();
-  call.after_commit.push_back([dir = blob_store(call), blob = old->front().str(0)] { remove_blob(dir, blob); });
-  return true;
-}
-
 Result<json::value> delete_object(Call& call) {
   auto b = load_bucket(call.tx, call.str("Bucket"));
   if (!b) return b.error();
-  auto d = delete_key(call, b->name, call.str("Key"));
+  std::string version_id = call.str("VersionId");
+  auto d = delete_object_version(call, b->name, call.str("Key"), call.has("VersionId") ? &version_id : nullptr);
   if (!d) return d.error();
-  return json::object{{kHttpStatus, 204}};
+  json::object out{{kHttpStatus, 204}};
+  if (d->delete_marker) out["DeleteMarker"] = true;
+  if (!d->version_id.empty()) out["VersionId"] = d->version_id;
+  return out;
 }
 
 Result<json::value> delete_objects(Call& call) {
@@ -297,32 +316,59 @@ Result<json::value> delete_objects(Call& call) {
   if (!objects || !objects->is_array() || objects->as_array().empty() || objects->as_array().size() > 1000)
     return AwsError::sender("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", 400);
   bool quiet = del->as_object().contains("Quiet") && del->as_object().at("Quiet").is_bool() && del->as_object().at("Quiet").as_bool();
-  json::array deleted;
+  json::array deleted, errors;
   for (auto& o : objects->as_array()) {
     std::string key(o.as_object().at("Key").as_string());
-    auto d = delete_key(call, b->name, key);
+    const auto* v = o.as_object().if_contains("VersionId");
+    std::string version_id = v && v->is_string() ? std::string(v->as_string()) : "";
+    if (v) {
+      if (auto s = check_version_id(version_id); !s) {
+        errors.push_back(json::object{{"Key", key}, {"VersionId", version_id}, {"Code", "NoSuchVersion"},
+                                      {"Message", "The specified version does not exist."}});
+        continue;
+      }
+    }
+    auto d = delete_object_version(call, b->name, key, v ? &version_id : nullptr);
     if (!d) return d.error();
-    if (!quiet) deleted.push_back(json::object{{"Key", key}});
+    if (quiet) continue;
+    json::object entry{{"Key", key}};
+    if (v) {
+      entry["VersionId"] = version_id;
+      if (d->delete_marker) {
+        entry["DeleteMarker"] = true;
+        entry["DeleteMarkerVersionId"] = version_id;
+      }
+    } else if (d->delete_marker) {
+      entry["DeleteMarker"] = true;
+      entry["DeleteMarkerVersionId"] = d->version_id;
+    }
+    deleted.push_back(std::move(entry));
   }
   json::object out;
   if (!deleted.empty()) out["Deleted"] = std::move(deleted);
+  if (!errors.empty()) out["Errors"] = std::move(errors);
   return out;
 }
 
 Result<json::value> copy_object(Call& call) {
-  std::string bucket = call.str("Bucket"), key = call.str("Key"), src_bucket, src_key;
-  if (!split_copy_source(call.str("CopySource"), &src_bucket, &src_key))
+  std::string bucket = call.str("Bucket"), key = call.str("Key"), src_bucket, src_key, src_version;
+  if (!split_copy_source(call.str("CopySource"), &src_bucket, &src_key, &src_version))
     return AwsError::sender("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey", 400);
   auto dest = load_bucket(call.tx, bucket);
   if (!dest) return dest.error();
   auto src_b = load_bucket(call.tx, src_bucket);
   if (!src_b) return src_b.error();
-  auto src = find_object(call.tx, src_bucket, src_key);
+  if (!src_version.empty())
+    if (auto s = check_version_id(src_version); !s) return s.error();
+  auto src = src_version.empty() ? find_object(call.tx, src_bucket, src_key) : find_version(call.tx, src_bucket, src_key, src_version);
   if (!src) return src.error();
-  if (!src->has_value()) return no_such_key(src_key);
+  if (!src->has_value()) return src_version.empty() ? no_such_key(src_key) : no_such_version(src_key, src_version);
   const ObjectRow& o = **src;
+  // A delete marker cannot be copied: S3 answers 400 InvalidRequest.
+  if (o.delete_marker)
+    return AwsError::sender("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.", 400);
   bool replace = call.str("MetadataDirective") == "REPLACE";
-  if (src_bucket == bucket && src_key == key && !replace)
+  if (src_bucket == bucket && src_key == key && !replace && src_version.empty())
     return AwsError::sender("InvalidRequest",
                             "This copy request is illegal because it is trying to copy an object to itself without changing the "
                             "object's metadata, storage class, website redirect location or encryption attributes.",
@@ -336,12 +382,16 @@ Result<json::value> copy_object(Call& call) {
     if (!a) return a.error();
     attrs = std::move(*a);
   }
-  if (auto s = put_object_row(call, bucket, key, *blob, blob->md5_hex, attrs, 0); !s) {
+  auto version = put_object_row(call, bucket, key, *blob, blob->md5_hex, attrs, 0);
+  if (!version) {
     remove_blob(blob_store(call), blob->name);
-    return s.error();
+    return version.error();
   }
-  return json::object{{"CopyObjectResult", json::object{{"ETag", quoted(blob->md5_hex)}, {"LastModified", call.ctx.now_ms}}},
-                      {"ServerSideEncryption", kSseS3}};
+  json::object out{{"CopyObjectResult", json::object{{"ETag", quoted(blob->md5_hex)}, {"LastModified", call.ctx.now_ms}}},
+                   {"ServerSideEncryption", kSseS3}};
+  if (!version->empty()) out["VersionId"] = *version;
+  if (!src_version.empty()) out["CopySourceVersionId"] = src_version;
+  return out;
 }
 
 // ---- Object tags ----------------------------------------------------------------------------------
@@ -412,24 +462,40 @@ void add_object_operations(std::vector<OperationDef>& ops) {
                                return a;
                              },
                              put_object});
-  on_object("GetObject", "s3:GetObject", true, get_object);
-  on_object("HeadObject", "s3:GetObject", true, head_object);
-  on_object("DeleteObject", "s3:DeleteObject", false, delete_object);
+  // A call naming a version is authorized as its own action, as S3 does (s3:GetObjectVersion ...).
+  auto on_object_version = [&](const char* name, const char* action, const char* version_action, bool ro, Handler h) {
+    ops.push_back(OperationDef{name, ro, false,
+                               [action, version_action](const RequestContext& c, const json::object& in, store::Tx& tx) {
+                                 auto a = object_authz(in.contains("VersionId") ? version_action : action, c, in, tx);
+                                 add_existing_tags(a, in, tx);
+                                 return a;
+                               },
+                               std::move(h)});
+  };
+  on_object_version("GetObject", "s3:GetObject", "s3:GetObjectVersion", true, get_object);
+  on_object_version("HeadObject", "s3:GetObject", "s3:GetObjectVersion", true, head_object);
+  on_object_version("DeleteObject", "s3:DeleteObject", "s3:DeleteObjectVersion", false, delete_object);
   on_object("PutObjectTagging", "s3:PutObjectTagging", false, put_object_tagging);
   on_object("GetObjectTagging", "s3:GetObjectTagging", true, get_object_tagging);
   on_object("DeleteObjectTagging", "s3:DeleteObjectTagging", false, delete_object_tagging);
   ops.push_back(OperationDef{"DeleteObjects", false, false,
                              [](const RequestContext& c, const json::object& in, store::Tx& tx) {
-                               // Each key is authorized, as S3 decides each deletion on its own ARN.
+                               // Each key is authorized, as S3 decides each deletion on its own ARN; a
+                               // key given with a VersionId needs s3:DeleteObjectVersion.
                                std::string bucket = input_str(in, "Bucket");
                                auto a = object_authz_for("s3:DeleteObject", c, bucket, "", tx);
+                               auto versions = object_authz_for("s3:DeleteObjectVersion", c, bucket, "", tx);
                                a.resources.clear();
+                               versions.resources.clear();
                                if (const auto* del = in.if_contains("Delete"); del && del->is_object())
                                  if (const auto* objects = del->as_object().if_contains("Objects"); objects && objects->is_array())
                                    for (auto& o : objects->as_array())
                                      if (o.is_object() && o.as_object().contains("Key"))
-                                       a.resources.push_back(object_arn(bucket, std::string(o.as_object().at("Key").as_string())));
+                                       (o.as_object().contains("VersionId") ? versions : a)
+                                           .resources.push_back(object_arn(bucket, std::string(o.as_object().at("Key").as_string())));
+                               if (a.resources.empty() && !versions.resources.empty()) return versions;
                                if (a.resources.empty()) a.resources.push_back(object_arn(bucket, "*"));
+                               if (!versions.resources.empty()) a.also.push_back(std::move(versions));
                                return a;
                              },
                              delete_objects});

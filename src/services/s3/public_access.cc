@@ -150,11 +150,7 @@ std::string without_public_statements(const std::string& document) {
 
 void add_public_access_operations(std::vector<OperationDef>& ops) {
   auto on_bucket = [&](const char* name, const char* action, bool ro, Handler h) {
-    ops.push_back(OperationDef{name, ro, false,
-                               [action](const RequestContext& c, const json::object& in, store::Tx& tx) {
-                                 return bucket_authz(action, c, in, tx);
-                               },
-                               std::move(h)});
+    ops.push_back(bucket_operation(name, action, ro, std::move(h)));
   };
   on_bucket("PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock", false, put_public_access_block);
   on_bucket("GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock", true, get_public_access_block);

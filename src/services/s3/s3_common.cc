@@ -71,6 +71,14 @@ AuthzRequest object_authz_for(std::string action, const RequestContext& ctx, con
   return on_bucket_resource(std::move(action), object_arn(bucket, key), ctx, bucket, tx);
 }
 
+OperationDef bucket_operation(std::string name, std::string action, bool read_only, Handler handler) {
+  return OperationDef{std::move(name), read_only, false,
+                      [action = std::move(action)](const RequestContext& c, const json::object& in, store::Tx& tx) {
+                        return bucket_authz(action, c, in, tx);
+                      },
+                      std::move(handler)};
+}
+
 BlobStore blob_store(const Call& call) { return BlobStore{call.env.data_dir, call.env.secrets}; }
 
 }  // namespace citadel::services::s3

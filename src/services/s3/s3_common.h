@@ -34,6 +34,12 @@ AuthzRequest object_authz(std::string action, const RequestContext& ctx, const j
 AuthzRequest object_authz_for(std::string action, const RequestContext& ctx, const std::string& bucket, const std::string& key,
                               store::Tx& tx);
 
+// An operation on a bucket authorized as `action` on the bucket's ARN.
+OperationDef bucket_operation(std::string name, std::string action, bool read_only, Handler handler);
+// A listing of the bucket (`action` s3:ListBucket or s3:ListBucketVersions) with the condition
+// keys S3 gives listings: s3:prefix, s3:delimiter, s3:max-keys.
+AuthzRequest listing_authz(std::string action, const RequestContext& ctx, const json::object& in, store::Tx& tx);
+
 struct BlobStore;
 // Where and how the service keeps object bytes (object_files.h).
 BlobStore blob_store(const Call& call);

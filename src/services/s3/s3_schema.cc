@@ -77,6 +77,35 @@ CREATE TABLE s3_public_access_blocks (
   restrict_public_buckets INTEGER NOT NULL
 );
 )sql"},
+      {"s3/003_versions", R"sql(
+-- Versioning: '' (never set), 'Enabled' or 'Suspended'.
+ALTER TABLE s3_buckets ADD COLUMN versioning TEXT NOT NULL DEFAULT '';
+-- s3_objects stays the current version of each key; its version id is 'null' when it was written
+-- while versioning was off or suspended.
+ALTER TABLE s3_objects ADD COLUMN version_id TEXT NOT NULL DEFAULT 'null';
+-- Noncurrent versions and delete markers (blob NULL). seq orders a key's versions: a version
+-- enters this table when it stops being current, so a greater seq is a newer version. A key with
+-- no current row whose newest entry here is a delete marker is deleted.
+CREATE TABLE s3_object_versions (
+  seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+  bucket           TEXT NOT NULL REFERENCES s3_buckets(name),
+  object_key       TEXT NOT NULL,
+  version_id       TEXT NOT NULL,
+  is_delete_marker INTEGER NOT NULL,
+  blob             TEXT,
+  size             INTEGER NOT NULL,
+  etag             TEXT NOT NULL,
+  content_type     TEXT NOT NULL,
+  metadata         TEXT NOT NULL,
+  headers          TEXT NOT NULL,
+  checksum_crc32   TEXT,
+  checksum_sha256  TEXT,
+  parts_count      INTEGER,
+  last_modified_ms INTEGER NOT NULL,
+  UNIQUE (bucket, object_key, version_id)
+);
+CREATE INDEX s3_object_versions_by_key ON s3_object_versions(bucket, object_key, seq);
+)sql"},
   };
 }
 

@@ -10,6 +10,7 @@ std::vector<OperationDef> S3Service::operations() const {
   add_bucket_operations(ops);
   add_object_operations(ops);
   add_listing_operations(ops);
+  add_versioning_operations(ops);
   add_multipart_operations(ops);
   add_bucket_policy_operations(ops);
   add_public_access_operations(ops);
