@@ -36,7 +36,7 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   const auto& p = *ctx.principal;
   const auto& route = *call.route;
   services::cloudtrail::StoredEvent ev;
-  ev.account_id = p.account_id;
+  ev.account_id = p.account_id.empty() ? call.resource_account : p.account_id;
   ev.event_id = ids::uuid4();
   ev.event_time_ms = ctx.now_ms;
   ev.event_name = route.operation_name;
@@ -52,6 +52,9 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   add_resources(call, ev);
 
   json::object identity{{"type", p.type_name()}, {"principalId", p.principal_id}, {"arn", p.arn}, {"accountId", p.account_id}};
+  // CloudTrail's form for an unauthenticated caller.
+  if (p.type == auth::PrincipalType::Anonymous)
+    identity = json::object{{"type", "AWSAccount"}, {"principalId", ""}, {"accountId", "ANONYMOUS_PRINCIPAL"}};
   if (!p.access_key_id.empty()) identity["accessKeyId"] = p.access_key_id;
   if (!p.user_name.empty()) identity["userName"] = p.user_name;
   if (p.temporary) {
@@ -102,7 +105,7 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   rec["readOnly"] = call.read_only;
   rec["eventType"] = "AwsApiCall";
   rec["managementEvent"] = true;
-  rec["recipientAccountId"] = p.account_id;
+  rec["recipientAccountId"] = ev.account_id;
   rec["eventCategory"] = "Management";
   ev.event_json = json::serialize(rec);
   return ev;

@@ -20,6 +20,9 @@ struct CallRecord {
   const AwsError* error = nullptr;             // failure only
   bool read_only = false;
   std::vector<std::string> resources;          // ARNs the call acted on
+  // Whose trail records a call by a caller without an account (an anonymous S3 request): the
+  // resource owner's, as AWS delivers such data events to the bucket owner.
+  std::string resource_account;
 };
 
 services::cloudtrail::StoredEvent make_event(const CallRecord& call);

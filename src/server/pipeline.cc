@@ -51,6 +51,7 @@ struct CallState {
   std::optional<json::value> output;
   std::optional<AwsError> error;
   std::vector<std::string> resources;
+  std::string resource_account;  // the owner of what the call acted on, when its ARN does not say
   bool read_only = false;
   std::string virtual_host_path;  // "/BUCKET/key" for a virtual-hosted S3 request
   // An aws-chunked body, decoded, and the trailing headers it carried.
@@ -193,7 +194,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   auto finish = [this, st, service, &respond](bool audited) {
     if (!audited) {
       CallRecord rec{&st->route, service, &st->ctx, &st->input, st->output ? &*st->output : nullptr,
-                     st->error ? &*st->error : nullptr, st->read_only, st->resources};
+                     st->error ? &*st->error : nullptr, st->read_only, st->resources, st->resource_account};
       if (auto s = audit_.append(make_event(rec)); !s) {
         st->error = AwsError::internal("The request could not be recorded in the audit trail.");
         st->output.reset();
@@ -222,6 +223,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     services::Call c{st->ctx, st->input, tx, env_, {}};
     auto authz = op->authz(st->ctx, st->input, tx);
     st->resources = authz.resources;
+    st->resource_account = authz.resource_account;
     auto decision = authorizer_.decide(tx, st->ctx, *op, authz);
     if (!decision) return decision.error();
     // EC2-style services tell a denied caller of a mutating call only an encoded message, which
@@ -241,7 +243,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     st->output = std::move(out.value());
     after_commit = std::move(c.after_commit);
     if (op->read_only) return Ok{};
-    CallRecord rec{&st->route, service, &st->ctx, &st->input, &*st->output, nullptr, false, st->resources};
+    CallRecord rec{&st->route, service, &st->ctx, &st->input, &*st->output, nullptr, false, st->resources, st->resource_account};
     auto ev = make_event(rec);
     if (auto s = services::cloudtrail::append_events(tx, {ev}); !s) return s;
     audited_in_tx = true;

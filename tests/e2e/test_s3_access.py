@@ -125,6 +125,13 @@ class S3Access(IamFixtures, CitadelTestCase):
             self.s3.get_public_access_block(Bucket="public-bucket")
         self.assertAwsError(ctx, "NoSuchPublicAccessBlockConfiguration", 404)
         self.assertEqual(self.http_get(url), (200, b"hello world"))
+        # The bucket owner's trail records anonymous calls, as CloudTrail names them.
+        events = self.server.client("cloudtrail").lookup_events(
+            LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "GetObject"}], MaxResults=50)["Events"]
+        anonymous = [json.loads(e["CloudTrailEvent"]) for e in events
+                     if json.loads(e["CloudTrailEvent"])["userIdentity"].get("accountId") == "ANONYMOUS_PRINCIPAL"]
+        self.assertTrue(anonymous)
+        self.assertEqual(anonymous[0]["recipientAccountId"], self.account)
         # Only what the policy names: listing stays closed to anonymous callers.
         self.assertEqual(self.http_get(f"{self.server.endpoint}/public-bucket?list-type=2")[0], 403)
         # Virtual-hosted style names the bucket in Host.
