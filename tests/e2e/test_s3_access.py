@@ -188,6 +188,29 @@ class S3Access(IamFixtures, CitadelTestCase):
     def leave_org(self):
         pass  # the organization stays for the life of this test server
 
+    def test_acls_are_disabled_by_object_ownership(self):
+        self.bucket("owned-bucket")
+        rules = self.s3.get_bucket_ownership_controls(Bucket="owned-bucket")["OwnershipControls"]["Rules"]
+        self.assertEqual(rules, [{"ObjectOwnership": "BucketOwnerEnforced"}])
+        # Only the bucket owner's full control may be asked for; any other ACL is refused.
+        self.s3.put_object(Bucket="owned-bucket", Key="ok", Body=b"x", ACL="bucket-owner-full-control")
+        for acl in ("public-read", "authenticated-read"):
+            with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+                self.s3.put_object(Bucket="owned-bucket", Key="acl", Body=b"x", ACL=acl)
+            self.assertAwsError(ctx, "AccessControlListNotSupported", 400)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.create_bucket(Bucket="acl-bucket", ACL="public-read")
+        self.assertAwsError(ctx, "InvalidBucketAclWithObjectOwnership", 400)
+        rc, out, err = self.server.aws_v2("s3api", "get-bucket-ownership-controls", "--bucket", "owned-bucket")
+        self.assertEqual(rc, 0, err)
+        self.s3.delete_bucket_ownership_controls(Bucket="owned-bucket")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.get_bucket_ownership_controls(Bucket="owned-bucket")
+        self.assertAwsError(ctx, "OwnershipControlsNotFoundError", 404)
+        self.s3.put_bucket_ownership_controls(Bucket="owned-bucket",
+                                              OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+        self.s3.delete_object(Bucket="owned-bucket", Key="ok")
+
     def test_calls_are_in_cloudtrail(self):
         self.bucket("audited-bucket")
         self.s3.get_object(Bucket="audited-bucket", Key="doc.txt")

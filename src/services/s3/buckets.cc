@@ -66,8 +66,14 @@ Result<json::value> create_bucket(Call& call) {
   if (!n) return n.error();
   if (n->front().i64(0) >= kMaxBucketsPerAccount)
     return AwsError::sender("TooManyBuckets", "You have attempted to create more buckets than allowed", 400);
-  auto ins = call.tx.exec("INSERT INTO s3_buckets (name, account_id, region, created_ms) VALUES (?, ?, ?, ?)",
-                          {name, call.account(), region, call.ctx.now_ms});
+  // New buckets have ACLs disabled (BucketOwnerEnforced), as S3 creates them since April 2023.
+  std::string ownership = call.has("ObjectOwnership") ? call.str("ObjectOwnership") : "BucketOwnerEnforced";
+  std::string acl = call.str("ACL");
+  if (ownership == "BucketOwnerEnforced" && !acl.empty() && acl != "private" && acl != "bucket-owner-full-control")
+    return AwsError::sender("InvalidBucketAclWithObjectOwnership",
+                            "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
+  auto ins = call.tx.exec("INSERT INTO s3_buckets (name, account_id, region, created_ms, object_ownership) VALUES (?, ?, ?, ?, ?)",
+                          {name, call.account(), region, call.ctx.now_ms, ownership});
   if (!ins) return ins.error();
   if (auto s = block_all_public_access(call.tx, name); !s) return s.error();
   return json::object{{"Location", "/" + name}, {"BucketArn", bucket_arn(name)}};

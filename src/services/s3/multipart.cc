@@ -46,6 +46,7 @@ Result<json::value> create_multipart_upload(Call& call) {
   auto attrs = read_object_attributes(call);
   if (!attrs) return attrs.error();
   if (auto s = check_server_side_encryption(call); !s) return s.error();
+  if (auto s = check_acl_allowed(call, b->name); !s) return s.error();
   std::string id = crypto::base64_encode(crypto::random_bytes(36));
   for (auto& c : id) c = c == '+' ? '-' : c == '/' ? '_' : c;  // URL-safe, as upload ids travel in query strings
   auto ins = call.tx.exec("INSERT INTO s3_uploads (upload_id, bucket, object_key, content_type, metadata, headers, initiator, created_ms) "

@@ -153,6 +153,7 @@ Result<json::value> put_object(Call& call) {
   auto attrs = read_object_attributes(call);
   if (!attrs) return attrs.error();
   if (auto s = check_server_side_encryption(call); !s) return s.error();
+  if (auto s = check_acl_allowed(call, bucket); !s) return s.error();
   std::vector<std::pair<std::string, std::string>> tags;
   if (call.has("Tagging")) {
     auto t = parse_tagging(call.str("Tagging"));
@@ -356,6 +357,7 @@ Result<json::value> copy_object(Call& call) {
     return AwsError::sender("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey", 400);
   auto dest = load_bucket(call.tx, bucket);
   if (!dest) return dest.error();
+  if (auto s = check_acl_allowed(call, bucket); !s) return s.error();
   auto src_b = load_bucket(call.tx, src_bucket);
   if (!src_b) return src_b.error();
   if (!src_version.empty())

@@ -78,6 +78,11 @@ inline constexpr const char* kSseS3 = "AES256";
 // A request's x-amz-server-side-encryption must be SSE-S3 (SSE-KMS is not built: 501).
 Status check_server_side_encryption(const Call& call);
 
+// A request may set no ACL but the bucket owner's full control on a bucket with ACLs disabled
+// (AccessControlListNotSupported); elsewhere ACLs are not built (501) (ownership.cc).
+Status check_acl_allowed(const Call& call, const std::string& bucket);
+void add_ownership_operations(std::vector<OperationDef>& ops);
+
 // The canonical user id S3 shows as a bucket's and an object's owner (64 hex characters).
 std::string canonical_user_id(const std::string& account);
 

@@ -106,6 +106,11 @@ CREATE TABLE s3_object_versions (
 );
 CREATE INDEX s3_object_versions_by_key ON s3_object_versions(bucket, object_key, seq);
 )sql"},
+      {"s3/004_ownership", R"sql(
+-- Object Ownership: 'BucketOwnerEnforced' (ACLs disabled), 'BucketOwnerPreferred', 'ObjectWriter';
+-- NULL when the bucket has no ownership controls.
+ALTER TABLE s3_buckets ADD COLUMN object_ownership TEXT;
+)sql"},
   };
 }
 

@@ -14,6 +14,7 @@ std::vector<OperationDef> S3Service::operations() const {
   add_multipart_operations(ops);
   add_bucket_policy_operations(ops);
   add_public_access_operations(ops);
+  add_ownership_operations(ops);
   return ops;
 }
 
