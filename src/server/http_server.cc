@@ -133,12 +133,25 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                             [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
   }
 
-  // "Expect: 100-continue" is not answered with an interim 100: an interim reply that reaches a
-  // client after it stopped waiting for one (handlers run on the io threads, so a busy thread can
-  // answer late) was read as the final response by the aws CLI's uploads. The clients send the body
-  // after their own short wait (botocore: 1 s), as RFC 9110 lets them.
+  // A client that sent "Expect: 100-continue" (the aws CLI's uploads) waits for a go-ahead before it
+  // sends the body: give it at once, as S3 does — for an empty body too. botocore takes a final
+  // response in place of the 100 as the answer, and keeps that status line for the next request
+  // with the same header on the connection, which then reads its real status line as a header
+  // (its part uploads lost their ETag). No 100 once body bytes have arrived: that client stopped
+  // waiting.
   void on_header(beast::error_code ec) {
-    if (ec || parser_->is_done()) return on_read(ec);
+    if (ec) return on_read(ec);
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue") && buffer_.size() == 0) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                       [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                         if (ec) return self->close();
+                         if (self->parser_->is_done()) return self->on_read({});
+                         self->read_body();
+                       });
+      return;
+    }
+    if (parser_->is_done()) return on_read(ec);
     read_body();
   }
 
