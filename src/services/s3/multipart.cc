@@ -81,13 +81,8 @@ Result<json::value> upload_part(Call& call) {
     return AwsError::sender("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", 400)
         .with("ArgumentName", "partNumber")
         .with("ArgumentValue", std::to_string(number));
-  const auto* body = call.input.if_contains("Body");
-  auto blob = write_blob(blob_store(call), body && body->is_string() ? std::string_view(body->as_string()) : std::string_view());
+  auto blob = store_request_body(call);
   if (!blob) return blob.error();
-  if (auto s = check_object_digests(call, *blob); !s) {
-    remove_blob(blob_store(call), blob->name);
-    return s.error();
-  }
   if (auto st = store_part(call, u->id, number, *blob); !st) return st.error();
   json::object out{{"ETag", "\"" + blob->md5_hex + "\""}, {"ServerSideEncryption", kSseS3}};
   if (call.str("ChecksumAlgorithm") == "CRC32" || call.has("ChecksumCRC32")) out["ChecksumCRC32"] = blob->crc32_b64;

@@ -91,6 +91,7 @@ AuthzRequest copy_authz(const RequestContext& ctx, const json::object& in, store
   return a;
 }
 
+namespace {
 Status check_object_digests(const Call& call, const BlobInfo& blob) {
   if (call.has("ContentMD5")) {
     auto md5 = crypto::base64_decode(call.str("ContentMD5"));
@@ -102,6 +103,18 @@ Status check_object_digests(const Call& call, const BlobInfo& blob) {
   if (call.has("ChecksumSHA256") && call.str("ChecksumSHA256") != blob.sha256_b64)
     return AwsError::sender("BadDigest", "The SHA256 you specified did not match the calculated checksum.", 400);
   return Ok{};
+}
+}  // namespace
+
+Result<BlobInfo> store_request_body(const Call& call) {
+  const auto* body = call.input.if_contains("Body");
+  auto blob = write_blob(blob_store(call), body && body->is_string() ? std::string_view(body->as_string()) : std::string_view());
+  if (!blob) return blob.error();
+  if (auto s = check_object_digests(call, *blob); !s) {
+    remove_blob(blob_store(call), blob->name);
+    return s.error();
+  }
+  return blob;
 }
 
 Result<std::string> put_object_row(Call& call, const std::string& bucket, const std::string& key, const BlobInfo& blob,
@@ -170,13 +183,8 @@ Result<json::value> put_object(Call& call) {
       return existing->has_value() ? AwsError::sender("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412).with("Condition", "If-Match")
                                    : no_such_key(key);
   }
-  const auto* body = call.input.if_contains("Body");
-  auto blob = write_blob(blob_store(call), body && body->is_string() ? std::string_view(body->as_string()) : std::string_view());
+  auto blob = store_request_body(call);
   if (!blob) return blob.error();
-  if (auto s = check_object_digests(call, *blob); !s) {
-    remove_blob(blob_store(call), blob->name);
-    return s.error();
-  }
   auto version = put_object_row(call, bucket, key, *blob, blob->md5_hex, *attrs, 0);
   if (!version) {
     remove_blob(blob_store(call), blob->name);

@@ -70,8 +70,9 @@ Result<std::string> put_object_row(Call& call, const std::string& bucket, const 
                       const std::string& etag, const ObjectAttributes& attrs, int64_t parts);
 // CopyObject and UploadPartCopy write the destination and read the source: both must be allowed.
 AuthzRequest copy_authz(const RequestContext& ctx, const json::object& in, store::Tx& tx);
-// Checks Content-MD5 and x-amz-checksum-* against the stored bytes (BadDigest).
-Status check_object_digests(const Call& call, const BlobInfo& blob);
+// Stores the request's Body as a new blob and checks Content-MD5 and x-amz-checksum-* against the
+// stored bytes (BadDigest, and the blob removed).
+Result<BlobInfo> store_request_body(const Call& call);
 
 // Every object is encrypted at rest with S3-managed keys (object_files.h): SSE-S3, "AES256".
 inline constexpr const char* kSseS3 = "AES256";
