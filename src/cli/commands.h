@@ -10,6 +10,9 @@ struct ServeOptions {
   std::string tls_cert, tls_key;
   std::string durability = "process";
   size_t max_body_bytes = 16 * 1024 * 1024;
+  // CloudTrail: how often trails deliver log files, and the period each digest file covers.
+  double trail_delivery_interval_s = 300;
+  double digest_interval_s = 3600;
 };
 
 int serve_main(const ServeOptions& options);

@@ -25,6 +25,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"process", "power"}))
       ->capture_default_str();
   s->add_option("--max-body-bytes", serve.max_body_bytes, "Largest request body accepted")->capture_default_str();
+  s->add_option("--trail-delivery-interval", serve.trail_delivery_interval_s, "Seconds between CloudTrail log file deliveries")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  s->add_option("--digest-interval", serve.digest_interval_s, "Seconds each CloudTrail digest file covers")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
 
   auto* admin = app.add_subcommand("admin", "Administer a data directory");
   admin->require_subcommand(1);

@@ -9,7 +9,10 @@
 #include "cli/data_dir.h"
 #include "server/audit_journal.h"
 #include "server/http_server.h"
+#include "server/periodic_worker.h"
 #include "server/pipeline.h"
+#include "services/cloudtrail/trail_delivery.h"
+#include "base/time.h"
 #include "services/iam/bootstrap.h"
 
 namespace citadel::cli {
@@ -91,6 +94,13 @@ int serve_main(const ServeOptions& o) {
   auto& audit = *journal.value();
   services::Env env{dd->store.get(), dd->secrets.get(), &credentials, [&audit] { audit.wait_indexed(); }, audit_dir, o.data_dir};
   server::Pipeline pipeline(registry, env, audit, CITADEL_VERSION);
+  auto seconds = [](double s) { return std::chrono::milliseconds(static_cast<int64_t>(s * 1000)); };
+  server::PeriodicWorker background({{"trail delivery", seconds(o.trail_delivery_interval_s),
+                                      [&env, &audit, digest = seconds(o.digest_interval_s).count()](int64_t) {
+                                        // Every call made so far is then in the index the round reads.
+                                        audit.wait_indexed();
+                                        services::cloudtrail::deliver_all_trails(env, {timeutil::now_ms(), digest});
+                                      }}});
 
   int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   Contexts contexts;
@@ -131,6 +141,7 @@ int serve_main(const ServeOptions& o) {
     });
   ioc.run();
   for (auto& t : pool) t.join();
+  background.stop();
   audit.stop();
   dd->store->close();
   std::cerr << "citadel: stopped" << std::endl;

@@ -2,7 +2,9 @@
 #include <cstdio>
 
 #include "base/crypto.h"
+#include "services/cloudtrail/cloudtrail_operations.h"
 #include "services/cloudtrail/cloudtrail_service.h"
+#include "services/cloudtrail/trail_store.h"
 
 namespace citadel::services::cloudtrail {
 
@@ -11,7 +13,8 @@ namespace {
 constexpr int64_t kDefaultWindowMs = 90LL * 24 * 3600 * 1000;  // CloudTrail keeps 90 days of history
 
 Result<json::value> lookup_events(Call& call) {
-  std::string where = "e.account_id = ? AND e.event_time_ms >= ? AND e.event_time_ms <= ?";
+  // Event history holds management events only.
+  std::string where = "e.account_id = ? AND e.management = 1 AND e.event_time_ms >= ? AND e.event_time_ms <= ?";
   int64_t end = call.has("EndTime") ? call.input.at("EndTime").to_number<int64_t>() : call.ctx.now_ms;
   int64_t start = call.has("StartTime") ? call.input.at("StartTime").to_number<int64_t>() : end - kDefaultWindowMs;
   if (start > end)
@@ -104,9 +107,15 @@ std::vector<OperationDef> CloudTrailService::operations() const {
                                return AuthzRequest{"cloudtrail:LookupEvents", {"*"}, {}};
                              },
                              lookup_events, /*uses_store=*/true, /*reads_audit_trail=*/true});
+  add_trail_operations(ops);
+  add_public_key_operations(ops);
   return ops;
 }
 
-std::vector<store::Migration> CloudTrailService::migrations() const { return event_migrations(); }
+std::vector<store::Migration> CloudTrailService::migrations() const {
+  auto all = event_migrations();
+  for (auto& m : trail_migrations()) all.push_back(std::move(m));
+  return all;
+}
 
 }  // namespace citadel::services::cloudtrail
