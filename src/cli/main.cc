@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   s->add_option("--trail-delivery-interval", serve.trail_delivery_interval_s, "Seconds between CloudTrail log file deliveries")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  // Hidden: for bench/load/run_audit.sh, which compares audited and unaudited throughput.
+  s->add_flag("--benchmark-without-audit", serve.benchmark_without_audit)->group("");
   s->add_option("--digest-interval", serve.digest_interval_s, "Seconds each CloudTrail digest file covers")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -94,6 +94,10 @@ int serve_main(const ServeOptions& o) {
   auto& audit = *journal.value();
   services::Env env{dd->store.get(), dd->secrets.get(), &credentials, [&audit] { audit.wait_indexed(); }, audit_dir, o.data_dir};
   server::Pipeline pipeline(registry, env, audit, CITADEL_VERSION);
+  if (o.benchmark_without_audit) {
+    std::cerr << "citadel: WARNING: --benchmark-without-audit: calls are NOT recorded. For benchmarks only." << std::endl;
+    pipeline.disable_audit_for_benchmark();
+  }
   auto seconds = [](double s) { return std::chrono::milliseconds(static_cast<int64_t>(s * 1000)); };
   server::PeriodicWorker background({{"trail delivery", seconds(o.trail_delivery_interval_s),
                                       [&env, &audit, digest = seconds(o.digest_interval_s).count()](int64_t) {
