@@ -13,6 +13,7 @@ struct ServeOptions {
   // CloudTrail: how often trails deliver log files, and the period each digest file covers.
   double trail_delivery_interval_s = 300;
   double digest_interval_s = 3600;
+  double insights_period_s = 60;  // the period CloudTrail Insights counts calls over
   // Benchmarks only: measure what auditing costs by switching it off (never in real use).
   bool benchmark_without_audit = false;
 };

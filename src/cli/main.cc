@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   // Hidden: for bench/load/run_audit.sh, which compares audited and unaudited throughput.
   s->add_flag("--benchmark-without-audit", serve.benchmark_without_audit)->group("");
+  s->add_option("--insights-period", serve.insights_period_s, "Seconds per period CloudTrail Insights counts calls over")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   s->add_option("--digest-interval", serve.digest_interval_s, "Seconds each CloudTrail digest file covers")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -100,10 +100,11 @@ int serve_main(const ServeOptions& o) {
   }
   auto seconds = [](double s) { return std::chrono::milliseconds(static_cast<int64_t>(s * 1000)); };
   server::PeriodicWorker background({{"trail delivery", seconds(o.trail_delivery_interval_s),
-                                      [&env, &audit, digest = seconds(o.digest_interval_s).count()](int64_t) {
+                                      [&env, &audit, digest = seconds(o.digest_interval_s).count(),
+                                       insights = seconds(o.insights_period_s).count()](int64_t) {
                                         // Every call made so far is then in the index the round reads.
                                         audit.wait_indexed();
-                                        services::cloudtrail::deliver_all_trails(env, {timeutil::now_ms(), digest});
+                                        services::cloudtrail::deliver_all_trails(env, {timeutil::now_ms(), digest, insights});
                                       }}});
 
   int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

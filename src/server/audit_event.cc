@@ -115,6 +115,7 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
                    {"sourceIPAddress", ctx.source_ip},
                    {"userAgent", ctx.user_agent}};
   if (call.error) {
+    ev.error_code = call.error->code;
     rec["errorCode"] = call.error->code;
     rec["errorMessage"] = call.error->message;
   }

@@ -44,6 +44,10 @@ ALTER TABLE cloudtrail_events ADD COLUMN json_length INTEGER;
           // LookupEvents.
           {"cloudtrail/003_categories", R"sql(
 ALTER TABLE cloudtrail_events ADD COLUMN management INTEGER NOT NULL DEFAULT 1;
+)sql"},
+          // Insights counts failed calls (ApiErrorRateInsight) per API.
+          {"cloudtrail/005_error_codes", R"sql(
+ALTER TABLE cloudtrail_events ADD COLUMN error_code TEXT;
 )sql"}};
 }
 
@@ -79,8 +83,8 @@ Status append_events(store::Tx& tx, const std::vector<StoredEvent>& events) {
     }
     auto r = tx.query(
         "INSERT INTO cloudtrail_events (account_id, event_id, event_time_ms, event_name, event_source, username, "
-        "access_key_id, read_only, event_json, segment, json_offset, json_length, management) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+        "access_key_id, read_only, event_json, segment, json_offset, json_length, management, error_code) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
         {e.account_id, e.event_id, e.event_time_ms, e.event_name, e.event_source,
          e.username.empty() ? store::Value{} : store::Value{e.username},
          e.access_key_id.empty() ? store::Value{} : store::Value{e.access_key_id}, int64_t{e.read_only},
@@ -88,7 +92,10 @@ Status append_events(store::Tx& tx, const std::vector<StoredEvent>& events) {
          e.segment >= 0 ? store::Value{e.segment} : store::Value{},
          e.segment >= 0 ? store::Value{e.json_offset} : store::Value{},
          e.segment >= 0 ? store::Value{e.json_length} : store::Value{},
-         int64_t{!is_data_event(e.event_source, e.event_name)}});
+         static_cast<int64_t>(e.insight                                          ? EventCategory::Insight
+                              : is_data_event(e.event_source, e.event_name) ? EventCategory::Data
+                                                                            : EventCategory::Management),
+         e.error_code.empty() ? store::Value{} : store::Value{e.error_code}});
     if (!r) return r.error();
     int64_t seq = r->front().i64(0);
     for (auto& [type, name] : e.resources) {

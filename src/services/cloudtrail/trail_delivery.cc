@@ -10,6 +10,7 @@
 #include "services/cloudtrail/delivery_permissions.h"
 #include "services/cloudtrail/event_selectors.h"
 #include "services/cloudtrail/event_store.h"
+#include "services/cloudtrail/insights.h"
 #include "services/cloudtrail/trail_digests.h"
 #include "services/cloudtrail/trail_store.h"
 #include "services/organizations/org_common.h"
@@ -68,7 +69,7 @@ Result<int64_t> collect_events(Call& call, const TrailRow& t, Batches& batches) 
   for (int scan = 0; scan < kScansPerRound; ++scan) {
     auto rows = call.tx.query(
         "SELECT seq, account_id, event_time_ms, event_json, segment, json_offset, json_length FROM cloudtrail_events "
-        "WHERE seq > ? ORDER BY seq LIMIT ?",
+        "WHERE seq > ? AND management <> 2 ORDER BY seq LIMIT ?",  // Insights events go to their own files
         {position, kEventsPerScan});
     if (!rows) return rows.error();
     for (const auto& r : *rows) {
@@ -165,6 +166,7 @@ Status deliver_trail(Call& call, const std::string& arn, const DeliveryRound& ro
   }
   auto w = call.tx.exec("UPDATE cloudtrail_trails SET delivered_seq = ? WHERE arn = ?", {*position, arn});
   if (!w) return w.error();
+  if (auto s = evaluate_insights(call, *t, round.insights_period_ms); !s) return s;
   if (t->log_validation) return write_due_digests(call, *t, round.digest_interval_ms);
   return Ok{};
 }

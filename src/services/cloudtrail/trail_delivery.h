@@ -15,6 +15,7 @@ namespace citadel::services::cloudtrail {
 struct DeliveryRound {
   int64_t now_ms = 0;
   int64_t digest_interval_ms = 3600 * 1000;
+  int64_t insights_period_ms = 60 * 1000;  // insights.h
 };
 
 // One round for every trail, each in its own write transaction; a trail whose bucket refuses
