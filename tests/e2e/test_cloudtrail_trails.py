@@ -142,6 +142,49 @@ class CloudTrailTrails(CitadelTestCase):
             self.assertIn("TrailNotFoundException", err)
             self.assertEqual(cli("cloudtrail", "delete-trail", "--name", name)[0], 0)
 
+    def test_log_files_encrypted_with_the_trails_kms_key(self):
+        bucket = self.trail_bucket("kms-trail-bucket")
+        kms = self.server.client("kms")
+        key = kms.create_key()["KeyMetadata"]["Arn"]
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.ct.create_trail(Name="encrypted", S3BucketName=bucket, KmsKeyId=key)
+        self.assertAwsError(ctx, "InsufficientEncryptionPolicyException", 400)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.ct.create_trail(Name="encrypted", S3BucketName=bucket, KmsKeyId="alias/no-such-key")
+        self.assertAwsError(ctx, "KmsKeyNotFoundException", 400)
+        # The key policy statement AWS documents for CloudTrail.
+        policy = json.loads(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
+        policy["Statement"].append({
+            "Sid": "Allow CloudTrail to encrypt logs", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "kms:GenerateDataKey*", "Resource": "*",
+            "Condition": {"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{self.account}:trail/*"}}})
+        kms.put_key_policy(KeyId=key, PolicyName="default", Policy=json.dumps(policy))
+        kms.create_alias(AliasName="alias/trail-logs", TargetKeyId=key)
+        out = self.ct.create_trail(Name="encrypted", S3BucketName=bucket, KmsKeyId="alias/trail-logs")
+        self.assertEqual(out["KmsKeyId"], key)
+        self.assertEqual(self.ct.get_trail(Name="encrypted")["Trail"]["KmsKeyId"], key)
+        self.ct.start_logging(Name="encrypted")
+        self.iam.create_user(UserName="encrypted-trail-user")
+        prefix = f"AWSLogs/{self.account}/CloudTrail/"
+        self.wait_for(lambda: [r for r in self.delivered_records(bucket, prefix) if r["eventName"] == "CreateUser"])
+        log_key = self.keys(bucket, prefix)[0]
+        head = self.s3.head_object(Bucket=bucket, Key=log_key)
+        self.assertEqual((head["ServerSideEncryption"], head["SSEKMSKeyId"]), ("aws:kms", key))
+        # Disabling the key stops delivery (reported in the trail's status) and reading the files.
+        kms.disable_key(KeyId=key)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.get_object(Bucket=bucket, Key=log_key)
+        self.assertAwsError(ctx, "KMS.DisabledException", 400)
+        self.iam.create_user(UserName="encrypted-trail-user-2")
+        status = self.wait_for(lambda: (lambda s: s if s.get("LatestDeliveryError") else None)(
+            self.ct.get_trail_status(Name="encrypted")))
+        self.assertEqual(status["LatestDeliveryError"], "KmsKeyDisabledException")
+        kms.enable_key(KeyId=key)
+        records = self.wait_for(lambda: [r for r in self.delivered_records(bucket, prefix)
+                                         if (r.get("requestParameters") or {}).get("userName") == "encrypted-trail-user-2"])
+        self.assertEqual(len(records), 1)
+        self.assertNotIn("LatestDeliveryError", self.ct.get_trail_status(Name="encrypted"))
+
     def test_prefix_outside_the_policy_is_refused(self):
         bucket = self.trail_bucket("prefix-trail-bucket")
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:

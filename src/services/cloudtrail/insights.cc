@@ -169,6 +169,7 @@ Status deliver_insight_file(Call& call, const TrailRow& t, const std::vector<std
                     "Z_" + crypto::to_hex(reinterpret_cast<const uint8_t*>(crypto::random_bytes(8).data()), 8) + ".json.gz";
   s3::DeliveredObject object{t.s3_bucket, key, gzip::compress(body), "application/json", {}, {}};
   object.headers["ContentEncoding"] = "gzip";
+  encrypt_as_trail(object, t);
   return s3::put_delivered_object(call, object);
 }
 

@@ -124,6 +124,7 @@ Status write_log_file(Call& call, const TrailRow& t, const std::string& account,
   s3::DeliveredObject object{t.s3_bucket, log_file_key(*root, account, region, call.ctx.now_ms), gzip::compress(body),
                              "application/json", {}, {}};
   object.headers["ContentEncoding"] = "gzip";
+  encrypt_as_trail(object, t);
   if (auto s = s3::put_delivered_object(call, object); !s) return s;
   if (!t.log_validation) return Ok{};
   auto w = call.tx.exec(
@@ -157,7 +158,12 @@ Status deliver_trail(Call& call, const std::string& arn, const DeliveryRound& ro
   if (!batches.empty()) {
     auto root = trail_log_root(call.tx, *t, t->account_id);
     if (!root) return root.error();
-    if (auto s = check_delivery_bucket(call.tx, DeliveryTarget{t->s3_bucket, *root, t->arn, t->account_id}); !s) return record_status(call.tx, *t, round.now_ms, s.error().code, false);
+    if (auto s = check_delivery_bucket(call.tx, DeliveryTarget{t->s3_bucket, *root, t->arn, t->account_id}); !s)
+      return record_status(call.tx, *t, round.now_ms, s.error().code, false);
+    // A key that was disabled or whose policy changed stops delivery before any file is written.
+    if (!t->kms_key_id.empty())
+      if (auto k = check_trail_kms_key(call.tx, t->account_id, t->home_region, t->arn, t->kms_key_id, round.now_ms); !k)
+        return record_status(call.tx, *t, round.now_ms, k.error().code, false);
     for (const auto& [where, batch] : batches)
       for (size_t i = 0; i < batch.records.size(); i += kRecordsPerFile)
         if (auto s = write_log_file(call, *t, where.first, where.second, batch, i, std::min(batch.records.size(), i + kRecordsPerFile)); !s)

@@ -44,8 +44,6 @@ Status refuse_unbuilt(const Call& call) {
   if (call.has("SnsTopicName")) return AwsError::not_implemented("cloudtrail: SNS notifications (SnsTopicName)");
   if (call.has("CloudWatchLogsLogGroupArn") || call.has("CloudWatchLogsRoleArn"))
     return AwsError::not_implemented("cloudtrail: delivery to CloudWatch Logs");
-  if (call.has("KmsKeyId") && !call.str("KmsKeyId").empty())
-    return AwsError::not_implemented("cloudtrail: SSE-KMS encryption of log files (KmsKeyId)");
   return Ok{};
 }
 
@@ -135,13 +133,18 @@ Result<json::value> create_trail(Call& call) {
   t.log_validation = flag(call, "EnableLogFileValidation", false);
   if (auto s = check_region_flags(t); !s) return s.error();
   if (auto s = check_bucket_for(call, t); !s) return s.error();
+  if (call.has("KmsKeyId") && !call.str("KmsKeyId").empty()) {
+    auto key = check_trail_kms_key(call.tx, t.account_id, t.home_region, t.arn, call.str("KmsKeyId"), call.ctx.now_ms);
+    if (!key) return key.error();
+    t.kms_key_id = *key;
+  }
   auto seq = newest_event_seq(call.tx);
   if (!seq) return seq.error();
   auto w = call.tx.exec(
       "INSERT INTO cloudtrail_trails (arn, account_id, name, home_region, s3_bucket, s3_prefix, kms_key_id, include_global, "
       "multi_region, organization, log_validation, selectors, custom_selectors, insight_selectors, logging, start_logging_ms, "
-      "stop_logging_ms, delivered_seq, created_ms) VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, 0, '[]', 0, 0, 0, ?, ?)",
-      {t.arn, t.account_id, t.name, t.home_region, t.s3_bucket, t.s3_prefix, int64_t{t.include_global}, int64_t{t.multi_region},
+      "stop_logging_ms, delivered_seq, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '[]', 0, 0, 0, ?, ?)",
+      {t.arn, t.account_id, t.name, t.home_region, t.s3_bucket, t.s3_prefix, t.kms_key_id, int64_t{t.include_global}, int64_t{t.multi_region},
        int64_t{t.organization}, int64_t{t.log_validation}, default_selectors_json(), *seq, call.ctx.now_ms});
   if (!w) return w.error();
   if (const auto* tags = call.input.if_contains("TagsList"); tags && tags->is_array())
@@ -175,11 +178,19 @@ Result<json::value> update_trail(Call& call) {
   if (auto s = check_region_flags(*t); !s) return s.error();
   if (bucket_changed || t->organization != was_organization)
     if (auto s = check_bucket_for(call, *t); !s) return s.error();
+  if (call.has("KmsKeyId")) {
+    t->kms_key_id.clear();  // "" turns encryption off
+    if (!call.str("KmsKeyId").empty()) {
+      auto key = check_trail_kms_key(call.tx, t->account_id, t->home_region, t->arn, call.str("KmsKeyId"), call.ctx.now_ms);
+      if (!key) return key.error();
+      t->kms_key_id = *key;
+    }
+  }
   auto w = call.tx.exec(
       "UPDATE cloudtrail_trails SET s3_bucket = ?, s3_prefix = ?, include_global = ?, multi_region = ?, organization = ?, "
-      "log_validation = ? WHERE arn = ?",
+      "log_validation = ?, kms_key_id = ? WHERE arn = ?",
       {t->s3_bucket, t->s3_prefix, int64_t{t->include_global}, int64_t{t->multi_region}, int64_t{t->organization},
-       int64_t{t->log_validation}, t->arn});
+       int64_t{t->log_validation}, t->kms_key_id, t->arn});
   if (!w) return w.error();
   return trail_write_output(*t);
 }

@@ -13,6 +13,10 @@ struct DeliveredObject {
   std::string content_type = "binary/octet-stream";
   json::object metadata;  // x-amz-meta-* without the prefix, lower-case names
   json::object headers;   // stored response headers, e.g. ContentEncoding
+  // SSE-KMS: the key (its ARN), the account that asks for the data key, and encryption context
+  // beyond the object's ARN. SSE-S3 when kms_key is "".
+  std::string kms_key, kms_account;
+  json::object kms_context;
 };
 
 // `call` supplies the transaction, the clock and where blobs live; no caller is involved (the

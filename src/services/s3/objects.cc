@@ -124,7 +124,7 @@ Result<NewEncryption> encryption_for_write(Call& call, const std::string& bucket
   auto kms_key = requested_kms_key(call.tx, call.input, bucket);
   if (!kms_key) return kms_key.error();
   if (kms_key->empty()) return NewEncryption{blob_store(call), {}};
-  auto data_key = new_data_key(call, *kms_key, bucket, key);
+  auto data_key = new_data_key(call, call.account(), *kms_key, bucket, key);
   if (!data_key) return data_key.error();
   return NewEncryption{blob_store_with_key(call, data_key->plaintext), std::move(data_key->headers)};
 }

@@ -11,22 +11,24 @@ namespace citadel::services::s3 {
 namespace {
 
 constexpr const char* kDataKeyHeader = "CitadelSseKmsDataKey";  // never shown: is_private_header
+constexpr const char* kContextHeader = "CitadelSseKmsContext";  // encryption context beyond aws:s3:arn
 constexpr const char* kKeyIdHeader = "SSEKMSKeyId";
 constexpr const char* kAlgorithmHeader = "ServerSideEncryption";
 
-json::object encryption_context(const std::string& bucket, const std::string& key) {
-  return json::object{{"aws:s3:arn", object_arn(bucket, key)}};
-}
-
-// What a KMS decision is asked about, as KMS's own operations would be.
-json::object kms_input(const std::string& key_id, const std::string& bucket, const std::string& key) {
-  return json::object{{"KeyId", key_id}, {"EncryptionContext", encryption_context(bucket, key)}};
+// The object's encryption context: its ARN, and what the stored headers add.
+json::object encryption_context(const std::string& bucket, const std::string& key, const json::object& headers = {}) {
+  json::object context{{"aws:s3:arn", object_arn(bucket, key)}};
+  if (const auto* extra = headers.if_contains(kContextHeader); extra && extra->is_object())
+    for (const auto& [k, v] : extra->as_object()) context[k] = v;
+  return context;
 }
 
 AuthzRequest kms_authz(const char* action, const char* grant_operation, const RequestContext& ctx, const std::string& key_id,
-                       const std::string& bucket, const std::string& key, store::Tx& tx) {
+                       const json::object& context, store::Tx& tx) {
   kms::KeyArg arg{"KeyId", true, grant_operation, nullptr, "EncryptionContext"};
-  auto a = kms::key_authz(ctx, kms_input(key_id, bucket, key), tx, action, arg);
+  // What a KMS decision is asked about, as KMS's own operations would be.
+  json::object input{{"KeyId", key_id}, {"EncryptionContext", context}};
+  auto a = kms::key_authz(ctx, input, tx, action, arg);
   a.condition_keys["kms:ViaService"] = "s3." + ctx.region + ".amazonaws.com";
   return a;
 }
@@ -63,14 +65,15 @@ void add_kms_write_authz(AuthzRequest& a, const RequestContext& ctx, const json:
                          const std::string& bucket, const std::string& key) {
   auto kms_key = requested_kms_key(tx, in, bucket);
   if (!kms_key || kms_key->empty()) return;
-  a.also.push_back(kms_authz("kms:GenerateDataKey", "GenerateDataKey", ctx, *kms_key, bucket, key, tx));
+  a.also.push_back(kms_authz("kms:GenerateDataKey", "GenerateDataKey", ctx, *kms_key, encryption_context(bucket, key), tx));
 }
 
 void add_kms_decrypt_authz(AuthzRequest& a, const RequestContext& ctx, store::Tx& tx, const json::object& headers,
                            const std::string& bucket, const std::string& key) {
   const auto* kms_key = headers.if_contains(kKeyIdHeader);
   if (!kms_key || !kms_key->is_string()) return;
-  a.also.push_back(kms_authz("kms:Decrypt", "Decrypt", ctx, std::string(kms_key->as_string()), bucket, key, tx));
+  a.also.push_back(
+      kms_authz("kms:Decrypt", "Decrypt", ctx, std::string(kms_key->as_string()), encryption_context(bucket, key, headers), tx));
 }
 
 void add_kms_read_authz(AuthzRequest& a, const RequestContext& ctx, store::Tx& tx, const std::string& bucket,
@@ -79,13 +82,15 @@ void add_kms_read_authz(AuthzRequest& a, const RequestContext& ctx, store::Tx& t
   if (o && o->has_value()) add_kms_decrypt_authz(a, ctx, tx, (*o)->headers, bucket, key);
 }
 
-Result<NewDataKey> new_data_key(Call& call, const std::string& kms_key, const std::string& bucket, const std::string& key) {
-  auto ref = kms::resolve_key(call.tx, call.account(), call.ctx.region, kms_key, true, call.ctx.now_ms);
+Result<NewDataKey> new_data_key(Call& call, const std::string& account, const std::string& kms_key, const std::string& bucket,
+                                const std::string& key, const json::object& extra_context) {
+  auto ref = kms::resolve_key(call.tx, account, call.ctx.region, kms_key, true, call.ctx.now_ms);
   if (!ref) return as_s3(ref.error());
   if (auto s = kms::require_encryption_key(ref->key, "SYMMETRIC_DEFAULT", "GenerateDataKey"); !s) return as_s3(s.error());
   NewDataKey out;
   out.plaintext = crypto::random_bytes(32);
-  auto context = encryption_context(bucket, key);
+  if (!extra_context.empty()) out.headers[kContextHeader] = extra_context;
+  auto context = encryption_context(bucket, key, out.headers);
   auto blob = kms::encrypt_under(call, ref->key, "SYMMETRIC_DEFAULT", out.plaintext, &context);
   if (!blob) return as_s3(blob.error());
   out.headers[kAlgorithmHeader] = kSseKms;
@@ -99,7 +104,7 @@ Result<BlobStore> object_blob_store(Call& call, const json::object& headers, con
   if (!blob || !blob->is_string()) return blob_store(call);
   auto raw = crypto::base64_decode(blob->as_string());
   if (!raw) return AwsError::internal("s3: an object's data key is damaged");
-  auto context = encryption_context(bucket, key);
+  auto context = encryption_context(bucket, key, headers);
   auto opened = kms::decrypt_input(call, *raw, nullptr, "SYMMETRIC_DEFAULT", &context);
   if (!opened) return as_s3(opened.error());
   return blob_store_with_key(call, opened->plaintext.bytes());
@@ -111,11 +116,12 @@ BlobStore blob_store_with_key(const Call& call, const std::string& data_key) {
   return store;
 }
 
-bool is_private_header(std::string_view name) { return name == kDataKeyHeader; }
+bool is_private_header(std::string_view name) { return name == kDataKeyHeader || name == kContextHeader; }
 
 json::object without_encryption(const json::object& headers) {
   json::object out = headers;
   out.erase(kDataKeyHeader);
+  out.erase(kContextHeader);
   out.erase(kKeyIdHeader);
   out.erase(kAlgorithmHeader);
   return out;

@@ -32,11 +32,15 @@ void add_kms_read_authz(AuthzRequest& a, const RequestContext& ctx, store::Tx& t
 
 // A new data key under `kms_key` for bucket/key: its plaintext, and the stored headers that name
 // it (ServerSideEncryption, SSEKMSKeyId, the data key's ciphertext).
+// `account`: who asks (the caller, or the account of the trail that delivers); `extra_context`:
+// encryption context beyond the object's ARN (CloudTrail adds aws:cloudtrail:arn), kept with the
+// object so reads decrypt with the same context.
 struct NewDataKey {
   std::string plaintext;
   json::object headers;
 };
-Result<NewDataKey> new_data_key(Call& call, const std::string& kms_key, const std::string& bucket, const std::string& key);
+Result<NewDataKey> new_data_key(Call& call, const std::string& account, const std::string& kms_key, const std::string& bucket,
+                                const std::string& key, const json::object& extra_context = {});
 
 // Where the object with these stored headers keeps its bytes, its data key opened through KMS when
 // it is SSE-KMS.
