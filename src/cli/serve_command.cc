@@ -12,6 +12,7 @@
 #include "server/periodic_worker.h"
 #include "server/pipeline.h"
 #include "services/cloudtrail/trail_delivery.h"
+#include "services/logs/logs_service.h"
 #include "base/time.h"
 #include "services/iam/bootstrap.h"
 
@@ -105,6 +106,10 @@ int serve_main(const ServeOptions& o) {
                                         // Every call made so far is then in the index the round reads.
                                         audit.wait_indexed();
                                         services::cloudtrail::deliver_all_trails(env, {timeutil::now_ms(), digest, insights});
+                                      }},
+                                     {"log retention", std::chrono::minutes(1), [&env](int64_t now) {
+                                        if (auto s = services::logs::apply_retention(*env.store, now); !s)
+                                          std::cerr << "citadel: log retention: " << s.error().message << std::endl;
                                       }}});
 
   int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
