@@ -185,6 +185,42 @@ class CloudTrailTrails(CitadelTestCase):
         self.assertEqual(len(records), 1)
         self.assertNotIn("LatestDeliveryError", self.ct.get_trail_status(Name="encrypted"))
 
+    def test_delivery_into_a_cloudwatch_logs_group(self):
+        bucket = self.trail_bucket("cwl-trail-bucket")
+        logs = self.server.client("logs")
+        logs.create_log_group(logGroupName="CloudTrail/Default")
+        group_arn = f"arn:aws:logs:us-east-1:{self.account}:log-group:CloudTrail/Default:*"
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                                                         "Action": "sts:AssumeRole"}]}
+        role = self.iam.create_role(RoleName="CloudTrailToLogs", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        ec2_trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                                                        "Action": "sts:AssumeRole"}]})
+        other = self.iam.create_role(RoleName="NotForCloudTrail", AssumeRolePolicyDocument=ec2_trust)["Role"]["Arn"]
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.ct.create_trail(Name="to-logs", S3BucketName=bucket, CloudWatchLogsRoleArn=role,
+                                 CloudWatchLogsLogGroupArn=group_arn.replace("Default", "Missing"))
+        self.assertAwsError(ctx, "InvalidCloudWatchLogsLogGroupArnException", 400)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.ct.create_trail(Name="to-logs", S3BucketName=bucket, CloudWatchLogsRoleArn=other, CloudWatchLogsLogGroupArn=group_arn)
+        self.assertAwsError(ctx, "InvalidCloudWatchLogsRoleArnException", 400)
+        out = self.ct.create_trail(Name="to-logs", S3BucketName=bucket, CloudWatchLogsRoleArn=role, CloudWatchLogsLogGroupArn=group_arn)
+        self.assertEqual((out["CloudWatchLogsLogGroupArn"], out["CloudWatchLogsRoleArn"]), (group_arn, role))
+        self.ct.start_logging(Name="to-logs")
+        self.iam.create_user(UserName="watched-in-logs")
+        stream = f"{self.account}_CloudTrail_us-east-1"
+
+        def found():
+            try:
+                events = logs.filter_log_events(logGroupName="CloudTrail/Default", logStreamNames=[stream],
+                                                filterPattern='{ $.eventName = "CreateUser" && $.requestParameters.userName = "watched-in-logs" }')
+                return events["events"]
+            except botocore.exceptions.ClientError:
+                return None
+        events = self.wait_for(found)
+        self.assertEqual(len(events), 1)
+        self.assertEqual(json.loads(events[0]["message"])["eventSource"], "iam.amazonaws.com")
+        self.assertIn("LatestCloudWatchLogsDeliveryTime", self.ct.get_trail_status(Name="to-logs"))
+
     def test_prefix_outside_the_policy_is_refused(self):
         bucket = self.trail_bucket("prefix-trail-bucket")
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
