@@ -14,6 +14,7 @@ struct ServeOptions {
   double trail_delivery_interval_s = 300;
   double digest_interval_s = 3600;
   double insights_period_s = 60;  // the period CloudTrail Insights counts calls over
+  double access_log_interval_s = 300;  // how often S3 server access logs are delivered
   // Benchmarks only: measure what auditing costs by switching it off (never in real use).
   bool benchmark_without_audit = false;
 };

@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   // Hidden: for bench/load/run_audit.sh, which compares audited and unaudited throughput.
   s->add_flag("--benchmark-without-audit", serve.benchmark_without_audit)->group("");
+  s->add_option("--access-log-interval", serve.access_log_interval_s, "Seconds between S3 server access log deliveries")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   s->add_option("--insights-period", serve.insights_period_s, "Seconds per period CloudTrail Insights counts calls over")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -13,6 +13,7 @@
 #include "server/pipeline.h"
 #include "services/cloudtrail/trail_delivery.h"
 #include "services/logs/logs_service.h"
+#include "services/s3/access_logging.h"
 #include "base/time.h"
 #include "services/iam/bootstrap.h"
 
@@ -107,6 +108,8 @@ int serve_main(const ServeOptions& o) {
                                         audit.wait_indexed();
                                         services::cloudtrail::deliver_all_trails(env, {timeutil::now_ms(), digest, insights});
                                       }},
+                                     {"S3 access logs", seconds(o.access_log_interval_s),
+                                      [&env](int64_t now) { services::s3::deliver_access_logs(env, now); }},
                                      {"log retention", std::chrono::minutes(1), [&env](int64_t now) {
                                         if (auto s = services::logs::apply_retention(*env.store, now); !s)
                                           std::cerr << "citadel: log retention: " << s.error().message << std::endl;

@@ -9,6 +9,8 @@
 #include "base/ids.h"
 #include "base/time.h"
 #include "server/audit_event.h"
+#include "server/s3_access_record.h"
+#include "services/s3/access_logging.h"
 #include "server/authorizer.h"
 
 namespace citadel::server {
@@ -111,12 +113,18 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   }
 
   auto st = std::make_shared<CallState>();
-  // Every answer is counted by the operation it was routed to.
-  Respond respond = [this, st, started = std::chrono::steady_clock::now(),
+  // Every answer is counted by the operation it was routed to; S3's go to its access logs too.
+  Respond respond = [this, st, started = std::chrono::steady_clock::now(), facts = RequestFacts::of(req, client),
                      out = std::move(respond_to_client)](HttpResponse res) {
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    bool s3 = st->route.service && st->route.service->id == "s3";
     metrics_.record(st->route.service ? std::string_view(st->route.service->id) : std::string_view("other"),
                     st->route.operation_name, res.status, micros);
+    if (s3)
+      services::s3::access_log_buffer().add(s3_access_record(
+          facts, S3CallFacts{&st->principal, &st->ctx, &st->input, st->output ? &*st->output : nullptr,
+                             st->error ? &*st->error : nullptr, st->virtual_host_path},
+          res, micros));
     out(std::move(res));
   };
   st->ctx.request_id = ids::uuid4();

@@ -115,6 +115,10 @@ ALTER TABLE s3_buckets ADD COLUMN object_ownership TEXT;
 -- Default encryption: the KMS key new objects are encrypted under (SSE-KMS); NULL for SSE-S3.
 ALTER TABLE s3_buckets ADD COLUMN default_kms_key TEXT;
 )sql"},
+      {"s3/006_logging", R"sql(
+-- Server access logging: {"TargetBucket", "TargetPrefix", "TargetObjectKeyFormat"} as JSON; NULL = off.
+ALTER TABLE s3_buckets ADD COLUMN logging TEXT;
+)sql"},
   };
 }
 

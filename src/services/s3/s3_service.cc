@@ -1,5 +1,6 @@
 #include "services/s3/s3_service.h"
 
+#include "services/s3/access_logging.h"
 #include "services/s3/public_access.h"
 #include "services/s3/s3_operations.h"
 
@@ -15,6 +16,7 @@ std::vector<OperationDef> S3Service::operations() const {
   add_bucket_policy_operations(ops);
   add_public_access_operations(ops);
   add_ownership_operations(ops);
+  add_logging_operations(ops);
   return ops;
 }
 
