@@ -55,6 +55,18 @@ TEST(FilterPattern, SpaceDelimitedFields) {
   EXPECT_FALSE(match("[ip, user, bytes]", line));  // seven fields, not three
 }
 
+TEST(FilterPattern, MetricValuesFromJsonAndDelimitedEvents) {
+  auto json_pattern = FilterPattern::parse(R"({ $.latency > 0 })").value();
+  EXPECT_EQ(json_pattern.extract_number(R"({"latency": 42.5})", "$.latency"), 42.5);
+  EXPECT_EQ(json_pattern.extract_number(R"({"latency": "7"})", "$.latency"), 7);
+  EXPECT_EQ(json_pattern.extract_number(R"({"other": 1})", "$.latency"), std::nullopt);
+  auto fields = FilterPattern::parse("[ip, ..., status, bytes]").value();
+  const char* line = R"(127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534)";
+  EXPECT_EQ(fields.extract_number(line, "$bytes"), 1534);
+  EXPECT_EQ(fields.extract_number(line, "$status"), 404);
+  EXPECT_EQ(fields.extract_number(line, "$ip"), std::nullopt);  // not a number
+}
+
 TEST(FilterPattern, BadPatternsAreInvalidParameters) {
   for (const char* bad : {R"({ $.a = "x )", "{ $.a = }", "[a, ..., b, ..., c]", "{ $.a IS MAYBE }", "{ ($.a = 1 }"}) {
     auto p = FilterPattern::parse(bad);

@@ -360,6 +360,31 @@ Result<FilterPattern> FilterPattern::parse(std::string_view text) {
   return p;
 }
 
+std::optional<double> FilterPattern::extract_number(std::string_view message, std::string_view selector) const {
+  if (selector.rfind("$.", 0) == 0) {
+    boost::system::error_code ec;
+    auto doc = json::parse(message, ec);
+    if (ec) return std::nullopt;
+    const json::value* v = select(doc, selector);
+    if (!v) return std::nullopt;
+    if (v->is_number()) return v->to_number<double>();
+    return v->is_string() ? number(v->as_string()) : std::nullopt;
+  }
+  if (selector.rfind("$", 0) != 0 || kind_ != Kind::Delimited) return std::nullopt;
+  std::string name(selector.substr(1));
+  auto values = split_fields(message);
+  auto field = std::find(fields_.begin(), fields_.end(), name);
+  auto ellipsis = std::find(fields_.begin(), fields_.end(), "...");
+  if (field == fields_.end()) return std::nullopt;
+  size_t at = static_cast<size_t>(field - fields_.begin());
+  if (ellipsis != fields_.end() && field > ellipsis) {  // counted from the end
+    size_t from_end = fields_.size() - at;
+    if (from_end > values.size()) return std::nullopt;
+    return number(values[values.size() - from_end]);
+  }
+  return at < values.size() ? number(values[at]) : std::nullopt;
+}
+
 bool FilterPattern::matches(std::string_view message) const {
   switch (kind_) {
     case Kind::All: return true;

@@ -12,6 +12,7 @@
 //   [ip, user, ..., status = 4*, bytes > 1000]    space-delimited events: named fields, "..." for any
 //                                                 number of fields, conditions joined by commas
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,9 @@ class FilterPattern {
   // InvalidParameterException for a pattern that does not parse.
   static Result<FilterPattern> parse(std::string_view text);
   bool matches(std::string_view message) const;
+  // A value a metric filter publishes: "$.a.b" from a JSON event, "$name" from a space-delimited
+  // pattern's named field; nullopt when the event has none (or it is not a number).
+  std::optional<double> extract_number(std::string_view message, std::string_view selector) const;
 
   struct Node;  // a JSON or space-delimited condition tree (filter_pattern.cc)
 
