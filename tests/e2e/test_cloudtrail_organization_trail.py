@@ -69,6 +69,13 @@ class OrganizationTrail(CitadelTestCase):
         out = ct.create_trail(Name="org", S3BucketName="org-trail", IsOrganizationTrail=True, IsMultiRegionTrail=True)
         self.assertTrue(out["IsOrganizationTrail"])
         ct.start_logging(Name="org")
+        # Member accounts see the organization's trail, and may not change it.
+        seen = member_ct.describe_trails()["trailList"]
+        self.assertEqual([(t["TrailARN"], t["IsOrganizationTrail"]) for t in seen], [(out["TrailARN"], True)])
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            member_ct.delete_trail(Name=out["TrailARN"])
+        self.assertIn(ctx.exception.response["Error"]["Code"], ("AccessDeniedException", "OperationNotPermittedException"))
+        self.assertTrue(ct.get_trail_status(Name="org")["IsLogging"])
         member_iam.create_user(UserName="member-user")
         self.server.client("iam").create_user(UserName="management-user")
 

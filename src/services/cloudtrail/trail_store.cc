@@ -196,18 +196,32 @@ Result<TrailRow> load_trail(store::Tx& tx, const std::string& account, const std
     found = select_trails(tx, "WHERE account_id = ? AND name = ?", {account, name_or_arn});
   }
   if (!found) return found.error();
+  auto management = organization_management(tx, account);
+  if (!management) return management.error();
   for (auto& t : *found) {
     // Another account's trail is visible only as the organization trail it delivers for; a
     // single-region trail only in its home region.
-    if (t.account_id != account) continue;
+    if (t.account_id != account && !(t.organization && t.account_id == *management)) continue;
     if (!t.multi_region && t.home_region != region) continue;
     return std::move(t);
   }
   return trail_not_found(account, region, name_or_arn);
 }
 
+Result<std::string> organization_management(store::Tx& tx, const std::string& account) {
+  auto org = organizations::org_of(tx, account);
+  if (!org) return org.error();
+  if (!org->has_value() || (*org)->management == account) return std::string();
+  return (*org)->management;
+}
+
 Result<std::vector<TrailRow>> trails_in_region(store::Tx& tx, const std::string& account, const std::string& region) {
-  return select_trails(tx, "WHERE account_id = ? AND (home_region = ? OR multi_region = 1) ORDER BY name", {account, region});
+  auto management = organization_management(tx, account);
+  if (!management) return management.error();
+  return select_trails(tx,
+                       "WHERE (account_id = ? OR (organization = 1 AND account_id = ?)) AND (home_region = ? OR multi_region = 1) "
+                       "ORDER BY name",
+                       {account, *management, region});
 }
 
 Result<std::vector<TrailRow>> all_trails(store::Tx& tx) { return select_trails(tx, "ORDER BY arn", {}); }

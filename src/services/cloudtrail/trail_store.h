@@ -31,7 +31,11 @@ std::string trail_arn(const std::string& region, const std::string& account, con
 // A trail named by name or ARN, as the caller's account sees it, or TrailNotFoundException (with
 // InvalidTrailNameException / CloudTrailARNInvalidException for malformed names).
 Result<TrailRow> load_trail(store::Tx& tx, const std::string& account, const std::string& region, const std::string& name_or_arn);
-// Trails CloudTrail serves in `region` for `account`: those whose home is there and multi-region ones.
+// The management account of the organization `account` is a member of ("" for none, or when it
+// is the management account itself): its organization trails are visible to `account`.
+Result<std::string> organization_management(store::Tx& tx, const std::string& account);
+// Trails CloudTrail serves in `region` for `account`: those whose home is there and multi-region
+// ones, its own and its organization's.
 Result<std::vector<TrailRow>> trails_in_region(store::Tx& tx, const std::string& account, const std::string& region);
 // Every trail, for delivery.
 Result<std::vector<TrailRow>> all_trails(store::Tx& tx);

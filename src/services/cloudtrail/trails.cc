@@ -1,4 +1,6 @@
 // CloudTrail trails: create, read, update, delete, start and stop logging, status, tags.
+#include <algorithm>
+
 #include "base/time.h"
 #include "services/cloudtrail/cloudtrail_operations.h"
 #include "services/cloudtrail/delivery_permissions.h"
@@ -132,7 +134,8 @@ Result<json::value> create_trail(Call& call) {
     return AwsError::sender("TrailAlreadyExistsException", "Trail " + name + " already exists for customer: " + call.account(), 400);
   auto in_region = trails_in_region(call.tx, call.account(), call.ctx.region);
   if (!in_region) return in_region.error();
-  if (in_region->size() >= kMaxTrailsPerRegion)
+  if (std::count_if(in_region->begin(), in_region->end(), [&](const TrailRow& r) { return r.account_id == call.account(); }) >=
+      static_cast<std::ptrdiff_t>(kMaxTrailsPerRegion))
     return AwsError::sender("MaximumNumberOfTrailsExceededException", "User: " + call.account() + " already has 5 trails in " + call.ctx.region + ".", 400);
 
   TrailRow t;
@@ -175,6 +178,9 @@ Result<json::value> create_trail(Call& call) {
 Result<TrailRow> load_trail_at_home(Call& call, const std::string& member) {
   auto t = load_trail(call.tx, call.account(), call.ctx.region, call.str(member));
   if (!t) return t.error();
+  if (t->account_id != call.account())
+    return AwsError::sender("OperationNotPermittedException",
+                            "Member accounts of an organization cannot change the organization's trail.", 400);
   if (t->home_region != call.ctx.region)
     return AwsError::sender("InvalidHomeRegionException",
                             "This operation must be called from the trail's home region, " + t->home_region + ".", 400);
