@@ -10,6 +10,7 @@ struct ServeOptions {
   std::string tls_cert, tls_key;
   std::string durability = "process";
   size_t max_body_bytes = 16 * 1024 * 1024;
+  double alarm_evaluation_interval = 60;  // seconds between evaluations of every CloudWatch alarm
 };
 
 int serve_main(const ServeOptions& options);

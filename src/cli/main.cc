@@ -25,6 +25,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"process", "power"}))
       ->capture_default_str();
   s->add_option("--max-body-bytes", serve.max_body_bytes, "Largest request body accepted")->capture_default_str();
+  s->add_option("--alarm-evaluation-interval", serve.alarm_evaluation_interval,
+                "Seconds between evaluations of the CloudWatch alarms (fractions allowed)")
+      ->check(CLI::Range(0.05, 86400.0))
+      ->capture_default_str();
 
   auto* admin = app.add_subcommand("admin", "Administer a data directory");
   admin->require_subcommand(1);

@@ -10,6 +10,8 @@
 #include "server/audit_journal.h"
 #include "server/http_server.h"
 #include "server/pipeline.h"
+#include "base/time.h"
+#include "services/cloudwatch/alarm_evaluator.h"
 #include "services/iam/bootstrap.h"
 
 namespace citadel::cli {
@@ -91,6 +93,9 @@ int serve_main(const ServeOptions& o) {
   auto& audit = *journal.value();
   services::Env env{dd->store.get(), dd->secrets.get(), &credentials, [&audit] { audit.wait_indexed(); }, audit_dir, o.data_dir};
   server::Pipeline pipeline(registry, env, audit, CITADEL_VERSION);
+  services::cloudwatch::AlarmScheduler alarms(
+      *dd->store, std::chrono::milliseconds(static_cast<int64_t>(o.alarm_evaluation_interval * 1000)), [] { return timeutil::now_ms(); });
+  alarms.start();
 
   int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   Contexts contexts;
@@ -131,6 +136,7 @@ int serve_main(const ServeOptions& o) {
     });
   ioc.run();
   for (auto& t : pool) t.join();
+  alarms.stop();
   audit.stop();
   dd->store->close();
   std::cerr << "citadel: stopped" << std::endl;

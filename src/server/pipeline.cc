@@ -19,7 +19,7 @@ using protocol::Wire;
 
 namespace {
 
-bool json_wire(Wire w) { return w == Wire::Json || w == Wire::RestJson; }
+bool json_wire(Wire w) { return w == Wire::Json || w == Wire::RestJson || w == Wire::RpcV2Cbor; }
 
 // Authentication errors carry different codes on JSON and REST-XML services than on query ones.
 AwsError for_wire(AwsError e, Wire w) {
