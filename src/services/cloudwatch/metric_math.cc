@@ -9,6 +9,8 @@ namespace citadel::services::cloudwatch {
 
 namespace {
 
+constexpr size_t kMaxGridPoints = 100800;
+
 enum class Tok { Number, Ident, String, Op, End };
 struct Token {
   Tok kind;
@@ -122,65 +124,59 @@ class Parser {
     return out;
   }
 
-  Result<MathValue> logical() {
-    auto a = comparison();
+  struct Infix {
+    const char* token;
+    const char* alias;  // the word form (AND, OR), or nullptr
+    Op f;
+  };
+  using Level = Result<MathValue> (Parser::*)();
+
+  // One precedence level: operands of the next level joined by this level's operators, grouped to
+  // the left (`chain` false: at most one operator, as comparisons).
+  Result<MathValue> infix(Level next, const std::vector<Infix>& ops, bool chain = true) {
+    auto a = (this->*next)();
     if (!a) return a;
     while (true) {
-      Op f;
-      if (accept("&&") || accept("AND")) f = [](double x, double y) { return double(x != 0 && y != 0); };
-      else if (accept("||") || accept("OR")) f = [](double x, double y) { return double(x != 0 || y != 0); };
-      else return a;
-      auto b = comparison();
+      const Infix* hit = nullptr;
+      for (const auto& o : ops)
+        if (accept(o.token) || (o.alias && accept(o.alias))) {
+          hit = &o;
+          break;
+        }
+      if (!hit) return a;
+      auto b = (this->*next)();
       if (!b) return b;
-      a = binary(*a, *b, f);
-      if (!a) return a;
+      a = binary(*a, *b, hit->f);
+      if (!a || !chain) return a;
     }
+  }
+
+  Result<MathValue> logical() {
+    static const std::vector<Infix> ops{{"&&", "AND", [](double x, double y) { return double(x != 0 && y != 0); }},
+                                        {"||", "OR", [](double x, double y) { return double(x != 0 || y != 0); }}};
+    return infix(&Parser::comparison, ops);
   }
 
   Result<MathValue> comparison() {
-    auto a = additive();
-    if (!a) return a;
-    static const std::pair<const char*, Op> ops[] = {
-        {"<=", [](double x, double y) { return double(x <= y); }}, {">=", [](double x, double y) { return double(x >= y); }},
-        {"==", [](double x, double y) { return double(x == y); }}, {"!=", [](double x, double y) { return double(x != y); }},
-        {"<", [](double x, double y) { return double(x < y); }},   {">", [](double x, double y) { return double(x > y); }}};
-    for (const auto& [name, f] : ops)
-      if (accept(name)) {
-        auto b = additive();
-        if (!b) return b;
-        return binary(*a, *b, f);
-      }
-    return a;
+    static const std::vector<Infix> ops{{"<=", nullptr, [](double x, double y) { return double(x <= y); }},
+                                        {">=", nullptr, [](double x, double y) { return double(x >= y); }},
+                                        {"==", nullptr, [](double x, double y) { return double(x == y); }},
+                                        {"!=", nullptr, [](double x, double y) { return double(x != y); }},
+                                        {"<", nullptr, [](double x, double y) { return double(x < y); }},
+                                        {">", nullptr, [](double x, double y) { return double(x > y); }}};
+    return infix(&Parser::additive, ops, false);
   }
 
   Result<MathValue> additive() {
-    auto a = multiplicative();
-    if (!a) return a;
-    while (true) {
-      Op f;
-      if (accept("+")) f = [](double x, double y) { return x + y; };
-      else if (accept("-")) f = [](double x, double y) { return x - y; };
-      else return a;
-      auto b = multiplicative();
-      if (!b) return b;
-      a = binary(*a, *b, f);
-      if (!a) return a;
-    }
+    static const std::vector<Infix> ops{{"+", nullptr, [](double x, double y) { return x + y; }},
+                                        {"-", nullptr, [](double x, double y) { return x - y; }}};
+    return infix(&Parser::multiplicative, ops);
   }
 
   Result<MathValue> multiplicative() {
-    auto a = unary();
-    if (!a) return a;
-    while (true) {
-      Op f;
-      if (accept("*")) f = [](double x, double y) { return x * y; };
-      else if (accept("/")) f = [](double x, double y) { return y == 0 ? NAN : x / y; };
-      else return a;
-      auto b = unary();
-      if (!b) return b;
-      a = binary(*a, *b, f);
-      if (!a) return a;
-    }
+    static const std::vector<Infix> ops{{"*", nullptr, [](double x, double y) { return x * y; }},
+                                        {"/", nullptr, [](double x, double y) { return y == 0 ? NAN : x / y; }}};
+    return infix(&Parser::unary, ops);
   }
 
   Result<MathValue> unary() {
@@ -266,7 +262,7 @@ class Parser {
   std::vector<int64_t> grid(int64_t period_s) const {
     std::vector<int64_t> g;
     int64_t p = period_s * 1000;
-    for (int64_t t = (ctx_.start_ms / p) * p; t < ctx_.end_ms && g.size() < 100800; t += p)
+    for (int64_t t = (ctx_.start_ms / p) * p; t < ctx_.end_ms && g.size() < kMaxGridPoints; t += p)
       if (t >= ctx_.start_ms - p) g.push_back(t);
     return g;
   }
@@ -409,7 +405,9 @@ std::vector<Series> as_series(const MathValue& v, const MathContext& ctx) {
   Series s{"", ctx.period_s, {}};
   if (std::isfinite(v.scalar)) {
     int64_t p = ctx.period_s * 1000;
-    for (int64_t t = (ctx.start_ms / p) * p; t < ctx.end_ms; t += p) s.points[t] = v.scalar;
+    // As many periods as GetMetricData returns at most (MaxDatapoints' default), so that a long
+    // range at a short period cannot grow without bound.
+    for (int64_t t = (ctx.start_ms / p) * p; t < ctx.end_ms && s.points.size() < kMaxGridPoints; t += p) s.points[t] = v.scalar;
   }
   return {s};
 }
