@@ -311,6 +311,36 @@ class CloudWatch(CitadelTestCase):
                    Threshold=1, ComparisonOperator="GreaterThanThreshold",
                    Metrics=[dict(q("e", "Errors"), ReturnData=True), {"Id": "x", "Expression": "e * 2"}])
 
+    def test_composite_alarm_follows_its_children(self):
+        for name in ("api-errors", "api-latency"):
+            self.cw.put_metric_alarm(AlarmName=name, Namespace="Api", MetricName=name, Statistic="Maximum", Period=60,
+                                     EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold",
+                                     TreatMissingData="ignore")
+        rc, out, err = self.server.aws_v2("cloudwatch", "put-composite-alarm", "--alarm-name", "api-down",
+                                          "--alarm-rule", 'ALARM("api-errors") AND ALARM(api-latency)')
+        self.assertEqual(rc, 0, err)
+        self.error(self.cw.put_composite_alarm, "InvalidParameterValue", AlarmName="broken", AlarmRule="ALARM(api-errors")
+        self.wait_for_composite("api-down", "OK")
+        for name in ("api-errors", "api-latency"):
+            self.cw.set_alarm_state(AlarmName=name, StateValue="ALARM", StateReason="incident drill")
+        alarm = self.wait_for_composite("api-down", "ALARM")
+        self.assertEqual(alarm["AlarmRule"], 'ALARM("api-errors") AND ALARM(api-latency)')
+        parents = self.cw.describe_alarms(ParentsOfAlarmName="api-errors")["CompositeAlarms"]
+        self.assertEqual([a["AlarmName"] for a in parents], ["api-down"])
+        rc, out, err = self.server.aws_v1("cloudwatch", "describe-alarms", "--children-of-alarm-name", "api-down")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(sorted(a["AlarmName"] for a in out["MetricAlarms"]), ["api-errors", "api-latency"])
+        self.cw.delete_alarms(AlarmNames=["api-down", "api-errors", "api-latency"])
+
+    def wait_for_composite(self, name, state, timeout=15):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            alarm = self.cw.describe_alarms(AlarmNames=[name], AlarmTypes=["CompositeAlarm"])["CompositeAlarms"][0]
+            if alarm["StateValue"] == state:
+                return alarm
+            time.sleep(0.2)
+        self.fail(f"{name} did not reach {state}: {alarm['StateValue']} ({alarm['StateReason']})")
+
     def test_namespace_condition_limits_where_a_user_may_publish(self):
         iam = self.server.client("iam")
         iam.create_user(UserName="publisher")

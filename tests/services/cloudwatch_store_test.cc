@@ -3,12 +3,11 @@
 // through its states with history, driven by an injected clock.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "services/cloudwatch/alarm_evaluator.h"
 #include "services/cloudwatch/alarm_store.h"
 #include "services/cloudwatch/cloudwatch_service.h"
 #include "services/cloudwatch/metric_store.h"
+#include "temp_store.h"
 
 using namespace citadel;
 using namespace citadel::services;
@@ -22,20 +21,12 @@ const std::string kAccount = "111122223333";
 class CloudWatchStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("citadel-cw-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-    store_ = std::move(store::open_sqlite(dir_ + "/t.db", store::Durability::Process).value());
-    ASSERT_TRUE(store_->migrate(CloudWatchService().migrations()).ok());
+    ASSERT_TRUE(store_.migrated());
     env_.store = store_.get();
     principal_.type = auth::PrincipalType::Root;
     principal_.account_id = kAccount;
     for (auto& op : CloudWatchService().operations()) ops_.emplace(op.name, op);
   }
-  void TearDown() override {
-    store_->close();
-    std::filesystem::remove_all(dir_);
-  }
-
   // Runs an operation's handler as the pipeline would (one transaction, rolled back on error).
   Result<json::value> call(const std::string& op, json::object input, int64_t now = kNow) {
     RequestContext ctx;
@@ -65,8 +56,7 @@ class CloudWatchStoreTest : public ::testing::Test {
                         {"Dimensions", json::array{json::object{{"Name", "InstanceId"}, {"Value", "i-1"}}}}};
   }
 
-  std::string dir_;
-  std::unique_ptr<store::Store> store_;
+  citadel::testing::TempStore store_{"cw", CloudWatchService().migrations()};
   Env env_;
   auth::Principal principal_;
   std::map<std::string, OperationDef> ops_;
@@ -199,4 +189,38 @@ TEST_F(CloudWatchStoreTest, AlarmConfigurationIsCheckedWhole) {
   EXPECT_TRUE(call("PutMetricAlarm", base).ok());
   EXPECT_EQ(call("DeleteAlarms", {{"AlarmNames", json::array{"a", "nope"}}}).error().code, "ResourceNotFound");
   EXPECT_EQ(count("SELECT COUNT(*) FROM cw_alarms"), 1);
+}
+
+TEST_F(CloudWatchStoreTest, CompositeAlarmFollowsTheAlarmsItNames) {
+  for (const char* name : {"cpu", "disk"})
+    ASSERT_TRUE(call("PutMetricAlarm", {{"AlarmName", name}, {"Namespace", "App"}, {"MetricName", name}, {"Statistic", "Average"},
+                                        {"Period", 60}, {"EvaluationPeriods", 1}, {"Threshold", 1.0},
+                                        {"ComparisonOperator", "GreaterThanThreshold"}, {"TreatMissingData", "ignore"}})
+                    .ok());
+  ASSERT_TRUE(call("PutCompositeAlarm", {{"AlarmName", "host"}, {"AlarmRule", "ALARM(cpu) OR ALARM(\"arn:aws:cloudwatch:us-east-1:" + kAccount + ":alarm:disk\")"}}).ok());
+  EXPECT_EQ(call("PutCompositeAlarm", {{"AlarmName", "self"}, {"AlarmRule", "ALARM(self)"}}).error().code, "InvalidParameterValue");
+  EXPECT_EQ(call("PutCompositeAlarm", {{"AlarmName", "cpu"}, {"AlarmRule", "TRUE"}}).error().code, "InvalidParameterCombination");
+  EXPECT_EQ(call("PutCompositeAlarm", {{"AlarmName", "bad"}, {"AlarmRule", "ALARM(cpu"}}).error().code, "InvalidParameterValue");
+
+  // Both children are INSUFFICIENT_DATA: the rule is false.
+  ASSERT_TRUE(evaluate_all_alarms(*store_, kNow).ok());
+  auto composite = [&] {
+    return call("DescribeAlarms", {{"AlarmNames", json::array{"host"}}, {"AlarmTypes", json::array{"CompositeAlarm"}}})
+        ->at("CompositeAlarms").as_array()[0].as_object();
+  };
+  EXPECT_EQ(composite().at("StateValue"), "OK");
+  ASSERT_TRUE(call("SetAlarmState", {{"AlarmName", "disk"}, {"StateValue", "ALARM"}, {"StateReason", "full"}}).ok());
+  ASSERT_TRUE(evaluate_all_alarms(*store_, kNow + 1000).ok());
+  EXPECT_EQ(composite().at("StateValue"), "ALARM");
+  EXPECT_NE(composite().at("StateReasonData").as_string().find(":alarm:disk"), std::string::npos);
+
+  // Without AlarmTypes only metric alarms are described; parents and children by name.
+  EXPECT_EQ(call("DescribeAlarms", {})->at("CompositeAlarms").as_array().size(), 0u);
+  auto children = call("DescribeAlarms", {{"ChildrenOfAlarmName", "host"}});
+  EXPECT_EQ(children->at("MetricAlarms").as_array().size(), 2u);
+  auto parents = call("DescribeAlarms", {{"ParentsOfAlarmName", "disk"}});
+  ASSERT_EQ(parents->at("CompositeAlarms").as_array().size(), 1u);
+  EXPECT_EQ(parents->at("CompositeAlarms").as_array()[0].at("AlarmRule").as_string().subview().substr(0, 10), "ALARM(cpu)");
+  auto history = call("DescribeAlarmHistory", {{"AlarmTypes", json::array{"CompositeAlarm"}}, {"HistoryItemType", "StateUpdate"}});
+  EXPECT_EQ(history->at("AlarmHistoryItems").as_array()[0].at("AlarmType"), "CompositeAlarm");
 }

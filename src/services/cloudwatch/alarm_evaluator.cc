@@ -4,6 +4,7 @@
 
 #include "services/cloudwatch/alarm_config.h"
 #include "services/cloudwatch/alarm_transition.h"
+#include "services/cloudwatch/composite_alarms.h"
 #include "services/cloudwatch/metric_queries.h"
 #include "services/cloudwatch/metric_store.h"
 
@@ -61,10 +62,15 @@ Result<int> evaluate_all_alarms(store::Store& store, int64_t now_ms) {
   // Decide in a read snapshot; write only the alarms that move, each checked again under the
   // write lock so that a PutMetricAlarm in between wins.
   std::vector<Change> changes;
+  bool composites = false;
   auto read = store.read([&](store::Tx& tx) -> Status {
     auto alarms = load_alarms(tx, "", "");
     if (!alarms) return alarms.error();
     for (const auto& a : *alarms) {
+      if (a.composite()) {
+        composites = true;
+        continue;
+      }
       AlarmRule rule = alarm_rule(a.config);
       auto range = alarm_range(tx, a, rule, now_ms);
       if (!range) continue;  // a query that no longer evaluates (a metric-math error) leaves the alarm as it is
@@ -76,7 +82,7 @@ Result<int> evaluate_all_alarms(store::Store& store, int64_t now_ms) {
   });
   if (!read) return read.error();
   int moved = 0;
-  if (!changes.empty()) {
+  if (!changes.empty() || composites) {
     auto w = store.write([&](store::Tx& tx) -> Status {
       for (auto& c : changes) {
         auto a = load_alarm(tx, c.account, c.region, c.name);
@@ -85,6 +91,10 @@ Result<int> evaluate_all_alarms(store::Store& store, int64_t now_ms) {
         if (auto s = move_alarm(tx, **a, c.evaluation.state, c.evaluation.reason, json::serialize(c.evaluation.data), now_ms); !s) return s;
         ++moved;
       }
+      // Composite alarms follow the states just written.
+      auto settled = settle_composites(tx, now_ms);
+      if (!settled) return settled.error();
+      moved += *settled;
       return Ok{};
     });
     if (!w) return w.error();

@@ -18,7 +18,8 @@ namespace citadel::services::cloudwatch {
 // The alarm's evaluation range at `now_ms`, oldest period first; the current (partial) period last.
 Result<std::vector<PeriodValue>> alarm_range(store::Tx& tx, const AlarmRow& alarm, const AlarmRule& rule, int64_t now_ms);
 
-// One pass over every alarm of every account at `now_ms`. Returns how many alarms changed state.
+// One pass over every alarm of every account at `now_ms`: metric alarms from their data, then
+// composite alarms from the states of the alarms they name. Returns how many alarms changed state.
 Result<int> evaluate_all_alarms(store::Store& store, int64_t now_ms);
 
 // Runs evaluate_all_alarms every `interval` on its own thread until stop() (or destruction).

@@ -22,11 +22,9 @@ Result<json::value> describe_alarm_history(Call& call) {
     if (!off) return off.error();
     q.offset = *off;
   }
-  if (const auto* types = array(call.input, "AlarmTypes"); types && !types->empty()) {
-    bool metric = false;
-    for (const auto& t : *types) metric = metric || (t.is_string() && t.as_string() == "MetricAlarm");
-    if (!metric) return json::object{{"AlarmHistoryItems", json::array{}}};
-  }
+  if (const auto* types = array(call.input, "AlarmTypes"))
+    for (const auto& t : *types)
+      if (t.is_string()) q.alarm_types.emplace_back(t.as_string());
   auto page = read_history(call.tx, q);
   if (!page) return page.error();
   json::object out{{"AlarmHistoryItems", std::move(page->first)}};

@@ -23,6 +23,7 @@ CREATE TABLE cw_alarm_history (
   account_id TEXT NOT NULL,
   region     TEXT NOT NULL,
   alarm_name TEXT NOT NULL,
+  alarm_type TEXT NOT NULL,
   ts_ms      INTEGER NOT NULL,
   item_type  TEXT NOT NULL,
   summary    TEXT NOT NULL,
@@ -109,7 +110,7 @@ json::object alarm_view(const AlarmRow& a) {
   json::object v;
   static const char* kCopied[] = {"AlarmDescription", "MetricName", "Namespace", "Statistic", "ExtendedStatistic", "Period", "Unit",
                                   "EvaluationPeriods", "DatapointsToAlarm", "Threshold", "ComparisonOperator", "TreatMissingData",
-                                  "EvaluateLowSampleCountPercentile", "Metrics", "ThresholdMetricId"};
+                                  "EvaluateLowSampleCountPercentile", "Metrics", "ThresholdMetricId", "AlarmRule"};
   v["AlarmName"] = a.name;
   v["AlarmArn"] = alarm_arn(a.region, a.account, a.name);
   for (const char* k : kCopied)
@@ -121,7 +122,7 @@ json::object alarm_view(const AlarmRow& a) {
     v[k] = x && x->is_array() ? *x : json::value(json::array{});
   }
   const auto* dims = a.config.if_contains("Dimensions");
-  if (!a.config.contains("Metrics")) v["Dimensions"] = dims && dims->is_array() ? *dims : json::value(json::array{});
+  if (!a.config.contains("Metrics") && !a.composite()) v["Dimensions"] = dims && dims->is_array() ? *dims : json::value(json::array{});
   v["StateValue"] = a.state;
   v["StateReason"] = a.reason;
   if (!a.reason_data.empty()) v["StateReasonData"] = a.reason_data;
@@ -131,14 +132,14 @@ json::object alarm_view(const AlarmRow& a) {
 }
 
 Status add_history(store::Tx& tx, const AlarmRow& a, const HistoryItem& item) {
-  auto r = tx.exec("INSERT INTO cw_alarm_history (account_id, region, alarm_name, ts_ms, item_type, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   {a.account, a.region, a.name, item.ts_ms, item.type, item.summary, json::serialize(item.data)});
+  auto r = tx.exec("INSERT INTO cw_alarm_history (account_id, region, alarm_name, alarm_type, ts_ms, item_type, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   {a.account, a.region, a.name, std::string(a.type()), item.ts_ms, item.type, item.summary, json::serialize(item.data)});
   if (!r) return r.error();
   return Ok{};
 }
 
 Result<std::pair<json::array, bool>> read_history(store::Tx& tx, const HistoryQuery& q) {
-  std::string sql = "SELECT alarm_name, ts_ms, item_type, summary, data FROM cw_alarm_history WHERE account_id = ? AND region = ? AND ts_ms >= ? AND ts_ms < ?";
+  std::string sql = "SELECT alarm_name, ts_ms, item_type, summary, data, alarm_type FROM cw_alarm_history WHERE account_id = ? AND region = ? AND ts_ms >= ? AND ts_ms < ?";
   std::vector<store::Value> params{q.account, q.region, q.start_ms, q.end_ms};
   if (!q.name.empty()) {
     sql += " AND alarm_name = ?";
@@ -147,6 +148,14 @@ Result<std::pair<json::array, bool>> read_history(store::Tx& tx, const HistoryQu
   if (!q.type.empty()) {
     sql += " AND item_type = ?";
     params.emplace_back(q.type);
+  }
+  if (!q.alarm_types.empty()) {
+    sql += " AND alarm_type IN (";
+    for (size_t i = 0; i < q.alarm_types.size(); ++i) {
+      sql += i ? ", ?" : "?";
+      params.emplace_back(q.alarm_types[i]);
+    }
+    sql += ")";
   }
   sql += q.ascending ? " ORDER BY ts_ms, item_id" : " ORDER BY ts_ms DESC, item_id DESC";
   sql += " LIMIT ? OFFSET ?";
@@ -157,7 +166,7 @@ Result<std::pair<json::array, bool>> read_history(store::Tx& tx, const HistoryQu
   json::array items;
   for (size_t i = 0; i < rows->size() && i < q.limit; ++i) {
     const auto& r = (*rows)[i];
-    items.push_back(json::object{{"AlarmName", r.str(0)}, {"AlarmType", "MetricAlarm"}, {"Timestamp", r.i64(1)},
+    items.push_back(json::object{{"AlarmName", r.str(0)}, {"AlarmType", r.str(5)}, {"Timestamp", r.i64(1)},
                                  {"HistoryItemType", r.str(2)}, {"HistorySummary", r.str(3)}, {"HistoryData", r.str(4)}});
   }
   return std::make_pair(std::move(items), rows->size() > q.limit);

@@ -15,6 +15,10 @@ struct AlarmRow {
   std::string state = "INSUFFICIENT_DATA", reason, reason_data;
   int64_t state_updated_ms = 0, state_transitioned_ms = 0, config_updated_ms = 0;
   bool actions_enabled = true;
+
+  // A composite alarm's configuration is PutCompositeAlarm's input, with its AlarmRule.
+  bool composite() const { return config.contains("AlarmRule"); }
+  const char* type() const { return composite() ? "CompositeAlarm" : "MetricAlarm"; }
 };
 
 Result<std::optional<AlarmRow>> load_alarm(store::Tx& tx, const std::string& account, const std::string& region, const std::string& name);
@@ -24,7 +28,7 @@ Status save_alarm(store::Tx& tx, const AlarmRow& a);  // insert or replace
 Status delete_alarm(store::Tx& tx, const AlarmRow& a);  // with its tags; history stays
 Result<int64_t> count_alarms(store::Tx& tx, const std::string& account, const std::string& region);
 
-// The MetricAlarm shape DescribeAlarms returns.
+// The MetricAlarm or CompositeAlarm shape DescribeAlarms returns.
 json::object alarm_view(const AlarmRow& a);
 
 struct HistoryItem {
@@ -36,6 +40,7 @@ struct HistoryItem {
 Status add_history(store::Tx& tx, const AlarmRow& a, const HistoryItem& item);
 struct HistoryQuery {
   std::string account, region, name, type;
+  std::vector<std::string> alarm_types;  // MetricAlarm, CompositeAlarm; empty: both
   int64_t start_ms = 0, end_ms = INT64_MAX;
   bool ascending = false;
   size_t offset = 0, limit = 100;

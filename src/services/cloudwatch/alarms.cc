@@ -1,64 +1,19 @@
-// PutMetricAlarm, DescribeAlarms, DescribeAlarmsForMetric, DeleteAlarms.
+// PutMetricAlarm, DescribeAlarms (metric and composite alarms), DescribeAlarmsForMetric, DeleteAlarms.
 #include "services/cloudwatch/alarm_config.h"
 #include "services/cloudwatch/alarm_store.h"
 #include "services/cloudwatch/cloudwatch_operations.h"
+#include "services/cloudwatch/composite_rule.h"
+#include "services/cloudwatch/put_alarm.h"
 
 namespace citadel::services::cloudwatch {
 
 namespace {
 
-constexpr int64_t kMaxAlarms = 5000;  // per account and region, CloudWatch's quota
 constexpr int64_t kDefaultMaxRecords = 50;
-
-json::object history_alarm(const AlarmRow& a) {
-  json::object o = alarm_view(a);
-  o.erase("StateReason");
-  o.erase("StateReasonData");
-  return o;
-}
 
 Result<json::value> put_metric_alarm(Call& call) {
   if (auto s = check_alarm_config(call.input, call.ctx.region); !s) return s.error();
-  std::string name = call.str("AlarmName");
-  auto existing = load_alarm(call.tx, call.account(), call.ctx.region, name);
-  if (!existing) return existing.error();
-  AlarmRow a;
-  if (*existing) {
-    a = **existing;  // an update keeps the state; the configuration is replaced whole
-  } else {
-    auto n = count_alarms(call.tx, call.account(), call.ctx.region);
-    if (!n) return n.error();
-    if (*n >= kMaxAlarms) return AwsError::sender("LimitExceeded", "The maximum number of alarms (" + std::to_string(kMaxAlarms) + ") has been reached.", 400);
-    a.account = call.account();
-    a.region = call.ctx.region;
-    a.name = name;
-    a.reason = "Unchecked: Initial alarm creation";
-    a.state_updated_ms = a.state_transitioned_ms = call.ctx.now_ms;
-  }
-  json::object before = history_alarm(a);
-  a.config = call.input;
-  a.config.erase("Tags");
-  // Dimensions in canonical order, so DescribeAlarmsForMetric matches them whatever order they came in.
-  if (a.config.contains("Dimensions")) a.config["Dimensions"] = dimensions_json(*read_dimensions(a.config.if_contains("Dimensions"), "Dimensions"));
-  const auto* enabled = call.input.if_contains("ActionsEnabled");
-  a.actions_enabled = !enabled || !enabled->is_bool() || enabled->as_bool();
-  a.config_updated_ms = call.ctx.now_ms;
-  if (auto s = save_alarm(call.tx, a); !s) return s.error();
-  json::object data{{"version", "1.0"}};
-  if (*existing) {
-    data["type"] = "Update";
-    data["updatedAlarm"] = history_alarm(a);
-    data["originalAlarm"] = std::move(before);
-  } else {
-    data["type"] = "Create";
-    data["createdAlarm"] = history_alarm(a);
-  }
-  HistoryItem h{"ConfigurationUpdate", "Alarm \"" + name + "\" " + (*existing ? "updated" : "created"), std::move(data), call.ctx.now_ms};
-  if (auto s = add_history(call.tx, a, h); !s) return s.error();
-  // Tags are applied on creation only, as in CloudWatch (TagResource changes them later).
-  if (const auto* tags = array(call.input, "Tags"); tags && !*existing)
-    if (auto s = put_alarm_tags(call.tx, alarm_arn(a.region, a.account, a.name), *tags); !s) return s.error();
-  return json::object{};
+  return put_alarm(call);
 }
 
 bool has_action_prefix(const AlarmRow& a, const std::string& prefix) {
@@ -69,20 +24,67 @@ bool has_action_prefix(const AlarmRow& a, const std::string& prefix) {
   return false;
 }
 
-Result<json::value> describe_alarms(Call& call) {
+// A composite rule names an alarm by its name or its ARN.
+bool names_alarm(const std::string& ref, const AlarmRow& a) {
+  return ref == a.name || ref == alarm_arn(a.region, a.account, a.name);
+}
+
+std::vector<std::string> children_of(const AlarmRow& composite) {
+  auto rule = parse_alarm_rule(text(composite.config, "AlarmRule"));
+  return rule ? rule_alarms(**rule) : std::vector<std::string>{};
+}
+
+// Which alarms a DescribeAlarms call selects, before paging.
+Result<std::vector<const AlarmRow*>> select_alarms(Call& call, const std::vector<AlarmRow>& all) {
+  std::vector<const AlarmRow*> out;
+  std::string children = call.str("ChildrenOfAlarmName"), parents = call.str("ParentsOfAlarmName");
+  if (!children.empty() || !parents.empty()) {
+    // The alarms a composite alarm's rule names, or the composite alarms whose rules name an alarm;
+    // of both types, whatever AlarmTypes says.
+    if (!children.empty() && !parents.empty())
+      return invalid_combination("The parameters ChildrenOfAlarmName and ParentsOfAlarmName are mutually exclusive and you have specified both.");
+    for (const auto& p : all) {
+      if (!children.empty() && p.name == children && p.composite())
+        for (const auto& ref : children_of(p))
+          for (const auto& c : all)
+            if (names_alarm(ref, c)) out.push_back(&c);
+      if (!parents.empty() && p.composite())
+        for (const auto& ref : children_of(p))
+          for (const auto& c : all)
+            if (c.name == parents && names_alarm(ref, c)) out.push_back(&p);
+    }
+    return out;
+  }
   const auto* names = array(call.input, "AlarmNames");
   std::string prefix = call.str("AlarmNamePrefix");
   if (names && !names->empty() && !prefix.empty())
     return invalid_combination("The parameters AlarmNames and AlarmNamePrefix are mutually exclusive and you have specified both.");
-  if (call.has("ChildrenOfAlarmName") || call.has("ParentsOfAlarmName")) {
-    // Composite alarms are not built: no metric alarm has a parent or a child.
-    return json::object{{"MetricAlarms", json::array{}}, {"CompositeAlarms", json::array{}}};
-  }
-  bool metric_alarms = true;
+  // Without AlarmTypes, only metric alarms are described, as in CloudWatch.
+  bool metric = true, composite = false;
   if (const auto* types = array(call.input, "AlarmTypes"); types && !types->empty()) {
-    metric_alarms = false;
-    for (const auto& t : *types) metric_alarms = metric_alarms || (t.is_string() && t.as_string() == "MetricAlarm");
+    metric = false;
+    for (const auto& t : *types) {
+      metric = metric || (t.is_string() && t.as_string() == "MetricAlarm");
+      composite = composite || (t.is_string() && t.as_string() == "CompositeAlarm");
+    }
   }
+  std::string state = call.str("StateValue"), action_prefix = call.str("ActionPrefix");
+  for (const auto& a : all) {
+    if (a.composite() ? !composite : !metric) continue;
+    if (names && !names->empty()) {
+      bool named = false;
+      for (const auto& n : *names) named = named || (n.is_string() && n.as_string() == a.name);
+      if (!named) continue;
+    }
+    if (!prefix.empty() && a.name.rfind(prefix, 0) != 0) continue;
+    if (!state.empty() && a.state != state) continue;
+    if (!action_prefix.empty() && !has_action_prefix(a, action_prefix)) continue;
+    out.push_back(&a);
+  }
+  return out;
+}
+
+Result<json::value> describe_alarms(Call& call) {
   size_t offset = 0;
   if (auto t = call.str("NextToken"); !t.empty()) {
     auto off = token_offset(t);
@@ -92,24 +94,13 @@ Result<json::value> describe_alarms(Call& call) {
   auto max = static_cast<size_t>(integer(call.input, "MaxRecords").value_or(kDefaultMaxRecords));
   auto all = load_alarms(call.tx, call.account(), call.ctx.region);
   if (!all) return all.error();
-  std::string state = call.str("StateValue"), action_prefix = call.str("ActionPrefix");
-  std::vector<const AlarmRow*> matched;
-  for (const auto& a : *all) {
-    if (!metric_alarms) break;
-    if (names && !names->empty()) {
-      bool named = false;
-      for (const auto& n : *names) named = named || (n.is_string() && n.as_string() == a.name);
-      if (!named) continue;
-    }
-    if (!prefix.empty() && a.name.rfind(prefix, 0) != 0) continue;
-    if (!state.empty() && a.state != state) continue;
-    if (!action_prefix.empty() && !has_action_prefix(a, action_prefix)) continue;
-    matched.push_back(&a);
-  }
-  json::array out;
-  for (size_t i = offset; i < matched.size() && out.size() < max; ++i) out.push_back(alarm_view(*matched[i]));
-  json::object res{{"MetricAlarms", std::move(out)}, {"CompositeAlarms", json::array{}}};
-  if (offset + max < matched.size()) res["NextToken"] = offset_token(offset + max);
+  auto matched = select_alarms(call, *all);
+  if (!matched) return matched.error();
+  json::array metric, composite;
+  for (size_t i = offset; i < matched->size() && i < offset + max; ++i)
+    ((*matched)[i]->composite() ? composite : metric).push_back(alarm_view(*(*matched)[i]));
+  json::object res{{"MetricAlarms", std::move(metric)}, {"CompositeAlarms", std::move(composite)}};
+  if (offset + max < matched->size()) res["NextToken"] = offset_token(offset + max);
   return res;
 }
 
@@ -158,7 +149,7 @@ Result<json::value> delete_alarms(Call& call) {
   for (const auto& a : found) {
     if (auto s = delete_alarm(call.tx, a); !s) return s.error();
     HistoryItem h{"ConfigurationUpdate", "Alarm \"" + a.name + "\" deleted",
-                  json::object{{"version", "1.0"}, {"type", "Delete"}, {"deletedAlarm", history_alarm(a)}}, call.ctx.now_ms};
+                  json::object{{"version", "1.0"}, {"type", "Delete"}, {"deletedAlarm", history_view(a)}}, call.ctx.now_ms};
     if (auto s = add_history(call.tx, a, h); !s) return s.error();
   }
   return json::object{};

@@ -16,6 +16,7 @@ std::vector<OperationDef> CloudWatchService::operations() const {
   add_alarm_state_operations(ops);
   add_alarm_history_operations(ops);
   add_tag_operations(ops);
+  add_composite_alarm_operations(ops);
   return ops;
 }
 
