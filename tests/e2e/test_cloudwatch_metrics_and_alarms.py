@@ -352,8 +352,13 @@ class CloudWatch(CitadelTestCase):
         cw.put_metric_data(Namespace="Dev", MetricData=[{"MetricName": "Builds", "Value": 1}])
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             cw.put_metric_data(Namespace="Prod", MetricData=[{"MetricName": "Builds", "Value": 1}])
-        self.assertIn(ctx.exception.response["Error"]["Code"], ("AccessDenied", "AccessDeniedException"))
-        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        # Query-compatible: the query protocol's code on the JSON wire too, as CloudWatch answers.
+        self.assertAwsError(ctx, "AccessDenied", 403)
+        self.assertIn("cloudwatch:PutMetricData", ctx.exception.response["Error"]["Message"])
+        bad = self.server.client("cloudwatch", key["AccessKeyId"], "not-the-secret")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            bad.list_metrics()
+        self.assertAwsError(ctx, "SignatureDoesNotMatch", 403)
         rc, out, err = self.server.aws_v2("cloudwatch", "put-metric-data", "--namespace", "Prod", "--metric-name", "Builds",
                                           "--value", "1", key_id=key["AccessKeyId"], secret=key["SecretAccessKey"])
         self.assertNotEqual(rc, 0)
