@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "services/cloudwatch/cw_common.h"
 #include "services/cloudwatch/metric_math.h"
 #include "services/cloudwatch/statistics.h"
 
@@ -159,4 +160,9 @@ TEST(MetricMath, DeepNestingDoesNotCrash) {
   deep += std::string(1000, ')');
   auto c = f.ctx();
   EXPECT_TRUE(evaluate_expression("e1", deep, c).ok());
+}
+
+TEST(JsonText, NumbersAsCloudWatchWritesThem) {
+  boost::json::value v = boost::json::parse(R"({"threshold":5.0,"recent":[1.5,2,1e300],"name":"a\"b","ok":true})");
+  EXPECT_EQ(json_text(v), R"({"threshold":5.0,"recent":[1.5,2,1e+300],"name":"a\"b","ok":true})");
 }

@@ -88,7 +88,7 @@ Result<int> evaluate_all_alarms(store::Store& store, int64_t now_ms) {
         auto a = load_alarm(tx, c.account, c.region, c.name);
         if (!a) return a.error();
         if (!*a || (*a)->config_updated_ms != c.config_updated_ms || (*a)->state == c.evaluation.state) continue;
-        if (auto s = move_alarm(tx, **a, c.evaluation.state, c.evaluation.reason, json::serialize(c.evaluation.data), now_ms); !s) return s;
+        if (auto s = move_alarm(tx, **a, c.evaluation.state, c.evaluation.reason, json_text(c.evaluation.data), now_ms); !s) return s;
         ++moved;
       }
       // Composite alarms follow the states just written.

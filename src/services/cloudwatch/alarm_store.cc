@@ -133,7 +133,7 @@ json::object alarm_view(const AlarmRow& a) {
 
 Status add_history(store::Tx& tx, const AlarmRow& a, const HistoryItem& item) {
   auto r = tx.exec("INSERT INTO cw_alarm_history (account_id, region, alarm_name, alarm_type, ts_ms, item_type, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   {a.account, a.region, a.name, std::string(a.type()), item.ts_ms, item.type, item.summary, json::serialize(item.data)});
+                   {a.account, a.region, a.name, std::string(a.type()), item.ts_ms, item.type, item.summary, json_text(item.data)});
   if (!r) return r.error();
   return Ok{};
 }

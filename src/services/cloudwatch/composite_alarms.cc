@@ -74,7 +74,7 @@ Result<int> settle_composites(store::Tx& tx, int64_t now_ms) {
       if (!a.composite()) continue;
       auto s = evaluate_composite(a, *alarms);
       if (s.state == a.state) continue;
-      if (auto st = move_alarm(tx, a, s.state, s.reason, json::serialize(s.data), now_ms); !st) return st.error();
+      if (auto st = move_alarm(tx, a, s.state, s.reason, json_text(s.data), now_ms); !st) return st.error();
       ++moved_now;
     }
     moves += moved_now;

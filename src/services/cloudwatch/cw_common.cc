@@ -1,6 +1,8 @@
 #include "services/cloudwatch/cw_common.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
 #include "base/crypto.h"
 
@@ -147,6 +149,32 @@ const json::array* array(const json::object& o, std::string_view member) {
 std::string text(const json::object& o, std::string_view member) {
   const auto* v = o.if_contains(member);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::string json_text(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::double_: {
+      double d = v.get_double();
+      if (!std::isfinite(d)) return "null";
+      char buf[64];
+      auto r = std::to_chars(buf, buf + sizeof buf, d);
+      std::string s(buf, r.ptr);
+      if (s.find_first_of(".e") == std::string::npos) s += ".0";
+      return s;
+    }
+    case json::kind::array: {
+      std::string out = "[";
+      for (const auto& e : v.get_array()) out += (out.size() > 1 ? "," : "") + json_text(e);
+      return out + "]";
+    }
+    case json::kind::object: {
+      std::string out = "{";
+      for (const auto& [k, e] : v.get_object())
+        out += (out.size() > 1 ? "," : "") + json::serialize(json::value(json::string(k))) + ":" + json_text(e);
+      return out + "}";
+    }
+    default: return json::serialize(v);
+  }
 }
 
 std::string offset_token(size_t offset) { return crypto::base64_encode("cw1:" + std::to_string(offset)); }

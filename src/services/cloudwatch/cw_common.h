@@ -51,6 +51,10 @@ std::optional<int64_t> integer(const json::object& o, std::string_view member);
 const json::array* array(const json::object& o, std::string_view member);
 std::string text(const json::object& o, std::string_view member);
 
+// JSON text with numbers as CloudWatch writes them in StateReasonData and HistoryData ("1.5",
+// "90.0"; boost::json would write "1.5E0").
+std::string json_text(const json::value& v);
+
 // Paging by an opaque token that carries an offset into a stably ordered list.
 std::string offset_token(size_t offset);
 Result<size_t> token_offset(const std::string& token);
