@@ -198,6 +198,25 @@ class CloudWatch(CitadelTestCase):
         e = self.error(self.cw.get_metric_data, "ValidationError", StartTime=t, EndTime=t + datetime.timedelta(minutes=3),
                        MetricDataQueries=[{"Id": "e1", "Expression": "FOO(1)"}])
         self.assertIn("Error in expression e1", e["Error"]["Message"])
+        # The query protocol (CLI v2) carries the queries and the result lists too.
+        queries = json.dumps([{"Id": "ra", "MetricStat": stat("Requests", "a"), "ReturnData": False},
+                              {"Id": "double", "Expression": "ra * 2"}])
+        rc, out, err = self.server.aws_v2("cloudwatch", "get-metric-data", "--metric-data-queries", queries,
+                                          "--start-time", t.isoformat(), "--end-time", (t + datetime.timedelta(minutes=3)).isoformat(),
+                                          "--scan-by", "TimestampAscending")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([(r["Id"], r["Values"]) for r in out["MetricDataResults"]], [("double", [20.0, 40.0, 60.0])])
+        self.assertEqual(len(out["MetricDataResults"][0]["Timestamps"]), 3)
+        # Statistic sets and values with counts from the CLIs.
+        rc, out, err = self.server.aws_v2("cloudwatch", "put-metric-data", "--namespace", "Web", "--metric-name", "Sizes",
+                                          "--statistic-values", "SampleCount=4,Sum=40,Minimum=1,Maximum=20",
+                                          "--timestamp", t.isoformat())
+        self.assertEqual(rc, 0, err)
+        rc, out, err = self.server.aws_v1("cloudwatch", "put-metric-data", "--namespace", "Web", "--metric-data", json.dumps(
+            [{"MetricName": "Sizes", "Values": [5, 15], "Counts": [1, 3], "Timestamp": t.isoformat()}]))
+        self.assertEqual(rc, 0, err)
+        sizes = self.stats("Web", "Sizes", t, t + datetime.timedelta(minutes=1))[0]
+        self.assertEqual((sizes["SampleCount"], sizes["Sum"], sizes["Minimum"], sizes["Maximum"]), (8.0, 90.0, 1.0, 20.0))
         # ListMetrics: by dimension name, by name and value.
         hosts = self.cw.list_metrics(Namespace="Web", Dimensions=[{"Name": "Host"}])["Metrics"]
         self.assertEqual(len(hosts), 3)
