@@ -374,6 +374,17 @@ class CloudWatch(CitadelTestCase):
         # Query-compatible: the query protocol's code on the JSON wire too, as CloudWatch answers.
         self.assertAwsError(ctx, "AccessDenied", 403)
         self.assertIn("cloudwatch:PutMetricData", ctx.exception.response["Error"]["Message"])
+        # cloudwatch:AlarmActions: this user may make alarms that stop instances, not terminate them.
+        iam.put_user_policy(UserName="publisher", PolicyName="stop-only", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "cloudwatch:PutMetricAlarm", "Resource": "*",
+                                                    "Condition": {"ForAllValues:StringLike": {
+                                                        "cloudwatch:AlarmActions": "arn:aws:automate:*:ec2:stop"}}}]}))
+        alarm = dict(Namespace="Dev", MetricName="CPUUtilization", Statistic="Maximum", Period=60, EvaluationPeriods=1,
+                     Threshold=5, ComparisonOperator="LessThanThreshold", Dimensions=[{"Name": "InstanceId", "Value": "i-0abc"}])
+        cw.put_metric_alarm(AlarmName="may-stop", AlarmActions=["arn:aws:automate:us-east-1:ec2:stop"], **alarm)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            cw.put_metric_alarm(AlarmName="may-not-terminate", AlarmActions=["arn:aws:automate:us-east-1:ec2:terminate"], **alarm)
+        self.assertAwsError(ctx, "AccessDenied", 403)
         bad = self.server.client("cloudwatch", key["AccessKeyId"], "not-the-secret")
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             bad.list_metrics()

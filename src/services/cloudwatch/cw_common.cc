@@ -117,6 +117,15 @@ OperationDef cw_op(const char* name, bool read_only, Resource resource, Handler 
     r.action = action;
     r.resources = alarm_resources(ctx, in, resource);
     if (action == "cloudwatch:PutMetricData") r.condition_keys["cloudwatch:namespace"] = input_str(in, "Namespace");
+    // cloudwatch:AlarmActions: every action ARN the alarm would run (the Service Authorization
+    // Reference lists it for PutMetricAlarm and PutCompositeAlarm).
+    if (action == "cloudwatch:PutMetricAlarm" || action == "cloudwatch:PutCompositeAlarm") {
+      json::array actions;
+      for (const char* member : {"AlarmActions", "OKActions", "InsufficientDataActions"})
+        if (const auto* list = array(in, member))
+          for (const auto& a : *list) actions.push_back(a);
+      if (!actions.empty()) r.condition_keys["cloudwatch:AlarmActions"] = std::move(actions);
+    }
     if (in.contains("Tags")) {
       auto keys = tag_condition_keys(in, "Tags");
       for (auto& [k, v] : keys) r.condition_keys[k] = v;
