@@ -385,6 +385,16 @@ class CloudWatch(CitadelTestCase):
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             cw.put_metric_alarm(AlarmName="may-not-terminate", AlarmActions=["arn:aws:automate:us-east-1:ec2:terminate"], **alarm)
         self.assertAwsError(ctx, "AccessDenied", 403)
+        # aws:ResourceTag: the alarm's own tags decide.
+        iam.put_user_policy(UserName="publisher", PolicyName="team-alarms", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "cloudwatch:SetAlarmState", "Resource": "*",
+                                                    "Condition": {"StringEquals": {"aws:ResourceTag/team": "shop"}}}]}))
+        self.cw.put_metric_alarm(AlarmName="shop-owned", Tags=[{"Key": "team", "Value": "shop"}], **alarm)
+        self.cw.put_metric_alarm(AlarmName="not-shop", Tags=[{"Key": "team", "Value": "ops"}], **alarm)
+        cw.set_alarm_state(AlarmName="shop-owned", StateValue="OK", StateReason="checked by the shop team")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            cw.set_alarm_state(AlarmName="not-shop", StateValue="OK", StateReason="not theirs")
+        self.assertAwsError(ctx, "AccessDenied", 403)
         bad = self.server.client("cloudwatch", key["AccessKeyId"], "not-the-secret")
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             bad.list_metrics()

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "base/crypto.h"
+#include "services/cloudwatch/alarm_store.h"
 
 namespace citadel::services::cloudwatch {
 
@@ -112,10 +113,14 @@ OperationDef cw_op(const char* name, bool read_only, Resource resource, Handler 
   op.name = name;
   op.read_only = read_only;
   std::string action = std::string("cloudwatch:") + name;
-  op.authz = [action, resource](const RequestContext& ctx, const json::object& in, store::Tx&) {
+  op.authz = [action, resource](const RequestContext& ctx, const json::object& in, store::Tx& tx) {
     AuthzRequest r;
     r.action = action;
     r.resources = alarm_resources(ctx, in, resource);
+    // aws:ResourceTag/KEY of the one alarm a call acts on.
+    if (r.resources.size() == 1 && r.resources.front() != "*")
+      if (auto tags = alarm_tags(tx, r.resources.front()); tags)
+        for (const auto& [k, v] : *tags) r.condition_keys["aws:ResourceTag/" + k] = v;
     if (action == "cloudwatch:PutMetricData") r.condition_keys["cloudwatch:namespace"] = input_str(in, "Namespace");
     // cloudwatch:AlarmActions: every action ARN the alarm would run (the Service Authorization
     // Reference lists it for PutMetricAlarm and PutCompositeAlarm).
