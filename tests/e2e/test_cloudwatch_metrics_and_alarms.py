@@ -8,6 +8,7 @@ import datetime
 import json
 import os
 import shutil
+import signal
 import tempfile
 import time
 import unittest
@@ -16,7 +17,7 @@ import botocore.exceptions
 import botocore.session
 from botocore.config import Config
 
-from citadel_harness import CitadelTestCase
+from citadel_harness import CitadelTestCase, Server
 
 AL2023 = "ami-01816d07b1128cd2d"
 
@@ -403,6 +404,33 @@ class CloudWatch(CitadelTestCase):
                                           "--value", "1", key_id=key["AccessKeyId"], secret=key["SecretAccessKey"])
         self.assertNotEqual(rc, 0)
         self.assertIn("AccessDenied", err)
+
+
+class CloudWatchDurability(unittest.TestCase):
+    def test_metrics_and_alarms_survive_kill_9(self):
+        s = Server().start()
+        try:
+            s.read_root_credentials()
+            cw = s.client("cloudwatch")
+            t = now().replace(second=0, microsecond=0) - datetime.timedelta(minutes=2)
+            cw.put_metric_data(Namespace="Durable", MetricData=[{"MetricName": "Orders", "Value": v, "Timestamp": t} for v in (1, 2, 3)])
+            cw.put_metric_alarm(AlarmName="orders-stalled", Namespace="Durable", MetricName="Orders", Statistic="Sum", Period=60,
+                                EvaluationPeriods=1, Threshold=1, ComparisonOperator="LessThanThreshold")
+            cw.set_alarm_state(AlarmName="orders-stalled", StateValue="ALARM", StateReason="drill")
+            s.stop(sig=signal.SIGKILL)
+            again = Server(data_dir=s.data_dir).start()
+            again.root = s.root
+            try:
+                cw = again.client("cloudwatch")
+                points = cw.get_metric_statistics(Namespace="Durable", MetricName="Orders", StartTime=t,
+                                                  EndTime=t + datetime.timedelta(minutes=1), Period=60, Statistics=["Sum"])["Datapoints"]
+                self.assertEqual([p["Sum"] for p in points], [6.0])
+                alarm = cw.describe_alarms(AlarmNames=["orders-stalled"])["MetricAlarms"][0]
+                self.assertEqual((alarm["StateValue"], alarm["StateReason"]), ("ALARM", "drill"))
+            finally:
+                again.stop()
+        finally:
+            s.cleanup()
 
 
 if __name__ == "__main__":
