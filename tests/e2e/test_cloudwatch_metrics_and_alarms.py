@@ -224,6 +224,8 @@ class CloudWatch(CitadelTestCase):
         a = self.cw.list_metrics(Namespace="Web", Dimensions=[{"Name": "Host", "Value": "a"}])["Metrics"]
         self.assertEqual(sorted(m["MetricName"] for m in a), ["Errors", "Requests"])
         self.assertEqual(len(self.cw.list_metrics(Namespace="Web", MetricName="Errors", RecentlyActive="PT3H")["Metrics"]), 1)
+        linked = self.cw.list_metrics(Namespace="Web", MetricName="Errors", IncludeLinkedAccounts=True)
+        self.assertEqual(linked["OwningAccounts"], [self.account])
 
     def test_alarm_lifecycle_history_and_tags(self):
         self.cw.put_metric_alarm(AlarmName="orders-latency", Namespace="Shop", MetricName="Latency", Statistic="Average",

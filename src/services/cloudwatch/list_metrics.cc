@@ -39,6 +39,8 @@ Result<json::value> list_metrics_op(Call& call) {
     if (!off) return off.error();
     after = static_cast<int64_t>(*off);
   }
+  if (auto owner = call.str("OwningAccount"); !owner.empty() && owner != call.account())
+    return json::object{{"Metrics", json::array{}}};
   int64_t since = call.ctx.now_ms - (call.str("RecentlyActive") == "PT3H" ? kThreeHoursMs : kTwoWeeksMs);
   json::array metrics;
   int64_t last = after;
@@ -62,6 +64,12 @@ Result<json::value> list_metrics_op(Call& call) {
     if (static_cast<int64_t>(batch->size()) < kBatch) break;
   }
   json::object out{{"Metrics", std::move(metrics)}};
+  // Cross-account observability is not built: the caller's account is the only owning account.
+  if (const auto* linked = call.input.if_contains("IncludeLinkedAccounts"); linked && linked->is_bool() && linked->as_bool()) {
+    json::array owners;
+    for (size_t i = 0; i < out["Metrics"].as_array().size(); ++i) owners.push_back(json::string(call.account()));
+    out["OwningAccounts"] = std::move(owners);
+  }
   if (more) out["NextToken"] = offset_token(static_cast<size_t>(last));
   return out;
 }
