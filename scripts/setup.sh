@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang
   # libraries (DESIGN.md "Dependencies")
   libboost1.81-dev libboost-json1.81-dev libssl-dev libsqlite3-dev
-  libpugixml-dev libargon2-dev libcli11-dev libqrencode-dev libpng-dev
+  libpugixml-dev libargon2-dev libcli11-dev libqrencode-dev libpng-dev zlib1g-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers for end-to-end tests and load benchmarks

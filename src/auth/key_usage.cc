@@ -3,10 +3,12 @@
 namespace citadel::auth {
 
 Status record_key_usage(store::Tx& tx, const std::vector<KeyUse>& uses) {
+  // A key's last use is kept to the minute (AWS reports it approximately too): a busy key is
+  // not rewritten by every call it signs, which would add a page to each write's commit.
   for (const auto& u : uses) {
     auto r = tx.exec(
         "UPDATE access_keys SET last_used_ms = ?, last_used_service = ?, last_used_region = ? "
-        "WHERE access_key_id = ? AND (last_used_ms IS NULL OR last_used_ms <= ?)",
+        "WHERE access_key_id = ? AND (last_used_ms IS NULL OR last_used_ms <= ? - 60000)",
         {u.time_ms, u.service, u.region, u.access_key_id, u.time_ms});
     if (!r) return r.error();
   }

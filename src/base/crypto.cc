@@ -68,6 +68,13 @@ std::string to_hex(const uint8_t* data, size_t n) {
 
 std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
 
+std::string md5_hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (EVP_Digest(data.data(), data.size(), md, &n, EVP_md5(), nullptr) != 1) std::abort();
+  return to_hex(md, n);
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -15,6 +15,8 @@ Sha256 hmac_sha256(std::string_view key, std::string_view data);
 std::string to_hex(const uint8_t* data, size_t n);
 inline std::string to_hex(const Sha256& d) { return to_hex(d.data(), d.size()); }
 std::string sha256_hex(std::string_view data);
+// MD5, for identifiers AWS defines with it (key fingerprints); never for security.
+std::string md5_hex(std::string_view data);
 
 // Compares in time independent of where the inputs differ (CRYPTO_memcmp).
 bool constant_time_equal(std::string_view a, std::string_view b);

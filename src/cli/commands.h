@@ -10,6 +10,12 @@ struct ServeOptions {
   std::string tls_cert, tls_key;
   std::string durability = "process";
   size_t max_body_bytes = 16 * 1024 * 1024;
+  // CloudTrail: how often trails deliver log files, and the period each digest file covers.
+  double trail_delivery_interval_s = 300;
+  double digest_interval_s = 3600;
+  double insights_period_s = 60;  // the period CloudTrail Insights counts calls over
+  // Benchmarks only: measure what auditing costs by switching it off (never in real use).
+  bool benchmark_without_audit = false;
   double alarm_evaluation_interval = 60;  // seconds between evaluations of every CloudWatch alarm
 };
 

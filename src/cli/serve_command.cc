@@ -9,8 +9,10 @@
 #include "cli/data_dir.h"
 #include "server/audit_journal.h"
 #include "server/http_server.h"
+#include "server/periodic_worker.h"
 #include "server/pipeline.h"
 #include "base/time.h"
+#include "services/cloudtrail/trail_delivery.h"
 #include "services/cloudwatch/alarm_evaluator.h"
 #include "services/iam/bootstrap.h"
 
@@ -93,9 +95,23 @@ int serve_main(const ServeOptions& o) {
   auto& audit = *journal.value();
   services::Env env{dd->store.get(), dd->secrets.get(), &credentials, [&audit] { audit.wait_indexed(); }, audit_dir, o.data_dir};
   server::Pipeline pipeline(registry, env, audit, CITADEL_VERSION);
-  services::cloudwatch::AlarmScheduler alarms(
-      *dd->store, std::chrono::milliseconds(static_cast<int64_t>(o.alarm_evaluation_interval * 1000)), [] { return timeutil::now_ms(); });
-  alarms.start();
+  if (o.benchmark_without_audit) {
+    std::cerr << "citadel: WARNING: --benchmark-without-audit: calls are NOT recorded. For benchmarks only." << std::endl;
+    pipeline.disable_audit_for_benchmark();
+  }
+  auto seconds = [](double s) { return std::chrono::milliseconds(static_cast<int64_t>(s * 1000)); };
+  server::PeriodicWorker background({{"trail delivery", seconds(o.trail_delivery_interval_s),
+                                      [&env, &audit, digest = seconds(o.digest_interval_s).count(),
+                                       insights = seconds(o.insights_period_s).count()](int64_t) {
+                                        // Every call made so far is then in the index the round reads.
+                                        audit.wait_indexed();
+                                        services::cloudtrail::deliver_all_trails(env, {timeutil::now_ms(), digest, insights});
+                                      }},
+                                     {"alarm evaluation", seconds(o.alarm_evaluation_interval),
+                                      [&dd](int64_t now_ms) {
+                                        if (auto r = services::cloudwatch::evaluate_all_alarms(*dd->store, now_ms); !r)
+                                          std::cerr << "citadel: alarm evaluation failed: " << r.error().message << std::endl;
+                                      }}});
 
   int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   Contexts contexts;
@@ -136,7 +152,7 @@ int serve_main(const ServeOptions& o) {
     });
   ioc.run();
   for (auto& t : pool) t.join();
-  alarms.stop();
+  background.stop();
   audit.stop();
   dd->store->close();
   std::cerr << "citadel: stopped" << std::endl;

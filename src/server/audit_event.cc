@@ -3,6 +3,7 @@
 #include "base/ids.h"
 #include "base/time.h"
 #include "protocol/audit_view.h"
+#include "services/cloudtrail/data_events.h"
 
 namespace citadel::server {
 
@@ -27,6 +28,25 @@ void add_resources(const CallRecord& call, services::cloudtrail::StoredEvent& ev
     if (const auto* key = call.output->as_object().if_contains("AccessKey"); key && key->is_object())
       if (const auto* id = key->as_object().if_contains("AccessKeyId"); id && id->is_string())
         ev.resources.emplace_back("AWS::IAM::AccessKey", std::string(id->as_string()));
+}
+
+// A data event's resources as CloudTrail lists them: the object (or objects) and its bucket with
+// the bucket owner's account. Event selectors match these ARNs.
+json::array data_event_resources(const CallRecord& call, const std::string& owner) {
+  json::array out;
+  std::string bucket_arn;
+  for (const auto& arn : call.resources) {
+    if (arn.rfind("arn:aws:s3:::", 0) != 0) continue;
+    size_t slash = arn.find('/');
+    if (slash == std::string::npos) {
+      bucket_arn = arn;
+      continue;
+    }
+    out.push_back(json::object{{"type", "AWS::S3::Object"}, {"ARN", arn}});
+    bucket_arn = arn.substr(0, slash);
+  }
+  if (!bucket_arn.empty()) out.push_back(json::object{{"accountId", owner}, {"type", "AWS::S3::Bucket"}, {"ARN", bucket_arn}});
+  return out;
 }
 
 }  // namespace
@@ -95,6 +115,7 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
                    {"sourceIPAddress", ctx.source_ip},
                    {"userAgent", ctx.user_agent}};
   if (call.error) {
+    ev.error_code = call.error->code;
     rec["errorCode"] = call.error->code;
     rec["errorMessage"] = call.error->message;
   }
@@ -103,10 +124,12 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   rec["requestID"] = ctx.request_id;
   rec["eventID"] = ev.event_id;
   rec["readOnly"] = call.read_only;
+  bool data_event = services::cloudtrail::is_data_event(ev.event_source, ev.event_name);
+  if (data_event) rec["resources"] = data_event_resources(call, ev.account_id);
   rec["eventType"] = "AwsApiCall";
-  rec["managementEvent"] = true;
+  rec["managementEvent"] = !data_event;
   rec["recipientAccountId"] = ev.account_id;
-  rec["eventCategory"] = "Management";
+  rec["eventCategory"] = data_event ? "Data" : "Management";
   ev.event_json = json::serialize(rec);
   return ev;
 }

@@ -42,7 +42,9 @@ void put_str(std::string& out, std::string_view s) {
   out.append(s);
 }
 
-constexpr char kFormat = 3;  // bump when the payload layout changes; replay refuses others
+// Bump when the payload layout changes. Format 3 lacks the error code; replay still reads it.
+constexpr char kFormat = 4;
+constexpr char kFormatWithoutErrorCode = 3;
 
 void encode(const StoredEvent& e, std::string& out) {
   out.push_back(kFormat);
@@ -55,6 +57,7 @@ void encode(const StoredEvent& e, std::string& out) {
   put_str(out, e.access_key_id);
   put_str(out, e.region);
   out.push_back(e.read_only ? 1 : 0);
+  put_str(out, e.error_code);
   put_u32(out, static_cast<uint32_t>(e.resources.size()));
   for (auto& [t, n] : e.resources) {
     put_str(out, t);
@@ -93,10 +96,12 @@ std::optional<StoredEvent> decode(std::string_view payload) {
   StoredEvent e;
   uint8_t format = 0, ro = 0;
   uint32_t nres = 0;
-  if (!r.byte(format) || format != kFormat) return std::nullopt;
+  if (!r.byte(format) || (format != kFormat && format != kFormatWithoutErrorCode)) return std::nullopt;
   if (!r.str(e.account_id) || !r.str(e.event_id) || !r.i64(e.event_time_ms) || !r.str(e.event_name) ||
-      !r.str(e.event_source) || !r.str(e.username) || !r.str(e.access_key_id) || !r.str(e.region) || !r.byte(ro) || !r.u32(nres))
+      !r.str(e.event_source) || !r.str(e.username) || !r.str(e.access_key_id) || !r.str(e.region) || !r.byte(ro))
     return std::nullopt;
+  if (format == kFormat && !r.str(e.error_code)) return std::nullopt;
+  if (!r.u32(nres)) return std::nullopt;
   e.read_only = ro != 0;
   for (uint32_t i = 0; i < nres; ++i) {
     std::string t, n;

@@ -199,7 +199,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
 
   // Calls that changed nothing are recorded in the audit journal before the response leaves.
   auto finish = [this, st, service, &respond](bool audited) {
-    if (!audited) {
+    if (!audited && audit_enabled_) {
       CallRecord rec{&st->route, service, &st->ctx, &st->input, st->output ? &*st->output : nullptr,
                      st->error ? &*st->error : nullptr, st->read_only, st->resources, st->resource_account};
       if (auto s = audit_.append(make_event(rec)); !s) {
@@ -249,7 +249,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     if (!out) return out.error();
     st->output = std::move(out.value());
     after_commit = std::move(c.after_commit);
-    if (op->read_only) return Ok{};
+    if (op->read_only || !audit_enabled_) return Ok{};
     CallRecord rec{&st->route, service, &st->ctx, &st->input, &*st->output, nullptr, false, st->resources, st->resource_account};
     auto ev = make_event(rec);
     if (auto s = services::cloudtrail::append_events(tx, {ev}); !s) return s;

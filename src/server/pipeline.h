@@ -28,6 +28,8 @@ class Pipeline {
 
   // Clock override for tests (SigV4 vectors carry fixed dates). 0 = wall clock.
   void set_fixed_now_ms(int64_t ms) { fixed_now_ms_ = ms; }
+  // For the audit overhead benchmark only (bench/load/run_audit.sh): calls are not recorded.
+  void disable_audit_for_benchmark() { audit_enabled_ = false; }
 
  private:
   protocol::HttpResponse health() const;
@@ -39,6 +41,7 @@ class Pipeline {
   Authorizer authorizer_;
   std::string version_;
   int64_t fixed_now_ms_ = 0;
+  bool audit_enabled_ = true;
 };
 
 }  // namespace citadel::server

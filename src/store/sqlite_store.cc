@@ -1,6 +1,12 @@
 #include <sqlite3.h>
 
+#include <pthread.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "store/store.h"
@@ -128,6 +134,12 @@ class SqliteStore final : public Store {
     auto w = connect();
     if (!w) return w.error();
     writer_ = std::move(w.value());
+    // Checkpoints (copying the WAL back into the database file, with an fsync) happen on a
+    // background connection, never inside a request's commit: a commit only appends to the WAL.
+    if (auto s = writer_->exec_script("PRAGMA wal_autocheckpoint=0"); !s) return s;
+    auto cp = connect();
+    if (!cp) return cp.error();
+    checkpointer_ = std::thread([this, c = std::shared_ptr<Connection>(std::move(cp.value()))] { checkpoint_loop(*c); });
     return Ok{};
   }
 
@@ -176,6 +188,12 @@ class SqliteStore final : public Store {
   }
 
   void close() override {
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      closing_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
     std::lock_guard lock(write_mu_);
     std::lock_guard rlock(readers_mu_);
     readers_.clear();
@@ -186,6 +204,19 @@ class SqliteStore final : public Store {
   }
 
  private:
+  static constexpr auto kCheckpointEvery = std::chrono::milliseconds(250);
+
+  void checkpoint_loop(Connection& c) {
+    pthread_setname_np(pthread_self(), "citadel-ckpt");
+    std::unique_lock lock(checkpoint_mu_);
+    while (!checkpoint_cv_.wait_for(lock, kCheckpointEvery, [this] { return closing_; })) {
+      lock.unlock();
+      // PASSIVE: copies what no reader still needs, without waiting for readers or the writer.
+      c.exec_script("PRAGMA wal_checkpoint(PASSIVE)");
+      lock.lock();
+    }
+  }
+
   Result<std::unique_ptr<Connection>> connect() {
     sqlite3* db = nullptr;
     if (sqlite3_open_v2(path_.c_str(), &db,
@@ -227,6 +258,10 @@ class SqliteStore final : public Store {
   std::unique_ptr<Connection> writer_;
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Connection>> readers_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool closing_ = false;
+  std::thread checkpointer_;
 };
 
 }  // namespace

@@ -163,6 +163,64 @@ def fresh_totp_step(margin=3):
     return int(time.time() // 30)
 
 
+# Servers whose tests read trail deliveries: a delivery round every second.
+TRAIL_DELIVERY_ARGS = ("--trail-delivery-interval", "1")
+
+
+def cloudtrail_bucket_policy(bucket, account, region="us-east-1", trail="*"):
+    """The bucket policy AWS documents for CloudTrail delivery to AWSLogs/ACCOUNT/."""
+    source_arn = f"arn:aws:cloudtrail:{region}:{account}:trail/{trail}"
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "s3:GetBucketAcl", "Resource": f"arn:aws:s3:::{bucket}",
+         "Condition": {"StringLike": {"aws:SourceArn": source_arn}}},
+        {"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{account}/*",
+         "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"},
+                       "StringLike": {"aws:SourceArn": source_arn}}}]})
+
+
+class AllEventsTrail:
+    """A trail that logs every management event and every S3 data event of the root account to its
+    own bucket: where tests find data events, which Event history (LookupEvents) never shows. The
+    server must run with TRAIL_DELIVERY_ARGS."""
+
+    @classmethod
+    def start_all_events_trail(cls, bucket="all-events-trail"):
+        import gzip  # noqa: F401 (used by trail_records)
+        account = cls.server.root["AccountId"]
+        s3 = cls.server.client("s3", signature_version="s3v4")
+        ct = cls.server.client("cloudtrail")
+        s3.create_bucket(Bucket=bucket)
+        s3.put_bucket_policy(Bucket=bucket, Policy=cloudtrail_bucket_policy(bucket, account))
+        ct.create_trail(Name=bucket, S3BucketName=bucket)
+        ct.put_event_selectors(TrailName=bucket, AdvancedEventSelectors=[
+            {"Name": "management", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+            {"Name": "S3 objects", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
+                                                       {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]}])
+        ct.start_logging(Name=bucket)
+        cls.all_events_bucket = bucket
+
+    def trail_records(self, predicate, until=bool, timeout=30):
+        """Delivered records for which predicate(record) holds, once until(those records) is true
+        (by default: once there is one) or the timeout passes."""
+        import gzip
+        s3 = self.server.client("s3", signature_version="s3v4")
+        prefix = f"AWSLogs/{self.server.root['AccountId']}/CloudTrail/"
+        seen = {}
+        deadline = time.time() + timeout
+        while True:
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=self.all_events_bucket, Prefix=prefix):
+                for o in page.get("Contents", []):
+                    if o["Key"] not in seen:
+                        body = s3.get_object(Bucket=self.all_events_bucket, Key=o["Key"])["Body"].read()
+                        seen[o["Key"]] = json.loads(gzip.decompress(body))["Records"]
+            found = [r for records in seen.values() for r in records if predicate(r)]
+            if until(found) or time.time() > deadline:
+                return found
+            time.sleep(0.5)
+
+
 class IamFixtures:
     """Users and groups made for one test and removed after it, with everything IAM requires to be
     removed first (keys, inline and attached policies, memberships, boundaries). Expects self.iam."""

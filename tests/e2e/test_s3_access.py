@@ -13,17 +13,20 @@ import boto3
 import botocore.exceptions
 from botocore.config import Config
 
-from citadel_harness import CITADEL, CitadelTestCase, IamFixtures
+from citadel_harness import CITADEL, TRAIL_DELIVERY_ARGS, AllEventsTrail, CitadelTestCase, IamFixtures
 
 
 def policy(*statements):
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-class S3Access(IamFixtures, CitadelTestCase):
+class S3Access(AllEventsTrail, IamFixtures, CitadelTestCase):
+    server_args = TRAIL_DELIVERY_ARGS
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.start_all_events_trail()
         cls.s3 = cls.server.client("s3", signature_version="s3v4")
         cls.iam = cls.server.client("iam")
         cls.account = cls.server.root["AccountId"]
@@ -126,10 +129,8 @@ class S3Access(IamFixtures, CitadelTestCase):
         self.assertAwsError(ctx, "NoSuchPublicAccessBlockConfiguration", 404)
         self.assertEqual(self.http_get(url), (200, b"hello world"))
         # The bucket owner's trail records anonymous calls, as CloudTrail names them.
-        events = self.server.client("cloudtrail").lookup_events(
-            LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "GetObject"}], MaxResults=50)["Events"]
-        anonymous = [json.loads(e["CloudTrailEvent"]) for e in events
-                     if json.loads(e["CloudTrailEvent"])["userIdentity"].get("accountId") == "ANONYMOUS_PRINCIPAL"]
+        anonymous = self.trail_records(lambda r: r["eventName"] == "GetObject"
+                                       and r["userIdentity"].get("accountId") == "ANONYMOUS_PRINCIPAL")
         self.assertTrue(anonymous)
         self.assertEqual(anonymous[0]["recipientAccountId"], self.account)
         # Only what the policy names: listing stays closed to anonymous callers.
@@ -214,11 +215,19 @@ class S3Access(IamFixtures, CitadelTestCase):
     def test_calls_are_in_cloudtrail(self):
         self.bucket("audited-bucket")
         self.s3.get_object(Bucket="audited-bucket", Key="doc.txt")
+        # Bucket calls are management events, in Event history ...
         events = self.server.client("cloudtrail").lookup_events(
             LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": "s3.amazonaws.com"}], MaxResults=50)["Events"]
         names = {e["EventName"] for e in events}
-        self.assertTrue({"CreateBucket", "PutObject", "GetObject"} <= names, names)
-        put = next(json.loads(e["CloudTrailEvent"]) for e in events if e["EventName"] == "PutObject")
+        self.assertIn("CreateBucket", names)
+        self.assertFalse({"PutObject", "GetObject"} & names, names)
+        # ... object calls are data events, delivered to trails that select them.
+        records = self.trail_records(lambda r: r["eventCategory"] == "Data"
+                                     and (r.get("requestParameters") or {}).get("bucketName") == "audited-bucket",
+                                     until=lambda found: {"PutObject", "GetObject"} <= {r["eventName"] for r in found})
+        self.assertTrue({"PutObject", "GetObject"} <= {r["eventName"] for r in records})
+        put = next(r for r in records if r["eventName"] == "PutObject")
+        self.assertEqual(put["resources"][0], {"type": "AWS::S3::Object", "ARN": "arn:aws:s3:::audited-bucket/doc.txt"})
         self.assertEqual(put["requestParameters"]["bucketName"], "audited-bucket")
         self.assertEqual(put["requestParameters"]["key"], "doc.txt")
         self.assertNotIn("body", put["requestParameters"])  # object bytes are never audited

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "auth/key_usage.h"
+#include "services/cloudtrail/data_events.h"
 
 namespace citadel::services::cloudtrail {
 
@@ -38,6 +39,15 @@ CREATE INDEX cloudtrail_event_resources_by_seq ON cloudtrail_event_resources(seq
 ALTER TABLE cloudtrail_events ADD COLUMN segment INTEGER;
 ALTER TABLE cloudtrail_events ADD COLUMN json_offset INTEGER;
 ALTER TABLE cloudtrail_events ADD COLUMN json_length INTEGER;
+)sql"},
+          // Data events (services/cloudtrail/data_events.h) go to trails that select them, never to
+          // LookupEvents.
+          {"cloudtrail/003_categories", R"sql(
+ALTER TABLE cloudtrail_events ADD COLUMN management INTEGER NOT NULL DEFAULT 1;
+)sql"},
+          // Insights counts failed calls (ApiErrorRateInsight) per API.
+          {"cloudtrail/005_error_codes", R"sql(
+ALTER TABLE cloudtrail_events ADD COLUMN error_code TEXT;
 )sql"}};
 }
 
@@ -73,15 +83,19 @@ Status append_events(store::Tx& tx, const std::vector<StoredEvent>& events) {
     }
     auto r = tx.query(
         "INSERT INTO cloudtrail_events (account_id, event_id, event_time_ms, event_name, event_source, username, "
-        "access_key_id, read_only, event_json, segment, json_offset, json_length) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+        "access_key_id, read_only, event_json, segment, json_offset, json_length, management, error_code) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
         {e.account_id, e.event_id, e.event_time_ms, e.event_name, e.event_source,
          e.username.empty() ? store::Value{} : store::Value{e.username},
          e.access_key_id.empty() ? store::Value{} : store::Value{e.access_key_id}, int64_t{e.read_only},
          e.segment >= 0 ? std::string() : e.event_json,
          e.segment >= 0 ? store::Value{e.segment} : store::Value{},
          e.segment >= 0 ? store::Value{e.json_offset} : store::Value{},
-         e.segment >= 0 ? store::Value{e.json_length} : store::Value{}});
+         e.segment >= 0 ? store::Value{e.json_length} : store::Value{},
+         static_cast<int64_t>(e.insight                                          ? EventCategory::Insight
+                              : is_data_event(e.event_source, e.event_name) ? EventCategory::Data
+                                                                            : EventCategory::Management),
+         e.error_code.empty() ? store::Value{} : store::Value{e.error_code}});
     if (!r) return r.error();
     int64_t seq = r->front().i64(0);
     for (auto& [type, name] : e.resources) {

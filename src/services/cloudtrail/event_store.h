@@ -16,6 +16,8 @@ struct StoredEvent {
   std::string entity_arn;  // the IAM user's or role's ARN ("" for root and anonymous callers)
   std::string region;
   bool read_only = false;
+  std::string error_code;  // "" when the call succeeded
+  bool insight = false;    // an Insights event (insights.h), not a call
   std::vector<std::pair<std::string, std::string>> resources;  // (ResourceType, ResourceName)
   std::string event_json;                                      // the whole CloudTrail record
   // When the record lives in an audit segment file instead of the row: where (event_json is then
@@ -27,6 +29,9 @@ struct StoredEvent {
 std::string segment_path(const std::string& audit_dir, int64_t segment);
 // Reads one CloudTrail record stored in a segment.
 Result<std::string> read_segment_json(const std::string& audit_dir, int64_t segment, int64_t offset, int64_t length);
+
+// cloudtrail_events.management: which of CloudTrail's event categories a row is.
+enum class EventCategory : int64_t { Data = 0, Management = 1, Insight = 2 };
 
 std::vector<store::Migration> event_migrations();
 // Appends events inside the caller's transaction, and moves the last-used time of the access

@@ -2,7 +2,10 @@
 #include <cstdio>
 
 #include "base/crypto.h"
+#include "services/cloudtrail/cloudtrail_operations.h"
 #include "services/cloudtrail/cloudtrail_service.h"
+#include "services/cloudtrail/insights.h"
+#include "services/cloudtrail/trail_store.h"
 
 namespace citadel::services::cloudtrail {
 
@@ -11,12 +14,14 @@ namespace {
 constexpr int64_t kDefaultWindowMs = 90LL * 24 * 3600 * 1000;  // CloudTrail keeps 90 days of history
 
 Result<json::value> lookup_events(Call& call) {
-  std::string where = "e.account_id = ? AND e.event_time_ms >= ? AND e.event_time_ms <= ?";
+  // Event history holds management events, or Insights events when EventCategory asks for them.
+  std::string where = "e.account_id = ? AND e.management = ? AND e.event_time_ms >= ? AND e.event_time_ms <= ?";
   int64_t end = call.has("EndTime") ? call.input.at("EndTime").to_number<int64_t>() : call.ctx.now_ms;
   int64_t start = call.has("StartTime") ? call.input.at("StartTime").to_number<int64_t>() : end - kDefaultWindowMs;
   if (start > end)
     return AwsError::sender("InvalidTimeRangeException", "Start time must be equal to or earlier than end time.", 400);
-  std::vector<store::Value> params{call.account(), start, end};
+  auto category = call.str("EventCategory") == "insight" ? EventCategory::Insight : EventCategory::Management;
+  std::vector<store::Value> params{call.account(), static_cast<int64_t>(category), start, end};
 
   if (const auto* attrs = call.input.if_contains("LookupAttributes"); attrs && attrs->is_array() && !attrs->as_array().empty()) {
     if (attrs->as_array().size() > 1)
@@ -44,7 +49,6 @@ Result<json::value> lookup_events(Call& call) {
       if (key != "ReadOnly") params.push_back(value);
     }
   }
-  if (call.str("EventCategory") == "insight") return json::object{{"Events", json::array{}}};
 
   int64_t max = call.has("MaxResults") ? call.input.at("MaxResults").to_number<int64_t>() : 50;
   // Newest first by event time; the token is the (time, seq) of the last event returned.
@@ -104,9 +108,16 @@ std::vector<OperationDef> CloudTrailService::operations() const {
                                return AuthzRequest{"cloudtrail:LookupEvents", {"*"}, {}};
                              },
                              lookup_events, /*uses_store=*/true, /*reads_audit_trail=*/true});
+  add_trail_operations(ops);
+  add_public_key_operations(ops);
   return ops;
 }
 
-std::vector<store::Migration> CloudTrailService::migrations() const { return event_migrations(); }
+std::vector<store::Migration> CloudTrailService::migrations() const {
+  auto all = event_migrations();
+  for (auto& m : trail_migrations()) all.push_back(std::move(m));
+  for (auto& m : insight_migrations()) all.push_back(std::move(m));
+  return all;
+}
 
 }  // namespace citadel::services::cloudtrail

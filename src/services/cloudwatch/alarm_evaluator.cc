@@ -1,7 +1,5 @@
 #include "services/cloudwatch/alarm_evaluator.h"
 
-#include <iostream>
-
 #include "services/cloudwatch/alarm_config.h"
 #include "services/cloudwatch/alarm_transition.h"
 #include "services/cloudwatch/composite_alarms.h"
@@ -102,38 +100,6 @@ Result<int> evaluate_all_alarms(store::Store& store, int64_t now_ms) {
   auto retention = store.write([&](store::Tx& tx) { return apply_retention(tx, now_ms); });
   if (!retention) return retention.error();
   return moved;
-}
-
-AlarmScheduler::AlarmScheduler(store::Store& store, std::chrono::milliseconds interval, std::function<int64_t()> clock)
-    : store_(store), interval_(interval), clock_(std::move(clock)) {}
-
-AlarmScheduler::~AlarmScheduler() { stop(); }
-
-void AlarmScheduler::start() {
-  thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "citadel-alarms");
-    run();
-  });
-}
-
-void AlarmScheduler::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void AlarmScheduler::run() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    if (cv_.wait_for(lock, interval_, [this] { return stopping_; })) break;
-    lock.unlock();
-    if (auto r = evaluate_all_alarms(store_, clock_()); !r)
-      std::cerr << "citadel: alarm evaluation failed: " << r.error().message << std::endl;
-    lock.lock();
-  }
 }
 
 }  // namespace citadel::services::cloudwatch

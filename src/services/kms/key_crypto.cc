@@ -150,6 +150,17 @@ std::optional<std::string> public_key_der(std::string_view private_pkcs8) {
   return out;
 }
 
+std::optional<std::string> rsa_public_key_pkcs1(std::string_view private_pkcs8) {
+  Pkey key = load_private(private_pkcs8);
+  if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA) return std::nullopt;
+  unsigned char* der = nullptr;
+  int n = i2d_PublicKey(key.get(), &der);  // for RSA: the PKCS #1 RSAPublicKey
+  if (n <= 0) return std::nullopt;
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(n));
+  OPENSSL_free(der);
+  return out;
+}
+
 std::string aes_gcm_encrypt(const Secret& key, std::string_view plaintext, std::string_view aad) {
   return crypto::aes256gcm_seal(key.view(), plaintext, aad);
 }

@@ -55,6 +55,8 @@ Secret generate_material(const KeySpecInfo& spec);
 
 // The DER SubjectPublicKeyInfo of a PKCS#8 DER private key; nullopt when it does not parse.
 std::optional<std::string> public_key_der(std::string_view private_pkcs8);
+// An RSA key's public half as a DER PKCS #1 RSAPublicKey (what CloudTrail's ListPublicKeys gives).
+std::optional<std::string> rsa_public_key_pkcs1(std::string_view private_pkcs8);
 
 // ---- Symmetric ------------------------------------------------------------------------------
 // AES-256-GCM with a fresh random 12-byte IV: IV || ciphertext || tag(16), authenticating `aad`.

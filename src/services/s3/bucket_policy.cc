@@ -4,6 +4,7 @@
 #include "services/s3/public_access.h"
 #include "services/s3/s3_common.h"
 #include "services/s3/s3_operations.h"
+#include "services/s3/sse_kms.h"
 
 namespace citadel::services::s3 {
 
@@ -92,35 +93,51 @@ Result<json::value> delete_bucket_tagging(Call& call) {
   return json::object{{kHttpStatus, 204}};
 }
 
-// Default encryption: every bucket encrypts with SSE-S3, as S3 does since January 2023; a rule for
-// KMS keys is not built.
+// Default encryption: SSE-S3 unless the bucket names a KMS key (SSE-KMS, sse_kms.h). S3 has
+// encrypted every bucket with SSE-S3 since January 2023, so there is always a rule.
 Result<json::value> put_bucket_encryption(Call& call) {
   auto b = load_bucket(call.tx, call.str("Bucket"));
   if (!b) return b.error();
   const auto* conf = call.input.if_contains("ServerSideEncryptionConfiguration");
   const auto* rules = conf && conf->is_object() ? conf->as_object().if_contains("Rules") : nullptr;
-  if (!rules || !rules->is_array() || rules->as_array().empty())
+  auto malformed = [] {
     return AwsError::sender("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", 400);
-  for (const auto& r : rules->as_array()) {
-    const auto* def = r.is_object() ? r.as_object().if_contains("ApplyServerSideEncryptionByDefault") : nullptr;
-    std::string algorithm = def && def->is_object() ? input_str(def->as_object(), "SSEAlgorithm") : "";
-    if (algorithm == "aws:kms" || algorithm == "aws:kms:dsse")
-      return AwsError::not_implemented("s3: default encryption with KMS keys (" + algorithm + ")");
-    if (algorithm != kSseS3) return AwsError::sender("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", 400);
-  }
+  };
+  if (!rules || !rules->is_array() || rules->as_array().size() != 1) return malformed();
+  const auto& r = rules->as_array().front();
+  const auto* def = r.is_object() ? r.as_object().if_contains("ApplyServerSideEncryptionByDefault") : nullptr;
+  if (!def || !def->is_object()) return malformed();
+  std::string algorithm = input_str(def->as_object(), "SSEAlgorithm");
+  std::string key = input_str(def->as_object(), "KMSMasterKeyID");
+  if (algorithm == "aws:kms:dsse") return AwsError::not_implemented("s3: dual-layer default encryption (" + algorithm + ")");
+  if (algorithm == kSseKms && key.empty())
+    return AwsError::not_implemented("s3: default encryption with the AWS managed key aws/s3 (name a key with KMSMasterKeyID)");
+  if (algorithm == kSseS3 && !key.empty())
+    return AwsError::sender("InvalidArgument", "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms", 400);
+  if (algorithm != kSseS3 && algorithm != kSseKms) return malformed();
+  auto w = call.tx.exec("UPDATE s3_buckets SET default_kms_key = ? WHERE name = ?",
+                        {algorithm == kSseKms ? store::Value{key} : store::Value{}, b->name});
+  if (!w) return w.error();
   return json::object{};
 }
 
 Result<json::value> get_bucket_encryption(Call& call) {
   auto b = load_bucket(call.tx, call.str("Bucket"));
   if (!b) return b.error();
-  json::object rule{{"ApplyServerSideEncryptionByDefault", json::object{{"SSEAlgorithm", kSseS3}}}, {"BucketKeyEnabled", false}};
+  auto rows = call.tx.query("SELECT COALESCE(default_kms_key, '') FROM s3_buckets WHERE name = ?", {b->name});
+  if (!rows) return rows.error();
+  std::string key = rows->front().str(0);
+  json::object by_default{{"SSEAlgorithm", key.empty() ? kSseS3 : kSseKms}};
+  if (!key.empty()) by_default["KMSMasterKeyID"] = key;
+  json::object rule{{"ApplyServerSideEncryptionByDefault", std::move(by_default)}, {"BucketKeyEnabled", false}};
   return json::object{{"ServerSideEncryptionConfiguration", json::object{{"Rules", json::array{std::move(rule)}}}}};
 }
 
 Result<json::value> delete_bucket_encryption(Call& call) {
   auto b = load_bucket(call.tx, call.str("Bucket"));
   if (!b) return b.error();
+  auto w = call.tx.exec("UPDATE s3_buckets SET default_kms_key = NULL WHERE name = ?", {b->name});
+  if (!w) return w.error();
   return json::object{{kHttpStatus, 204}};  // back to the default, which is SSE-S3
 }
 

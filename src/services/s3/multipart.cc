@@ -9,6 +9,7 @@
 #include "services/s3/object_files.h"
 #include "services/s3/s3_common.h"
 #include "services/s3/s3_operations.h"
+#include "services/s3/sse_kms.h"
 
 namespace citadel::services::s3 {
 
@@ -36,6 +37,16 @@ Result<Upload> load_upload(Call& call) {
   return u;
 }
 
+// kms:Decrypt on the key of the upload the request names, when it has one.
+void add_upload_kms_authz(AuthzRequest& a, const RequestContext& ctx, const json::object& in, store::Tx& tx) {
+  auto rows = tx.query("SELECT headers FROM s3_uploads WHERE upload_id = ?", {input_str(in, "UploadId")});
+  if (!rows || rows->empty()) return;
+  boost::system::error_code ec;
+  auto headers = json::parse(rows->front().str(0), ec);
+  if (!ec && headers.is_object())
+    add_kms_decrypt_authz(a, ctx, tx, headers.as_object(), input_str(in, "Bucket"), input_str(in, "Key"));
+}
+
 json::object owner_json(const std::string& account) {
   return json::object{{"ID", canonical_user_id(account)}, {"DisplayName", account}};
 }
@@ -47,6 +58,10 @@ Result<json::value> create_multipart_upload(Call& call) {
   if (!attrs) return attrs.error();
   if (auto s = check_server_side_encryption(call); !s) return s.error();
   if (auto s = check_acl_allowed(call, b->name); !s) return s.error();
+  // The upload's data key (SSE-KMS) is made now and kept with it: every part is encrypted under it.
+  auto encryption = encryption_for_write(call, b->name, call.str("Key"));
+  if (!encryption) return encryption.error();
+  for (auto& [h, v] : encryption->headers) attrs->headers[h] = v;
   std::string id = crypto::base64_encode(crypto::random_bytes(36));
   for (auto& c : id) c = c == '+' ? '-' : c == '/' ? '_' : c;  // URL-safe, as upload ids travel in query strings
   auto ins = call.tx.exec("INSERT INTO s3_uploads (upload_id, bucket, object_key, content_type, metadata, headers, initiator, created_ms) "
@@ -54,7 +69,9 @@ Result<json::value> create_multipart_upload(Call& call) {
                           {id, b->name, call.str("Key"), attrs->content_type, json::serialize(attrs->metadata),
                            json::serialize(attrs->headers), call.ctx.principal->arn, call.ctx.now_ms});
   if (!ins) return ins.error();
-  return json::object{{"Bucket", b->name}, {"Key", call.str("Key")}, {"UploadId", id}, {"ServerSideEncryption", kSseS3}};
+  json::object out{{"Bucket", b->name}, {"Key", call.str("Key")}, {"UploadId", id}};
+  add_encryption_output(out, attrs->headers);
+  return out;
 }
 
 // Makes `blob` part `number` of the upload, replacing (and after commit deleting) an earlier one.
@@ -81,10 +98,13 @@ Result<json::value> upload_part(Call& call) {
     return AwsError::sender("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", 400)
         .with("ArgumentName", "partNumber")
         .with("ArgumentValue", std::to_string(number));
-  auto blob = store_request_body(call);
+  auto store = object_blob_store(call, u->attrs.headers, u->bucket, u->key);
+  if (!store) return store.error();
+  auto blob = store_request_body(call, *store);
   if (!blob) return blob.error();
   if (auto st = store_part(call, u->id, number, *blob); !st) return st.error();
-  json::object out{{"ETag", "\"" + blob->md5_hex + "\""}, {"ServerSideEncryption", kSseS3}};
+  json::object out{{"ETag", "\"" + blob->md5_hex + "\""}};
+  add_encryption_output(out, u->attrs.headers);
   if (call.str("ChecksumAlgorithm") == "CRC32" || call.has("ChecksumCRC32")) out["ChecksumCRC32"] = blob->crc32_b64;
   return out;
 }
@@ -114,7 +134,11 @@ Result<json::value> upload_part_copy(Call& call) {
     start = a;
     length = z - a + 1;
   }
-  auto blob = copy_blob_range(blob_store(call), (*src)->blob, start, length);
+  auto from = object_blob_store(call, (*src)->headers, src_bucket, src_key);
+  if (!from) return from.error();
+  auto to = object_blob_store(call, u->attrs.headers, u->bucket, u->key);
+  if (!to) return to.error();
+  auto blob = copy_blob_range(*from, *to, (*src)->blob, start, length);
   if (!blob) return blob.error();
   if (auto st = store_part(call, u->id, number, *blob); !st) return st.error();
   return json::object{{"CopyPartResult", json::object{{"ETag", "\"" + blob->md5_hex + "\""}, {"LastModified", call.ctx.now_ms}}}};
@@ -173,7 +197,9 @@ Result<json::value> complete_multipart_upload(Call& call) {
     for (size_t k = 0; k < 16; ++k) raw[k] = static_cast<char>(std::stoi(etag.substr(2 * k, 2), nullptr, 16));
     md5s += raw;
   }
-  auto blob = concat_blobs(blob_store(call), blobs);
+  auto store = object_blob_store(call, u->attrs.headers, u->bucket, u->key);
+  if (!store) return store.error();
+  auto blob = concat_blobs(*store, *store, blobs);
   if (!blob) return blob.error();
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
@@ -194,8 +220,8 @@ Result<json::value> complete_multipart_upload(Call& call) {
   json::object out{{"Location", "/" + u->bucket + "/" + u->key},
                    {"Bucket", u->bucket},
                    {"Key", u->key},
-                   {"ETag", "\"" + etag + "\""},
-                   {"ServerSideEncryption", kSseS3}};
+                   {"ETag", "\"" + etag + "\""}};
+  add_encryption_output(out, u->attrs.headers);
   if (!version->empty()) out["VersionId"] = *version;
   return out;
 }
@@ -268,25 +294,47 @@ Result<json::value> list_multipart_uploads(Call& call) {
 }  // namespace
 
 void add_multipart_operations(std::vector<OperationDef>& ops) {
-  auto on_object = [&](const char* name, const char* action, bool ro, Handler h) {
-    ops.push_back(OperationDef{name, ro, false,
-                               [action](const RequestContext& c, const json::object& in, store::Tx& tx) { return object_authz(action, c, in, tx); },
-                               std::move(h)});
+  using Authz = std::function<AuthzRequest(const RequestContext&, const json::object&, store::Tx&)>;
+  auto add = [&](const char* name, bool ro, Authz authz, Handler h) {
+    ops.push_back(OperationDef{name, ro, false, std::move(authz), std::move(h)});
   };
-  on_object("CreateMultipartUpload", "s3:PutObject", false, create_multipart_upload);
-  on_object("UploadPart", "s3:PutObject", false, upload_part);
+  auto as = [](const char* action) -> Authz {
+    return [action](const RequestContext& c, const json::object& in, store::Tx& tx) { return object_authz(action, c, in, tx); };
+  };
+  // Writing to an SSE-KMS upload opens its data key: kms:Decrypt, as S3 requires for multipart uploads.
+  Authz upload_write = [](const RequestContext& c, const json::object& in, store::Tx& tx) {
+    auto a = object_authz("s3:PutObject", c, in, tx);
+    add_upload_kms_authz(a, c, in, tx);
+    return a;
+  };
+  add("CreateMultipartUpload", false,
+      [](const RequestContext& c, const json::object& in, store::Tx& tx) {
+        auto a = object_authz("s3:PutObject", c, in, tx);
+        add_kms_write_authz(a, c, in, tx, input_str(in, "Bucket"), input_str(in, "Key"));
+        return a;
+      },
+      create_multipart_upload);
+  add("UploadPart", false, upload_write, upload_part);
   // UploadPartCopy reads the source as well.
-  ops.push_back(OperationDef{"UploadPartCopy", false, false,
-                             copy_authz,
-                             upload_part_copy});
-  on_object("CompleteMultipartUpload", "s3:PutObject", false, complete_multipart_upload);
-  on_object("AbortMultipartUpload", "s3:AbortMultipartUpload", false, abort_multipart_upload);
-  on_object("ListParts", "s3:ListMultipartUploadParts", true, list_parts);
-  ops.push_back(OperationDef{"ListMultipartUploads", true, false,
-                             [](const RequestContext& c, const json::object& in, store::Tx& tx) {
-                               return bucket_authz("s3:ListBucketMultipartUploads", c, in, tx);
-                             },
-                             list_multipart_uploads});
+  add("UploadPartCopy", false,
+      [upload_write](const RequestContext& c, const json::object& in, store::Tx& tx) {
+        auto a = upload_write(c, in, tx);
+        std::string b, k, v;
+        if (split_copy_source(input_str(in, "CopySource"), &b, &k, &v)) {
+          a.also.push_back(object_authz_for(v.empty() ? "s3:GetObject" : "s3:GetObjectVersion", c, b, k, tx));
+          add_kms_read_authz(a, c, tx, b, k, v);
+        }
+        return a;
+      },
+      upload_part_copy);
+  add("CompleteMultipartUpload", false, upload_write, complete_multipart_upload);
+  add("AbortMultipartUpload", false, as("s3:AbortMultipartUpload"), abort_multipart_upload);
+  add("ListParts", true, as("s3:ListMultipartUploadParts"), list_parts);
+  add("ListMultipartUploads", true,
+      [](const RequestContext& c, const json::object& in, store::Tx& tx) {
+        return bucket_authz("s3:ListBucketMultipartUploads", c, in, tx);
+      },
+      list_multipart_uploads);
 }
 
 }  // namespace citadel::services::s3

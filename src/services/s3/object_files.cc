@@ -19,6 +19,7 @@ namespace citadel::services::s3 {
 namespace {
 
 constexpr std::string_view kMagic = "CSB1";
+constexpr std::string_view kMagicKms = "CSB2";  // the blob key is also wrapped by an SSE-KMS data key
 constexpr size_t kSegment = 64 * 1024;         // plaintext bytes per segment
 constexpr size_t kSealOverhead = 12 + 16;      // nonce + tag
 constexpr size_t kSealedSegment = kSegment + kSealOverhead;
@@ -95,8 +96,9 @@ class PendingBlob {
   }
   Status open() {
     if (fd_ < 0) return io_error("create");
-    std::string sealed = store_.secrets->seal(key_, key_context(info_.name));
-    std::string header(kMagic);
+    std::string wrapped = store_.data_key.empty() ? key_ : crypto::aes256gcm_seal(store_.data_key, key_, key_context(info_.name));
+    std::string sealed = store_.secrets->seal(wrapped, key_context(info_.name));
+    std::string header(store_.data_key.empty() ? kMagic : kMagicKms);
     header.push_back(static_cast<char>(sealed.size() >> 8));
     header.push_back(static_cast<char>(sealed.size() & 0xff));
     header += sealed;
@@ -157,11 +159,14 @@ class BlobReader {
     fd_ = ::open(blob_path(store, name).c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) return io_error("open");
     char head[6];
-    if (!read_at(head, sizeof head, 0) || std::string_view(head, 4) != kMagic) return corrupt();
+    if (!read_at(head, sizeof head, 0)) return corrupt();
+    bool kms = std::string_view(head, 4) == kMagicKms;
+    if (!kms && std::string_view(head, 4) != kMagic) return corrupt();
     size_t sealed_len = (static_cast<unsigned char>(head[4]) << 8) | static_cast<unsigned char>(head[5]);
     std::string sealed(sealed_len, '\0');
     if (!read_at(sealed.data(), sealed_len, 6)) return corrupt();
     auto key = store.secrets->open_sealed(sealed, key_context(name));
+    if (key && kms) key = store.data_key.empty() ? std::nullopt : crypto::aes256gcm_open(store.data_key, *key, key_context(name));
     if (!key) return corrupt();
     key_ = std::move(*key);
     data_start_ = static_cast<int64_t>(6 + sealed_len);
@@ -239,18 +244,19 @@ Result<BlobInfo> write_blob(const BlobStore& store, std::string_view bytes) {
   return blob.commit();
 }
 
-Result<BlobInfo> concat_blobs(const BlobStore& store, const std::vector<std::string>& parts) {
-  PendingBlob blob(store);
+Result<BlobInfo> concat_blobs(const BlobStore& from, const BlobStore& to, const std::vector<std::string>& parts) {
+  PendingBlob blob(to);
   if (auto s = blob.open(); !s) return s.error();
   for (const auto& part : parts)
-    if (auto s = append_range(store, part, 0, -1, blob); !s) return s.error();
+    if (auto s = append_range(from, part, 0, -1, blob); !s) return s.error();
   return blob.commit();
 }
 
-Result<BlobInfo> copy_blob_range(const BlobStore& store, const std::string& name, int64_t offset, int64_t length) {
-  PendingBlob blob(store);
+Result<BlobInfo> copy_blob_range(const BlobStore& from, const BlobStore& to, const std::string& name, int64_t offset,
+                                 int64_t length) {
+  PendingBlob blob(to);
   if (auto s = blob.open(); !s) return s.error();
-  if (auto s = append_range(store, name, offset, length, blob); !s) return s.error();
+  if (auto s = append_range(from, name, offset, length, blob); !s) return s.error();
   return blob.commit();
 }
 

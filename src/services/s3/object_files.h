@@ -5,7 +5,7 @@
 // never visible.
 //
 // A blob file is "CSB1", a 2-byte length and the blob's own AES-256 key sealed under the master key
-// (bound to the blob's name), then the bytes in 64 KiB segments, each sealed with AES-256-GCM
+// (bound to the blob's name) — "CSB2" when that key is first sealed under an SSE-KMS data key —, then the bytes in 64 KiB segments, each sealed with AES-256-GCM
 // (nonce, ciphertext, tag) with the blob's name and the segment's index as associated data, so
 // segments cannot be changed, reordered or moved between blobs, and a range is read by opening only
 // the segments it covers.
@@ -23,6 +23,9 @@ namespace citadel::services::s3 {
 struct BlobStore {
   std::string data_dir;
   const store::SecretBox* secrets = nullptr;
+  // SSE-KMS (sse_kms.h): the object's data key. Its blobs ("CSB2") wrap their key under it as well
+  // as under the master key, so they open only with the data key KMS decrypts.
+  std::string data_key;
 };
 
 struct BlobInfo {
@@ -34,10 +37,12 @@ struct BlobInfo {
 
 // Writes `bytes` as a new blob.
 Result<BlobInfo> write_blob(const BlobStore& store, std::string_view bytes);
-// Concatenates blobs into a new one, streaming (multipart completion, copies), digesting the whole.
-Result<BlobInfo> concat_blobs(const BlobStore& store, const std::vector<std::string>& parts);
-// Copies [offset, offset + length) of a blob into a new one, streaming (UploadPartCopy).
-Result<BlobInfo> copy_blob_range(const BlobStore& store, const std::string& name, int64_t offset, int64_t length);
+// Concatenates blobs of `from` into a new one of `to`, streaming (multipart completion, copies),
+// digesting the whole.
+Result<BlobInfo> concat_blobs(const BlobStore& from, const BlobStore& to, const std::vector<std::string>& parts);
+// Copies [offset, offset + length) of a blob of `from` into a new one of `to`, streaming (UploadPartCopy).
+Result<BlobInfo> copy_blob_range(const BlobStore& from, const BlobStore& to, const std::string& name, int64_t offset,
+                                 int64_t length);
 // Reads [offset, offset + length) of a blob.
 Result<std::string> read_blob(const BlobStore& store, const std::string& name, int64_t offset, int64_t length);
 // Removes a blob (after the row that named it is gone); a missing blob is not an error.

@@ -6,6 +6,7 @@
 #include "services/s3/object_files.h"
 #include "services/s3/s3_common.h"
 #include "services/s3/s3_operations.h"
+#include "services/s3/sse_kms.h"
 
 namespace citadel::services::s3 {
 
@@ -42,9 +43,8 @@ Status store_object_tags(store::Tx& tx, const std::string& bucket, const std::st
 
 Status check_server_side_encryption(const Call& call) {
   std::string sse = call.str("ServerSideEncryption");
-  if (sse.empty() || sse == kSseS3) return Ok{};
-  if (sse == "aws:kms" || sse == "aws:kms:dsse")
-    return AwsError::not_implemented("s3: server-side encryption with KMS keys (" + sse + ")");
+  if (sse.empty() || sse == kSseS3 || sse == kSseKms) return Ok{};
+  if (sse == "aws:kms:dsse") return AwsError::not_implemented("s3: dual-layer server-side encryption (" + sse + ")");
   return AwsError::sender("InvalidArgument", "The encryption method specified is not supported", 400).with("ArgumentName", "x-amz-server-side-encryption");
 }
 
@@ -86,8 +86,11 @@ AuthzRequest copy_authz(const RequestContext& ctx, const json::object& in, store
   auto a = object_authz("s3:PutObject", ctx, in, tx);
   std::string b, k, v;
   // A source version is read with s3:GetObjectVersion, as S3 authorizes it.
-  if (split_copy_source(input_str(in, "CopySource"), &b, &k, &v))
+  if (split_copy_source(input_str(in, "CopySource"), &b, &k, &v)) {
     a.also.push_back(object_authz_for(v.empty() ? "s3:GetObject" : "s3:GetObjectVersion", ctx, b, k, tx));
+    add_kms_read_authz(a, ctx, tx, b, k, v);
+  }
+  add_kms_write_authz(a, ctx, in, tx, input_str(in, "Bucket"), input_str(in, "Key"));
   return a;
 }
 
@@ -106,15 +109,30 @@ Status check_object_digests(const Call& call, const BlobInfo& blob) {
 }
 }  // namespace
 
-Result<BlobInfo> store_request_body(const Call& call) {
+Result<BlobInfo> store_request_body(const Call& call, const BlobStore& store) {
   const auto* body = call.input.if_contains("Body");
-  auto blob = write_blob(blob_store(call), body && body->is_string() ? std::string_view(body->as_string()) : std::string_view());
+  auto blob = write_blob(store, body && body->is_string() ? std::string_view(body->as_string()) : std::string_view());
   if (!blob) return blob.error();
   if (auto s = check_object_digests(call, *blob); !s) {
-    remove_blob(blob_store(call), blob->name);
+    remove_blob(store, blob->name);
     return s.error();
   }
   return blob;
+}
+
+Result<NewEncryption> encryption_for_write(Call& call, const std::string& bucket, const std::string& key) {
+  auto kms_key = requested_kms_key(call.tx, call.input, bucket);
+  if (!kms_key) return kms_key.error();
+  if (kms_key->empty()) return NewEncryption{blob_store(call), {}};
+  auto data_key = new_data_key(call, call.account(), *kms_key, bucket, key);
+  if (!data_key) return data_key.error();
+  return NewEncryption{blob_store_with_key(call, data_key->plaintext), std::move(data_key->headers)};
+}
+
+void add_encryption_output(json::object& out, const json::object& headers) {
+  out["ServerSideEncryption"] = kSseS3;
+  for (const char* h : {"ServerSideEncryption", "SSEKMSKeyId"})
+    if (const auto* v = headers.if_contains(h)) out[h] = *v;
 }
 
 Result<std::string> put_object_row(Call& call, const std::string& bucket, const std::string& key, const BlobInfo& blob,
@@ -183,7 +201,10 @@ Result<json::value> put_object(Call& call) {
       return existing->has_value() ? AwsError::sender("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412).with("Condition", "If-Match")
                                    : no_such_key(key);
   }
-  auto blob = store_request_body(call);
+  auto encryption = encryption_for_write(call, bucket, key);
+  if (!encryption) return encryption.error();
+  for (auto& [h, v] : encryption->headers) attrs->headers[h] = v;
+  auto blob = store_request_body(call, encryption->store);
   if (!blob) return blob.error();
   auto version = put_object_row(call, bucket, key, *blob, blob->md5_hex, *attrs, 0);
   if (!version) {
@@ -191,7 +212,8 @@ Result<json::value> put_object(Call& call) {
     return version.error();
   }
   if (auto s = store_object_tags(call.tx, bucket, key, tags); !s) return s.error();
-  json::object out{{"ETag", quoted(blob->md5_hex)}, {"Size", blob->size}, {"ServerSideEncryption", kSseS3}};
+  json::object out{{"ETag", quoted(blob->md5_hex)}, {"Size", blob->size}};
+  add_encryption_output(out, attrs->headers);
   if (!version->empty()) out["VersionId"] = *version;
   std::string algorithm = call.str("ChecksumAlgorithm");
   if (algorithm == "CRC32" || call.has("ChecksumCRC32")) out["ChecksumCRC32"] = blob->crc32_b64;
@@ -227,7 +249,8 @@ Result<json::value> read_object(Call& call, bool with_body) {
                    {"AcceptRanges", "bytes"},
                    {"ServerSideEncryption", kSseS3}};
   if (!o.metadata.empty()) out["Metadata"] = o.metadata;
-  for (auto& [k, v] : o.headers) out[k] = v;
+  for (auto& [k, v] : o.headers)
+    if (!is_private_header(k)) out[k] = v;
   if (o.parts > 0) out["PartsCount"] = o.parts;
   if (!versioning->empty() || o.version_id != "null") out["VersionId"] = o.version_id;
 
@@ -295,7 +318,9 @@ Result<json::value> read_object(Call& call, bool with_body) {
   if (!tags) return tags.error();
   if (current && tags->front().i64(0) > 0) out["TagCount"] = tags->front().i64(0);
   if (with_body) {
-    auto bytes = read_blob(blob_store(call), o.blob, start, length);
+    auto store = object_blob_store(call, o.headers, bucket, key);
+    if (!store) return store.error();
+    auto bytes = read_blob(*store, o.blob, start, length);
     if (!bytes) return bytes.error();
     out["Body"] = std::move(*bytes);
   }
@@ -383,22 +408,28 @@ Result<json::value> copy_object(Call& call) {
                             "This copy request is illegal because it is trying to copy an object to itself without changing the "
                             "object's metadata, storage class, website redirect location or encryption attributes.",
                             400);
-  // The copy is a new blob: objects never share files, so deleting one never touches another.
-  auto blob = concat_blobs(blob_store(call), {o.blob});
+  // The copy is a new blob: objects never share files, so deleting one never touches another. It
+  // is encrypted as the request (or the destination bucket's default) says, not as its source.
+  auto from = object_blob_store(call, o.headers, src_bucket, src_key);
+  if (!from) return from.error();
+  auto encryption = encryption_for_write(call, bucket, key);
+  if (!encryption) return encryption.error();
+  auto blob = concat_blobs(*from, encryption->store, {o.blob});
   if (!blob) return blob.error();
-  ObjectAttributes attrs{o.content_type, o.metadata, o.headers};
+  ObjectAttributes attrs{o.content_type, o.metadata, without_encryption(o.headers)};
   if (replace) {
     auto a = read_object_attributes(call);
     if (!a) return a.error();
     attrs = std::move(*a);
   }
+  for (auto& [h, v] : encryption->headers) attrs.headers[h] = v;
   auto version = put_object_row(call, bucket, key, *blob, blob->md5_hex, attrs, 0);
   if (!version) {
     remove_blob(blob_store(call), blob->name);
     return version.error();
   }
-  json::object out{{"CopyObjectResult", json::object{{"ETag", quoted(blob->md5_hex)}, {"LastModified", call.ctx.now_ms}}},
-                   {"ServerSideEncryption", kSseS3}};
+  json::object out{{"CopyObjectResult", json::object{{"ETag", quoted(blob->md5_hex)}, {"LastModified", call.ctx.now_ms}}}};
+  add_encryption_output(out, attrs.headers);
   if (!version->empty()) out["VersionId"] = *version;
   if (!src_version.empty()) out["CopySourceVersionId"] = src_version;
   return out;
@@ -469,6 +500,7 @@ void add_object_operations(std::vector<OperationDef>& ops) {
                                if (auto sse = input_str(in, "ServerSideEncryption"); !sse.empty())
                                  a.condition_keys["s3:x-amz-server-side-encryption"] = sse;
                                if (auto ct = input_str(in, "ContentType"); !ct.empty()) a.condition_keys["s3:content-type"] = ct;
+                               add_kms_write_authz(a, c, in, tx, input_str(in, "Bucket"), input_str(in, "Key"));
                                return a;
                              },
                              put_object});
@@ -483,6 +515,13 @@ void add_object_operations(std::vector<OperationDef>& ops) {
                                std::move(h)});
   };
   on_object_version("GetObject", "s3:GetObject", "s3:GetObjectVersion", true, get_object);
+  // Reading an SSE-KMS object's bytes needs kms:Decrypt on its key too (HEAD does not).
+  ops.back().authz = [](const RequestContext& c, const json::object& in, store::Tx& tx) {
+    auto a = object_authz(in.contains("VersionId") ? "s3:GetObjectVersion" : "s3:GetObject", c, in, tx);
+    add_existing_tags(a, in, tx);
+    add_kms_read_authz(a, c, tx, input_str(in, "Bucket"), input_str(in, "Key"), input_str(in, "VersionId"));
+    return a;
+  };
   on_object_version("HeadObject", "s3:GetObject", "s3:GetObjectVersion", true, head_object);
   on_object_version("DeleteObject", "s3:DeleteObject", "s3:DeleteObjectVersion", false, delete_object);
   on_object("PutObjectTagging", "s3:PutObjectTagging", false, put_object_tagging);

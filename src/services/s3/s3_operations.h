@@ -2,6 +2,7 @@
 // Each S3 file adds its operations to the service's list.
 #include <vector>
 
+#include "services/s3/object_files.h"
 #include "services/service.h"
 
 namespace citadel::services::s3 {
@@ -13,7 +14,6 @@ void add_multipart_operations(std::vector<OperationDef>& ops);
 void add_bucket_policy_operations(std::vector<OperationDef>& ops);
 void add_versioning_operations(std::vector<OperationDef>& ops);
 
-struct BlobInfo;
 
 // One version of an object, as stored (the current one in s3_objects, older ones and delete
 // markers in s3_object_versions).
@@ -72,7 +72,16 @@ Result<std::string> put_object_row(Call& call, const std::string& bucket, const 
 AuthzRequest copy_authz(const RequestContext& ctx, const json::object& in, store::Tx& tx);
 // Stores the request's Body as a new blob and checks Content-MD5 and x-amz-checksum-* against the
 // stored bytes (BadDigest, and the blob removed).
-Result<BlobInfo> store_request_body(const Call& call);
+Result<BlobInfo> store_request_body(const Call& call, const BlobStore& store);
+// How a new object (PutObject, CopyObject, CreateMultipartUpload) is encrypted: where its blob
+// goes (with its SSE-KMS data key) and the headers that record it (sse_kms.h).
+struct NewEncryption {
+  BlobStore store;
+  json::object headers;
+};
+Result<NewEncryption> encryption_for_write(Call& call, const std::string& bucket, const std::string& key);
+// ServerSideEncryption (and SSEKMSKeyId) of a write's response, from the object's stored headers.
+void add_encryption_output(json::object& out, const json::object& headers);
 
 // Every object is encrypted at rest with S3-managed keys (object_files.h): SSE-S3, "AES256".
 inline constexpr const char* kSseS3 = "AES256";

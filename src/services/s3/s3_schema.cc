@@ -111,6 +111,10 @@ CREATE INDEX s3_object_versions_by_key ON s3_object_versions(bucket, object_key,
 -- NULL when the bucket has no ownership controls.
 ALTER TABLE s3_buckets ADD COLUMN object_ownership TEXT;
 )sql"},
+      {"s3/005_default_kms_key", R"sql(
+-- Default encryption: the KMS key new objects are encrypted under (SSE-KMS); NULL for SSE-S3.
+ALTER TABLE s3_buckets ADD COLUMN default_kms_key TEXT;
+)sql"},
   };
 }
 
