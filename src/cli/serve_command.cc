@@ -14,6 +14,7 @@
 #include "base/time.h"
 #include "services/cloudtrail/trail_delivery.h"
 #include "services/cloudwatch/alarm_evaluator.h"
+#include "services/logs/logs_service.h"
 #include "services/iam/bootstrap.h"
 
 namespace citadel::cli {
@@ -111,6 +112,10 @@ int serve_main(const ServeOptions& o) {
                                       [&dd](int64_t now_ms) {
                                         if (auto r = services::cloudwatch::evaluate_all_alarms(*dd->store, now_ms); !r)
                                           std::cerr << "citadel: alarm evaluation failed: " << r.error().message << std::endl;
+                                      }},
+                                     {"log retention", std::chrono::minutes(1), [&env](int64_t now) {
+                                        if (auto s = services::logs::apply_retention(*env.store, now); !s)
+                                          std::cerr << "citadel: log retention: " << s.error().message << std::endl;
                                       }}});
 
   int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -280,6 +280,11 @@ Status AuditJournal::append(StoredEvent event) {
   return Ok{};
 }
 
+uint64_t AuditJournal::appended_count() {
+  std::lock_guard lock(mu_);
+  return appended_count_;
+}
+
 void AuditJournal::wait_indexed() {
   std::unique_lock lock(mu_);
   uint64_t target = appended_count_;

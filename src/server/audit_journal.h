@@ -37,6 +37,8 @@ class AuditJournal {
   Status append(services::cloudtrail::StoredEvent event);
   // Returns once every event appended before the call is queryable in the store.
   void wait_indexed();
+  // Records appended since the journal opened (for the server's metrics).
+  uint64_t appended_count();
   // Indexes what is left and stops the indexer. Later appends fail.
   void stop();
 

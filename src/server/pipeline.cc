@@ -94,7 +94,7 @@ bool signature_v2(const protocol::HttpRequest& req) {
 }  // namespace
 
 Pipeline::Pipeline(const services::Registry& registry, services::Env env, AuditJournal& audit, std::string version)
-    : registry_(registry), env_(env), audit_(audit), version_(std::move(version)) {}
+    : registry_(registry), env_(env), audit_(audit), metrics_(registry), version_(std::move(version)) {}
 
 int64_t Pipeline::now_ms() const { return fixed_now_ms_ ? fixed_now_ms_ : timeutil::now_ms(); }
 
@@ -107,10 +107,25 @@ HttpResponse Pipeline::health() const {
   return res;
 }
 
-void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client, Respond respond) {
-  if (req.path == "/_citadel/health" && (req.method == "GET" || req.method == "HEAD")) return respond(health());
+void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client, Respond respond_to_client) {
+  if (req.path == "/_citadel/health" && (req.method == "GET" || req.method == "HEAD")) return respond_to_client(health());
+  // Prometheus scrapes without signing; a signed GET /metrics stays S3's (a bucket named "metrics").
+  if (req.path == "/metrics" && req.method == "GET" && req.query.empty() && req.header("authorization").empty()) {
+    HttpResponse res;
+    res.content_type = "text/plain; version=0.0.4";
+    res.body = metrics_.prometheus_text(version_, audit_.appended_count());
+    return respond_to_client(std::move(res));
+  }
 
   auto st = std::make_shared<CallState>();
+  // Every answer is counted by the operation it was routed to.
+  Respond respond = [this, st, started = std::chrono::steady_clock::now(),
+                     out = std::move(respond_to_client)](HttpResponse res) {
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    metrics_.record(st->route.service ? std::string_view(st->route.service->id) : std::string_view("other"),
+                    st->route.operation_name, res.status, micros);
+    out(std::move(res));
+  };
   st->ctx.request_id = ids::uuid4();
   st->ctx.now_ms = now_ms();
   st->ctx.secrets = env_.secrets;

@@ -8,6 +8,7 @@
 #include "auth/credentials.h"
 #include "protocol/codec.h"
 #include "server/audit_journal.h"
+#include "server/server_metrics.h"
 #include "server/authorizer.h"
 #include "services/service.h"
 
@@ -39,6 +40,7 @@ class Pipeline {
   services::Env env_;
   AuditJournal& audit_;
   Authorizer authorizer_;
+  ServerMetrics metrics_;
   std::string version_;
   int64_t fixed_now_ms_ = 0;
   bool audit_enabled_ = true;

@@ -3,6 +3,7 @@
 #include "services/ec2/ec2_service.h"
 #include "services/iam/iam_service.h"
 #include "services/kms/kms_service.h"
+#include "services/logs/logs_service.h"
 #include "services/organizations/organizations_service.h"
 #include "services/s3/s3_service.h"
 #include "services/service.h"
@@ -19,6 +20,7 @@ Registry make_registry() {
   r.add(std::make_unique<kms::KmsService>());
   r.add(std::make_unique<s3::S3Service>());
   r.add(std::make_unique<ec2::Ec2Service>());
+  r.add(std::make_unique<logs::LogsService>());
   r.add(std::make_unique<cloudwatch::CloudWatchService>());
   return r;
 }

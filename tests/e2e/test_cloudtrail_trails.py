@@ -31,6 +31,13 @@ class CloudTrailTrails(CitadelTestCase):
         cls.iam = cls.server.client("iam")
         cls.account = cls.server.root["AccountId"]
 
+    def create_trail(self, **kw):
+        """CreateTrail, deleted after the test (an account has at most 5 trails per region)."""
+        out = self.ct.create_trail(**kw)
+        self.addCleanup(lambda: self.ct.delete_trail(Name=out["TrailARN"]) if kw["Name"] in
+                        [t["Name"] for t in self.ct.list_trails()["Trails"]] else None)
+        return out
+
     def trail_bucket(self, name):
         self.s3.create_bucket(Bucket=name)
         self.s3.put_bucket_policy(Bucket=name, Policy=cloudtrail_bucket_policy(name, self.account))
@@ -81,7 +88,7 @@ class CloudTrailTrails(CitadelTestCase):
             self.assertAwsError(ctx, "InvalidTrailNameException", 400)
 
         bucket = self.trail_bucket("checked-trail-bucket")
-        out = self.ct.create_trail(Name="checked", S3BucketName=bucket, IsMultiRegionTrail=True,
+        out = self.create_trail(Name="checked", S3BucketName=bucket, IsMultiRegionTrail=True,
                                    TagsList=[{"Key": "team", "Value": "sec"}])
         arn = f"arn:aws:cloudtrail:us-east-1:{self.account}:trail/checked"
         self.assertEqual(out["TrailARN"], arn)
@@ -160,7 +167,7 @@ class CloudTrailTrails(CitadelTestCase):
             "Condition": {"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{self.account}:trail/*"}}})
         kms.put_key_policy(KeyId=key, PolicyName="default", Policy=json.dumps(policy))
         kms.create_alias(AliasName="alias/trail-logs", TargetKeyId=key)
-        out = self.ct.create_trail(Name="encrypted", S3BucketName=bucket, KmsKeyId="alias/trail-logs")
+        out = self.create_trail(Name="encrypted", S3BucketName=bucket, KmsKeyId="alias/trail-logs")
         self.assertEqual(out["KmsKeyId"], key)
         self.assertEqual(self.ct.get_trail(Name="encrypted")["Trail"]["KmsKeyId"], key)
         self.ct.start_logging(Name="encrypted")
@@ -185,6 +192,42 @@ class CloudTrailTrails(CitadelTestCase):
         self.assertEqual(len(records), 1)
         self.assertNotIn("LatestDeliveryError", self.ct.get_trail_status(Name="encrypted"))
 
+    def test_delivery_into_a_cloudwatch_logs_group(self):
+        bucket = self.trail_bucket("cwl-trail-bucket")
+        logs = self.server.client("logs")
+        logs.create_log_group(logGroupName="CloudTrail/Default")
+        group_arn = f"arn:aws:logs:us-east-1:{self.account}:log-group:CloudTrail/Default:*"
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                                                         "Action": "sts:AssumeRole"}]}
+        role = self.iam.create_role(RoleName="CloudTrailToLogs", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        ec2_trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                                                        "Action": "sts:AssumeRole"}]})
+        other = self.iam.create_role(RoleName="NotForCloudTrail", AssumeRolePolicyDocument=ec2_trust)["Role"]["Arn"]
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.ct.create_trail(Name="to-logs", S3BucketName=bucket, CloudWatchLogsRoleArn=role,
+                                 CloudWatchLogsLogGroupArn=group_arn.replace("Default", "Missing"))
+        self.assertAwsError(ctx, "InvalidCloudWatchLogsLogGroupArnException", 400)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.ct.create_trail(Name="to-logs", S3BucketName=bucket, CloudWatchLogsRoleArn=other, CloudWatchLogsLogGroupArn=group_arn)
+        self.assertAwsError(ctx, "InvalidCloudWatchLogsRoleArnException", 400)
+        out = self.create_trail(Name="to-logs", S3BucketName=bucket, CloudWatchLogsRoleArn=role, CloudWatchLogsLogGroupArn=group_arn)
+        self.assertEqual((out["CloudWatchLogsLogGroupArn"], out["CloudWatchLogsRoleArn"]), (group_arn, role))
+        self.ct.start_logging(Name="to-logs")
+        self.iam.create_user(UserName="watched-in-logs")
+        stream = f"{self.account}_CloudTrail_us-east-1"
+
+        def found():
+            try:
+                events = logs.filter_log_events(logGroupName="CloudTrail/Default", logStreamNames=[stream],
+                                                filterPattern='{ $.eventName = "CreateUser" && $.requestParameters.userName = "watched-in-logs" }')
+                return events["events"]
+            except botocore.exceptions.ClientError:
+                return None
+        events = self.wait_for(found)
+        self.assertEqual(len(events), 1)
+        self.assertEqual(json.loads(events[0]["message"])["eventSource"], "iam.amazonaws.com")
+        self.assertIn("LatestCloudWatchLogsDeliveryTime", self.ct.get_trail_status(Name="to-logs"))
+
     def test_prefix_outside_the_policy_is_refused(self):
         bucket = self.trail_bucket("prefix-trail-bucket")
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
@@ -193,7 +236,7 @@ class CloudTrailTrails(CitadelTestCase):
 
     def test_logging_trail_delivers_management_events_once(self):
         bucket = self.trail_bucket("delivery-trail-bucket")
-        self.ct.create_trail(Name="delivery", S3BucketName=bucket)
+        self.create_trail(Name="delivery", S3BucketName=bucket)
         self.ct.start_logging(Name="delivery")
         self.iam.create_user(UserName="trail-watched")
         self.s3.put_object(Bucket=bucket, Key="not-logged.txt", Body=b"data event")
@@ -230,7 +273,7 @@ class CloudTrailTrails(CitadelTestCase):
     def test_event_selectors_choose_data_events(self):
         bucket = self.trail_bucket("selector-trail-bucket")
         self.s3.create_bucket(Bucket="watched-data")
-        self.ct.create_trail(Name="selective", S3BucketName=bucket)
+        self.create_trail(Name="selective", S3BucketName=bucket)
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             self.ct.put_event_selectors(TrailName="selective", EventSelectors=[
                 {"DataResources": [{"Type": "AWS::S3::Bucket", "Values": ["arn:aws:s3:::x/"]}]}])
@@ -277,7 +320,7 @@ class CloudTrailTrails(CitadelTestCase):
     def test_digests_verify_with_aws_cloudtrail_validate_logs(self):
         bucket = self.trail_bucket("validated-trail-bucket")
         start = datetime.now(timezone.utc) - timedelta(seconds=5)
-        trail_arn = self.ct.create_trail(Name="validated", S3BucketName=bucket, EnableLogFileValidation=True)["TrailARN"]
+        trail_arn = self.create_trail(Name="validated", S3BucketName=bucket, EnableLogFileValidation=True)["TrailARN"]
         self.ct.start_logging(Name="validated")
         # Activity spread over several delivery rounds, so there are several log files.
         for i in range(4):

@@ -7,6 +7,7 @@
 #include "policy/evaluate.h"
 #include "policy/policy.h"
 #include "services/kms/key_store.h"
+#include "services/logs/log_delivery.h"
 #include "services/s3/s3_common.h"
 
 namespace citadel::services::cloudtrail {
@@ -57,6 +58,38 @@ Status check_delivery_bucket(store::Tx& tx, const DeliveryTarget& t) {
   std::string sample_object = bucket_arn + "/" + t.log_root + "CloudTrail/x.json.gz";
   if (!allowed("s3:GetBucketAcl", bucket_arn) || !allowed("s3:PutObject", sample_object)) return insufficient();
   return Ok{};
+}
+
+Result<std::pair<std::string, std::string>> check_trail_log_group(store::Tx& tx, const std::string& account,
+                                                                 const std::string& group_arn, const std::string& role_arn) {
+  auto bad_group = [&](const std::string& why) {
+    return AwsError::sender("InvalidCloudWatchLogsLogGroupArnException", why, 400);
+  };
+  auto bad_role = [&](const std::string& why) { return AwsError::sender("InvalidCloudWatchLogsRoleArnException", why, 400); };
+  // arn:aws:logs:REGION:ACCOUNT:log-group:NAME[:*]
+  const std::string prefix = "arn:aws:logs:";
+  size_t region_end = group_arn.find(':', prefix.size());
+  size_t marker = group_arn.find(":log-group:");
+  if (group_arn.rfind(prefix, 0) != 0 || region_end == std::string::npos || marker == std::string::npos)
+    return bad_group("CloudWatch Logs log group ARN " + group_arn + " is invalid.");
+  std::string region = group_arn.substr(prefix.size(), region_end - prefix.size());
+  std::string group_account = group_arn.substr(region_end + 1, marker - region_end - 1);
+  std::string name = group_arn.substr(marker + 11);
+  if (name.size() >= 2 && name.compare(name.size() - 2, 2, ":*") == 0) name.resize(name.size() - 2);
+  if (group_account != account) return bad_group("Access denied. Check the permissions for your role.");
+  auto exists = logs::log_group_exists(tx, account, region, name);
+  if (!exists) return exists.error();
+  if (!*exists) return bad_group("CloudWatch Logs log group " + name + " does not exist.");
+  if (role_arn.empty()) return bad_role("You must specify a role ARN with a CloudWatch Logs log group ARN.");
+  auto role = tx.query("SELECT assume_role_policy FROM iam_roles WHERE arn = ? AND account_id = ?", {role_arn, account});
+  if (!role) return role.error();
+  if (role->empty()) return bad_role("Access denied. Verify in IAM that the role exists.");
+  auto parsed = policy::parse_unbounded(role->front().str(0), policy::PolicyKind::TrustPolicy);
+  if (!parsed) return bad_role("Access denied. Verify in IAM that the role has adequate permissions.");
+  auto compiled = policy::compile(parsed.value());
+  if (!service_allowed(*compiled, role_arn, "sts:AssumeRole", role_arn, account, {}))
+    return bad_role("Access denied. Verify in IAM that the role has adequate permissions.");
+  return std::make_pair(region, name);
 }
 
 void encrypt_as_trail(s3::DeliveredObject& object, const TrailRow& trail) {

@@ -27,6 +27,13 @@ Status check_delivery_bucket(store::Tx& tx, const DeliveryTarget& target);
 Result<std::string> check_trail_kms_key(store::Tx& tx, const std::string& account, const std::string& region,
                                         const std::string& trail_arn, const std::string& key_id, int64_t now_ms);
 
+// CloudWatch Logs delivery: the log group ARN (arn:aws:logs:REGION:ACCOUNT:log-group:NAME[:*]) must
+// name an existing group of the trail's account (InvalidCloudWatchLogsLogGroupArnException) and the
+// role must exist and trust cloudtrail.amazonaws.com (InvalidCloudWatchLogsRoleArnException).
+// Returns the group's (region, name).
+Result<std::pair<std::string, std::string>> check_trail_log_group(store::Tx& tx, const std::string& account,
+                                                                 const std::string& group_arn, const std::string& role_arn);
+
 // Makes a file the trail delivers SSE-KMS under the trail's key (with the trail's ARN as
 // aws:cloudtrail:arn encryption context, as CloudTrail does), when it has one.
 void encrypt_as_trail(s3::DeliveredObject& object, const TrailRow& trail);

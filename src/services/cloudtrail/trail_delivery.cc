@@ -13,6 +13,7 @@
 #include "services/cloudtrail/insights.h"
 #include "services/cloudtrail/trail_digests.h"
 #include "services/cloudtrail/trail_store.h"
+#include "services/logs/log_delivery.h"
 #include "services/organizations/org_common.h"
 #include "services/s3/delivered_objects.h"
 
@@ -56,6 +57,7 @@ Result<std::set<std::string>> logged_accounts(store::Tx& tx, const TrailRow& t) 
 
 struct FileBatch {
   std::vector<std::string> records;  // CloudTrail JSON records, as stored
+  std::vector<int64_t> times;        // their event times
   int64_t oldest_ms = 0, newest_ms = 0;
 };
 using Batches = std::map<std::pair<std::string, std::string>, FileBatch>;  // (account, region)
@@ -90,6 +92,7 @@ Result<int64_t> collect_events(Call& call, const TrailRow& t, Batches& batches) 
       if (batch.records.empty() || r.i64(2) < batch.oldest_ms) batch.oldest_ms = r.i64(2);
       if (r.i64(2) > batch.newest_ms) batch.newest_ms = r.i64(2);
       batch.records.push_back(std::move(record));
+      batch.times.push_back(r.i64(2));
     }
     if (static_cast<int64_t>(rows->size()) < kEventsPerScan) break;
   }
@@ -145,6 +148,28 @@ Status record_status(store::Tx& tx, const TrailRow& t, int64_t now_ms, const std
   return Ok{};
 }
 
+// The same records into the trail's CloudWatch Logs group, one stream per account and region
+// ("ACCOUNT_CloudTrail_REGION", as CloudTrail names them). A group that is gone, or a role that no
+// longer trusts CloudTrail, is recorded in the trail's status; the S3 delivery stands.
+Status deliver_to_log_group(Call& call, const TrailRow& t, const Batches& batches) {
+  auto group = check_trail_log_group(call.tx, t.account_id, t.cw_log_group_arn, t.cw_role_arn);
+  if (!group) {
+    auto w = call.tx.exec("UPDATE cloudtrail_trails SET cw_delivery_error = ? WHERE arn = ?", {group.error().code, t.arn});
+    return w ? Status(Ok{}) : Status(w.error());
+  }
+  for (const auto& [where, batch] : batches) {
+    std::vector<std::pair<int64_t, std::string>> events;
+    for (size_t i = 0; i < batch.records.size(); ++i) events.emplace_back(batch.times[i], batch.records[i]);
+    if (auto s = logs::deliver_log_events(call.tx, t.account_id, group->first, group->second,
+                                          where.first + "_CloudTrail_" + where.second, std::move(events), call.ctx.now_ms);
+        !s)
+      return s;
+  }
+  auto w = call.tx.exec("UPDATE cloudtrail_trails SET cw_delivery_ms = ?, cw_delivery_error = '' WHERE arn = ?",
+                        {call.ctx.now_ms, t.arn});
+  return w ? Status(Ok{}) : Status(w.error());
+}
+
 // One trail's round, inside its transaction. Errors of the bucket are recorded, not returned.
 Status deliver_trail(Call& call, const std::string& arn, const DeliveryRound& round) {
   auto rows = call.tx.query("SELECT account_id, home_region FROM cloudtrail_trails WHERE arn = ?", {arn});
@@ -169,6 +194,8 @@ Status deliver_trail(Call& call, const std::string& arn, const DeliveryRound& ro
         if (auto s = write_log_file(call, *t, where.first, where.second, batch, i, std::min(batch.records.size(), i + kRecordsPerFile)); !s)
           return s;
     if (auto s = record_status(call.tx, *t, round.now_ms, "", true); !s) return s;
+    if (!t->cw_log_group_arn.empty())
+      if (auto s = deliver_to_log_group(call, *t, batches); !s) return s;
   }
   auto w = call.tx.exec("UPDATE cloudtrail_trails SET delivered_seq = ? WHERE arn = ?", {*position, arn});
   if (!w) return w.error();

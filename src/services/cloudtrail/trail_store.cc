@@ -80,6 +80,12 @@ CREATE TABLE cloudtrail_signing_keys (
   valid_to_ms    INTEGER NOT NULL
 );
 CREATE INDEX cloudtrail_signing_keys_by_region ON cloudtrail_signing_keys(region, valid_to_ms);
+)sql"},
+          {"cloudtrail/007_cloudwatch_logs", R"sql(
+ALTER TABLE cloudtrail_trails ADD COLUMN cw_log_group_arn TEXT NOT NULL DEFAULT '';
+ALTER TABLE cloudtrail_trails ADD COLUMN cw_role_arn TEXT NOT NULL DEFAULT '';
+ALTER TABLE cloudtrail_trails ADD COLUMN cw_delivery_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cloudtrail_trails ADD COLUMN cw_delivery_error TEXT NOT NULL DEFAULT '';
 )sql"}};
 }
 
@@ -92,7 +98,7 @@ namespace {
 constexpr const char* kTrailColumns =
     "arn, account_id, name, home_region, s3_bucket, s3_prefix, kms_key_id, include_global, multi_region, organization, "
     "log_validation, selectors, custom_selectors, insight_selectors, logging, start_logging_ms, stop_logging_ms, "
-    "delivered_seq, created_ms";
+    "delivered_seq, created_ms, cw_log_group_arn, cw_role_arn";
 
 TrailRow trail_from_row(const store::Row& r) {
   TrailRow t;
@@ -115,6 +121,8 @@ TrailRow trail_from_row(const store::Row& r) {
   t.stop_logging_ms = r.i64(16);
   t.delivered_seq = r.i64(17);
   t.created_ms = r.i64(18);
+  t.cw_log_group_arn = r.str(19);
+  t.cw_role_arn = r.str(20);
   return t;
 }
 

@@ -12,6 +12,7 @@ namespace citadel::services::cloudtrail {
 struct TrailRow {
   std::string arn, account_id, name, home_region;
   std::string s3_bucket, s3_prefix, kms_key_id;
+  std::string cw_log_group_arn, cw_role_arn;  // CloudWatch Logs delivery ("" = none)
   bool include_global = true, multi_region = false, organization = false, log_validation = false;
   // {"EventSelectors": [...]} or {"AdvancedEventSelectors": [...]}, as the trail was given them.
   std::string selectors_json;

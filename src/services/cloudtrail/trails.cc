@@ -27,6 +27,8 @@ json::object trail_json(const TrailRow& t) {
                  {"IsOrganizationTrail", t.organization}};
   if (!t.s3_prefix.empty()) o["S3KeyPrefix"] = t.s3_prefix;
   if (!t.kms_key_id.empty()) o["KmsKeyId"] = t.kms_key_id;
+  if (!t.cw_log_group_arn.empty()) o["CloudWatchLogsLogGroupArn"] = t.cw_log_group_arn;
+  if (!t.cw_role_arn.empty()) o["CloudWatchLogsRoleArn"] = t.cw_role_arn;
   return o;
 }
 
@@ -42,8 +44,6 @@ json::object trail_write_output(const TrailRow& t) {
 // Features of a trail that need services Citadel does not have yet.
 Status refuse_unbuilt(const Call& call) {
   if (call.has("SnsTopicName")) return AwsError::not_implemented("cloudtrail: SNS notifications (SnsTopicName)");
-  if (call.has("CloudWatchLogsLogGroupArn") || call.has("CloudWatchLogsRoleArn"))
-    return AwsError::not_implemented("cloudtrail: delivery to CloudWatch Logs");
   return Ok{};
 }
 
@@ -70,6 +70,21 @@ Status check_bucket_for(Call& call, const TrailRow& t) {
   auto root = trail_log_root(call.tx, t, t.account_id);
   if (!root) return root.error();
   return check_delivery_bucket(call.tx, DeliveryTarget{t.s3_bucket, *root, t.arn, t.account_id});
+}
+
+// CloudWatchLogsLogGroupArn / CloudWatchLogsRoleArn of a CreateTrail or UpdateTrail ("" removes).
+Status apply_log_group(Call& call, TrailRow& t) {
+  if (!call.has("CloudWatchLogsLogGroupArn") && !call.has("CloudWatchLogsRoleArn")) return Ok{};
+  if (call.has("CloudWatchLogsLogGroupArn")) t.cw_log_group_arn = call.str("CloudWatchLogsLogGroupArn");
+  if (call.has("CloudWatchLogsRoleArn")) t.cw_role_arn = call.str("CloudWatchLogsRoleArn");
+  if (t.cw_log_group_arn.empty()) {
+    if (!t.cw_role_arn.empty() && call.has("CloudWatchLogsRoleArn") && !call.has("CloudWatchLogsLogGroupArn"))
+      return AwsError::sender("InvalidCloudWatchLogsLogGroupArnException", "You must specify a log group ARN with a role ARN.", 400);
+    t.cw_role_arn.clear();
+    return Ok{};
+  }
+  auto checked = check_trail_log_group(call.tx, t.account_id, t.cw_log_group_arn, t.cw_role_arn);
+  return checked ? Status(Ok{}) : Status(checked.error());
 }
 
 Status check_prefix(const Call& call) {
@@ -138,6 +153,7 @@ Result<json::value> create_trail(Call& call) {
     if (!key) return key.error();
     t.kms_key_id = *key;
   }
+  if (auto s = apply_log_group(call, t); !s) return s.error();
   auto seq = newest_event_seq(call.tx);
   if (!seq) return seq.error();
   auto w = call.tx.exec(
@@ -147,6 +163,9 @@ Result<json::value> create_trail(Call& call) {
       {t.arn, t.account_id, t.name, t.home_region, t.s3_bucket, t.s3_prefix, t.kms_key_id, int64_t{t.include_global}, int64_t{t.multi_region},
        int64_t{t.organization}, int64_t{t.log_validation}, default_selectors_json(), *seq, call.ctx.now_ms});
   if (!w) return w.error();
+  auto cw = call.tx.exec("UPDATE cloudtrail_trails SET cw_log_group_arn = ?, cw_role_arn = ? WHERE arn = ?",
+                         {t.cw_log_group_arn, t.cw_role_arn, t.arn});
+  if (!cw) return cw.error();
   if (const auto* tags = call.input.if_contains("TagsList"); tags && tags->is_array())
     if (auto s = save_tags(call.tx, t.arn, tags->as_array()); !s) return s.error();
   return trail_write_output(t);
@@ -186,11 +205,12 @@ Result<json::value> update_trail(Call& call) {
       t->kms_key_id = *key;
     }
   }
+  if (auto s = apply_log_group(call, *t); !s) return s.error();
   auto w = call.tx.exec(
       "UPDATE cloudtrail_trails SET s3_bucket = ?, s3_prefix = ?, include_global = ?, multi_region = ?, organization = ?, "
-      "log_validation = ?, kms_key_id = ? WHERE arn = ?",
+      "log_validation = ?, kms_key_id = ?, cw_log_group_arn = ?, cw_role_arn = ? WHERE arn = ?",
       {t->s3_bucket, t->s3_prefix, int64_t{t->include_global}, int64_t{t->multi_region}, int64_t{t->organization},
-       int64_t{t->log_validation}, t->kms_key_id, t->arn});
+       int64_t{t->log_validation}, t->kms_key_id, t->cw_log_group_arn, t->cw_role_arn, t->arn});
   if (!w) return w.error();
   return trail_write_output(*t);
 }
@@ -259,7 +279,9 @@ Result<json::value> get_trail_status(Call& call) {
   auto t = load_trail(call.tx, call.account(), call.ctx.region, call.str("Name"));
   if (!t) return t.error();
   auto rows = call.tx.query(
-      "SELECT delivery_ms, delivery_attempt_ms, delivery_error, digest_ms, digest_error FROM cloudtrail_trails WHERE arn = ?", {t->arn});
+      "SELECT delivery_ms, delivery_attempt_ms, delivery_error, digest_ms, digest_error, cw_delivery_ms, cw_delivery_error "
+      "FROM cloudtrail_trails WHERE arn = ?",
+      {t->arn});
   if (!rows) return rows.error();
   const auto& r = rows->front();
   json::object out{{"IsLogging", t->logging}};
@@ -274,6 +296,8 @@ Result<json::value> get_trail_status(Call& call) {
   if (!r.str(2).empty()) out["LatestDeliveryError"] = r.str(2);
   if (r.i64(3)) out["LatestDigestDeliveryTime"] = r.i64(3);
   if (!r.str(4).empty()) out["LatestDigestDeliveryError"] = r.str(4);
+  if (r.i64(5)) out["LatestCloudWatchLogsDeliveryTime"] = r.i64(5);
+  if (!r.str(6).empty()) out["LatestCloudWatchLogsDeliveryError"] = r.str(6);
   return out;
 }
 

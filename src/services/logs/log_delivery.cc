@@ -1,0 +1,44 @@
+#include "services/logs/log_delivery.h"
+
+#include <algorithm>
+
+#include "services/logs/logs_common.h"
+
+namespace citadel::services::logs {
+
+Result<bool> log_group_exists(store::Tx& tx, const std::string& account, const std::string& region, const std::string& group) {
+  auto rows = tx.query("SELECT 1 FROM logs_groups WHERE account_id = ? AND region = ? AND name = ?", {account, region, group});
+  if (!rows) return rows.error();
+  return !rows->empty();
+}
+
+Status deliver_log_events(store::Tx& tx, const std::string& account, const std::string& region, const std::string& group,
+                          const std::string& stream, std::vector<std::pair<int64_t, std::string>> events, int64_t now_ms) {
+  auto exists = log_group_exists(tx, account, region, group);
+  if (!exists) return exists.error();
+  if (!*exists) return group_not_found();
+  if (events.empty()) return Ok{};
+  std::stable_sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto s = tx.exec("INSERT INTO logs_streams (account_id, region, group_name, name, created_ms) VALUES (?, ?, ?, ?, ?) "
+                   "ON CONFLICT (account_id, region, group_name, name) DO NOTHING",
+                   {account, region, group, stream, now_ms});
+  if (!s) return s.error();
+  int64_t bytes = 0;
+  for (const auto& [ts, message] : events) {
+    auto w = tx.exec(
+        "INSERT INTO logs_events (account_id, region, group_name, stream_name, ts, ingestion_ms, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {account, region, group, stream, ts, now_ms, message});
+    if (!w) return w.error();
+    bytes += static_cast<int64_t>(message.size()) + 26;
+  }
+  auto u = tx.exec(
+      "UPDATE logs_streams SET stored_bytes = stored_bytes + ?, last_ingestion_ms = ?, "
+      "first_event_ms = MIN(COALESCE(first_event_ms, ?), ?), last_event_ms = MAX(COALESCE(last_event_ms, ?), ?) "
+      "WHERE account_id = ? AND region = ? AND group_name = ? AND name = ?",
+      {bytes, now_ms, events.front().first, events.front().first, events.back().first, events.back().first, account, region,
+       group, stream});
+  if (!u) return u.error();
+  return Ok{};
+}
+
+}  // namespace citadel::services::logs

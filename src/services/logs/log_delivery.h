@@ -1,0 +1,20 @@
+#pragma once
+// Log events another service delivers into a customer's log group (CloudTrail's trails), stored as
+// PutLogEvents would store them, inside the delivering service's transaction.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "services/service.h"
+
+namespace citadel::services::logs {
+
+// Whether `group` exists in that account and region.
+Result<bool> log_group_exists(store::Tx& tx, const std::string& account, const std::string& region, const std::string& group);
+
+// Appends (timestamp, message) events, in time order, to `stream` of `group` (created when absent).
+// ResourceNotFoundException when the group does not exist.
+Status deliver_log_events(store::Tx& tx, const std::string& account, const std::string& region, const std::string& group,
+                          const std::string& stream, std::vector<std::pair<int64_t, std::string>> events, int64_t now_ms);
+
+}  // namespace citadel::services::logs
