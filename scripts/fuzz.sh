@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) into build-fuzz/ and runs each for a
 # bounded time (default 20 s; FUZZ_SECONDS overrides). A crash fails the run and leaves the input
-# in build-fuzz/artifacts/.
+# in build-fuzz/artifacts/. Every *_fuzz target the build defines is run (protocol_fuzz, protocol_cbor_fuzz,
+# sigv4 and policy targets, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-20}

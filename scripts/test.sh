@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 cd build
 ctest --output-on-failure --timeout 900 -j2
 cd ..
-# The fuzz targets (SigV4, protocols, policy engine), each for a bounded time.
+# The fuzz targets (SigV4, protocols including the CBOR reader, policy engine), each for a bounded time.
 FUZZ_SECONDS=${FUZZ_SECONDS:-15} ./scripts/fuzz.sh

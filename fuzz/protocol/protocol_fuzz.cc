@@ -23,6 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const char* scopes[] = {"iam", "sts", "s3", "guardduty", "ec2", "monitoring", "kms", "xray"};
   std::vector<std::pair<std::string_view, std::string_view>> headers;
   std::string method = "POST";
+  // Every eighth input is an RPC v2 CBOR request: its path names the operation, its body is CBOR.
+  if ((pick & 0xE0) == 0xE0) headers.emplace_back("smithy-protocol", "rpc-v2-cbor");
   switch (pick % 4) {
     case 0: headers.emplace_back("X-Amz-Target", targets[(pick >> 2) % 4]); break;
     case 1: headers.emplace_back("Content-Type", "application/x-www-form-urlencoded"); break;

@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   // Hidden: for bench/load/run_audit.sh, which compares audited and unaudited throughput.
   s->add_flag("--benchmark-without-audit", serve.benchmark_without_audit)->group("");
+  s->add_option("--instance-metrics-interval", serve.instance_metrics_interval_s,
+                 "Seconds between EC2 instance metric publications (workload model, docs/ec2.md)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   s->add_option("--access-log-interval", serve.access_log_interval_s, "Seconds between S3 server access log deliveries")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -38,6 +42,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   s->add_option("--digest-interval", serve.digest_interval_s, "Seconds each CloudTrail digest file covers")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  s->add_option("--alarm-evaluation-interval", serve.alarm_evaluation_interval,
+                "Seconds between evaluations of the CloudWatch alarms (fractions allowed)")
+      ->check(CLI::Range(0.05, 86400.0))
       ->capture_default_str();
 
   auto* admin = app.add_subcommand("admin", "Administer a data directory");

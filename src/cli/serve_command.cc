@@ -11,11 +11,13 @@
 #include "server/http_server.h"
 #include "server/periodic_worker.h"
 #include "server/pipeline.h"
+#include "base/time.h"
 #include "services/cloudtrail/trail_delivery.h"
+#include "services/cloudwatch/alarm_evaluator.h"
+#include "services/ec2/instance_metrics.h"
+#include "services/iam/bootstrap.h"
 #include "services/logs/logs_service.h"
 #include "services/s3/access_logging.h"
-#include "base/time.h"
-#include "services/iam/bootstrap.h"
 
 namespace citadel::cli {
 
@@ -110,6 +112,16 @@ int serve_main(const ServeOptions& o) {
                                       }},
                                      {"S3 access logs", seconds(o.access_log_interval_s),
                                       [&env](int64_t now) { services::s3::deliver_access_logs(env, now); }},
+                                     {"alarm evaluation", seconds(o.alarm_evaluation_interval),
+                                      [&dd](int64_t now_ms) {
+                                        if (auto r = services::cloudwatch::evaluate_all_alarms(*dd->store, now_ms); !r)
+                                          std::cerr << "citadel: alarm evaluation failed: " << r.error().message << std::endl;
+                                      }},
+                                     {"EC2 instance metrics", seconds(o.instance_metrics_interval_s),
+                                      [&env](int64_t now) {
+                                        if (auto s = services::ec2::publish_instance_metrics(*env.store, now); !s)
+                                          std::cerr << "citadel: instance metrics: " << s.error().message << std::endl;
+                                      }},
                                      {"log retention", std::chrono::minutes(1), [&env](int64_t now) {
                                         if (auto s = services::logs::apply_retention(*env.store, now); !s)
                                           std::cerr << "citadel: log retention: " << s.error().message << std::endl;

@@ -8,6 +8,8 @@
 #include "base/wire_names.h"
 #include "base/uri.h"
 #include "base/xml_writer.h"
+#include "protocol/cbor.h"
+#include "protocol/cbor_shape.h"
 #include "protocol/query_decode.h"
 #include "protocol/shapes.h"
 #include "protocol/xml_shape.h"
@@ -269,6 +271,28 @@ Result<json::object> decode_rest(const HttpRequest& req, const Route& r) {
   return in;
 }
 
+Result<Route> route_rpc_v2(const HttpRequest& req, std::string_view scope_service, Route& r) {
+  const auto& models = Models::instance();
+  r.wire = Wire::RpcV2Cbor;
+  r.service = models.by_signing_name(scope_service);
+  constexpr std::string_view kService = "/service/", kOperation = "/operation/";
+  std::string_view path = req.path;
+  auto op_at = path.find(kOperation);
+  if (path.substr(0, kService.size()) != kService || op_at == std::string_view::npos)
+    return AwsError::sender("UnknownOperationException", "The request path does not name a service and an operation.", 404);
+  std::string_view name = path.substr(kService.size(), op_at - kService.size());
+  r.operation_name = path.substr(op_at + kOperation.size());
+  if (const auto* named = models.by_target_prefix(name)) r.service = named;
+  if (!r.service || !r.service->speaks(Wire::RpcV2Cbor) || (r.service->target_prefix != name))
+    return AwsError::sender("UnknownOperationException", "The request names no known service: " + std::string(name), 404);
+  if (req.method != "POST") return AwsError::sender("UnknownOperationException", "RPC v2 requests are POSTs.", 404);
+  auto it = r.service->operations.find(r.operation_name);
+  if (it == r.service->operations.end())
+    return AwsError::sender("UnknownOperationException", "The operation " + r.operation_name + " is not known.", 404);
+  r.operation = &it->second;
+  return r;
+}
+
 }  // namespace
 
 std::string_view HttpRequest::header(std::string_view name) const {
@@ -280,6 +304,9 @@ std::string_view HttpRequest::header(std::string_view name) const {
 Result<Route> route(const HttpRequest& req, std::string_view scope_service, Route& r) {
   const auto& models = Models::instance();
   r = Route{};
+  // 0. Smithy RPC v2 CBOR: "POST /service/<service>/operation/<Operation>" with the
+  //    smithy-protocol header; botocore names the service by the model's targetPrefix.
+  if (req.header("smithy-protocol") == "rpc-v2-cbor") return route_rpc_v2(req, scope_service, r);
   // 1. JSON protocols name the operation in X-Amz-Target: "<targetPrefix>.<Operation>".
   if (auto target = req.header("x-amz-target"); !target.empty()) {
     r.wire = Wire::Json;
@@ -389,6 +416,17 @@ Result<json::object> decode_input(const HttpRequest& req, const Route& r) {
       }
       break;
     }
+    case Wire::RpcV2Cbor: {
+      if (!req.body.empty()) {
+        auto v = cbor::decode(req.body);
+        if (!v) return v.error();
+        if (!v->is_object())
+          return AwsError::sender("SerializationException", "The request body is not a CBOR map.", 400);
+        if (auto s = shapes::normalize_json_input(svc, shape, *v, ""); !s) return s.error();
+        in = std::move(v->as_object());
+      }
+      break;
+    }
     case Wire::RestJson:
     case Wire::RestXml: {
       auto d = decode_rest(req, r);
@@ -401,7 +439,7 @@ Result<json::object> decode_input(const HttpRequest& req, const Route& r) {
   std::string_view code = (r.wire == Wire::Query || r.wire == Wire::Ec2) ? "ValidationError"
                           : r.wire == Wire::RestXml                      ? "InvalidArgument"
                                                                          : "ValidationException";
-  if (r.service->query_compatible && r.wire == Wire::Json) code = "ValidationError";
+  if (r.service->query_compatible && (r.wire == Wire::Json || r.wire == Wire::RpcV2Cbor)) code = "ValidationError";
   if (shape)
     if (auto s = shapes::validate(svc, shape, in, code); !s) return s.error();
   return in;
@@ -445,6 +483,16 @@ HttpResponse encode_output(const Route& r, const json::value& output, std::strin
       res.body = json::serialize(shape ? to_json_output(svc, shape, output) : json::value(json::object()));
       res.headers.emplace_back("x-amzn-RequestId", std::string(request_id));
       return res;
+    case Wire::RpcV2Cbor: {
+      cbor::Writer w;
+      if (shape) write_value_cbor(w, svc, shape, output.is_object() ? output : json::value(json::object()));
+      else w.map(0);
+      res.content_type = "application/cbor";
+      res.body = w.take();
+      res.headers.emplace_back("smithy-protocol", "rpc-v2-cbor");
+      res.headers.emplace_back("x-amzn-RequestId", std::string(request_id));
+      return res;
+    }
     case Wire::RestJson:
     case Wire::RestXml: {
       res.headers.emplace_back(r.wire == Wire::RestXml ? "x-amz-request-id" : "x-amzn-RequestId", std::string(request_id));
@@ -555,6 +603,17 @@ HttpResponse encode_error(const Route& r, const AwsError& e, std::string_view re
       for (auto& [k, v] : e.fields) body[k] = v;
       res.content_type = json_content_type(r.service);
       res.body = json::serialize(body);
+      res.headers.emplace_back("x-amzn-RequestId", std::string(request_id));
+      if (r.service && r.service->query_compatible)
+        res.headers.emplace_back("x-amzn-query-error", e.code + (e.sender_fault ? ";Sender" : ";Receiver"));
+      break;
+    }
+    case Wire::RpcV2Cbor: {
+      json::object body{{"__type", e.code}, {"message", e.message}};
+      for (auto& [k, v] : e.fields) body[k] = v;
+      res.content_type = "application/cbor";
+      res.body = cbor::encode(body);
+      res.headers.emplace_back("smithy-protocol", "rpc-v2-cbor");
       res.headers.emplace_back("x-amzn-RequestId", std::string(request_id));
       if (r.service && r.service->query_compatible)
         res.headers.emplace_back("x-amzn-query-error", e.code + (e.sender_fault ? ";Sender" : ";Receiver"));

@@ -17,6 +17,7 @@ std::string_view wire_name(Wire w) {
     case Wire::Json: return "json";
     case Wire::RestJson: return "rest-json";
     case Wire::RestXml: return "rest-xml";
+    case Wire::RpcV2Cbor: return "smithy-rpc-v2-cbor";
   }
   return "?";
 }
@@ -89,6 +90,7 @@ Models::Models() {
       else if (n == "json") m.protocols.push_back(Wire::Json);
       else if (n == "rest-json") m.protocols.push_back(Wire::RestJson);
       else if (n == "rest-xml") m.protocols.push_back(Wire::RestXml);
+      else if (n == "smithy-rpc-v2-cbor") m.protocols.push_back(Wire::RpcV2Cbor);
     }
     m.shapes = &svc.at("shapes").as_object();
     for (auto& [name, ov] : svc.at("operations").as_object()) {

@@ -11,7 +11,7 @@ namespace citadel::protocol {
 
 namespace json = boost::json;
 
-enum class Wire { Query, Ec2, Json, RestJson, RestXml };
+enum class Wire { Query, Ec2, Json, RestJson, RestXml, RpcV2Cbor };
 std::string_view wire_name(Wire w);
 
 // One segment of a REST request URI template such as "/2017-11-28/detector/{detectorId}".

@@ -1,5 +1,5 @@
 #pragma once
-// Background work the server does on a schedule (trail delivery and digests; later alarm
+// Background work the server does on a schedule (trail delivery and digests, CloudWatch alarm
 // evaluation): one thread runs each job every `interval`, never two jobs at once. stop() waits for
 // a job in progress to finish, so shutdown never cuts a round in half (a round is transactional
 // anyway).

@@ -21,11 +21,18 @@ using protocol::Wire;
 
 namespace {
 
-bool json_wire(Wire w) { return w == Wire::Json || w == Wire::RestJson; }
+// Whether errors carry the JSON protocols' codes (AccessDeniedException, UnrecognizedClientException).
+// Query-compatible services (CloudWatch) keep their query codes on every wire: botocore reads the
+// code from x-amzn-query-error, which carries the query code there.
+bool json_wire(const protocol::Route& r) {
+  bool json = r.wire == Wire::Json || r.wire == Wire::RestJson || r.wire == Wire::RpcV2Cbor;
+  return json && !(r.service && r.service->query_compatible);
+}
 
 // Authentication errors carry different codes on JSON and REST-XML services than on query ones.
-AwsError for_wire(AwsError e, Wire w) {
-  if (json_wire(w)) {
+AwsError for_wire(AwsError e, const protocol::Route& r) {
+  Wire w = r.wire;
+  if (json_wire(r)) {
     if (e.code == "InvalidClientTokenId") e.code = "UnrecognizedClientException";
     else if (e.code == "SignatureDoesNotMatch") e.code = "InvalidSignatureException";
   } else if (w == Wire::RestXml) {
@@ -159,7 +166,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
 
   // Route first so that even authentication errors are answered in the service's own wire shape.
   auto routed = protocol::route(routed_req, scope, st->route);
-  auto fail = [&](const AwsError& e) { respond(protocol::encode_error(st->route, for_wire(e, st->route.wire), st->ctx.request_id)); };
+  auto fail = [&](const AwsError& e) { respond(protocol::encode_error(st->route, for_wire(e, st->route), st->ctx.request_id)); };
   if (!sig && !(anonymous && routed)) return fail(auth_error);
   if (!routed) return fail(routed.error());
   st->ctx.region = sig ? sig->region : "us-east-1";
@@ -253,7 +260,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     // sts:DecodeAuthorizationMessage reads; a denied read is UnauthorizedOperation in plain words.
     auto denied = [&](const services::AuthzRequest& r, const AuthzDecision& d) {
       if (st->route.wire == Wire::Ec2 && !op->read_only) return encoded_access_denied(*env_.secrets, st->principal, r, d);
-      auto e = access_denied(st->principal, r, d, json_wire(st->route.wire));
+      auto e = access_denied(st->principal, r, d, json_wire(st->route));
       if (st->route.wire == Wire::Ec2) {
         e.code = "UnauthorizedOperation";
         e.message = "You are not authorized to perform this operation. " + e.message;

@@ -1,4 +1,5 @@
 #include "services/cloudtrail/cloudtrail_service.h"
+#include "services/cloudwatch/cloudwatch_service.h"
 #include "services/ec2/ec2_service.h"
 #include "services/iam/iam_service.h"
 #include "services/kms/kms_service.h"
@@ -20,6 +21,7 @@ Registry make_registry() {
   r.add(std::make_unique<s3::S3Service>());
   r.add(std::make_unique<ec2::Ec2Service>());
   r.add(std::make_unique<logs::LogsService>());
+  r.add(std::make_unique<cloudwatch::CloudWatchService>());
   return r;
 }
 

@@ -267,6 +267,91 @@ TEST(Encode, ErrorShapesPerProtocol) {
   EXPECT_NE(er.body.find("<Response><Errors><Error><Code>NoSuchEntity</Code>"), std::string::npos);
 }
 
+// RPC v2 CBOR: the operation is in the path, the body and the answer are CBOR, and a
+// query-compatible service's errors carry x-amzn-query-error.
+Req cbor_request(const std::string& op, std::string body) {
+  Req r;
+  r.path = "/service/GraniteServiceVersion20100801/operation/" + op;
+  r.body = std::move(body);
+  r.headers = {{"smithy-protocol", "rpc-v2-cbor"}, {"Content-Type", "application/cbor"}};
+  return r;
+}
+
+std::string cbor_bytes(std::initializer_list<int> bytes) {
+  std::string s;
+  for (int b : bytes) s.push_back(static_cast<char>(b));
+  return s;
+}
+
+TEST(RpcV2Cbor, RoutesByPathAndHeader) {
+  auto r = must_route(cbor_request("ListMetrics", ""), "monitoring");
+  EXPECT_EQ(r.wire, Wire::RpcV2Cbor);
+  EXPECT_EQ(r.operation->name, "ListMetrics");
+  Route partial;
+  auto unknown = cbor_request("NoSuchOperation", "");
+  auto v = unknown.view();
+  auto res = protocol::route(v, "monitoring", partial);
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.error().code, "UnknownOperationException");
+  EXPECT_EQ(res.error().http_status, 404);
+  EXPECT_EQ(partial.wire, Wire::RpcV2Cbor);  // the error is answered in CBOR
+  auto other = cbor_request("ListMetrics", "");
+  other.path = "/service/TrentService/operation/ListKeys";  // KMS speaks no CBOR
+  v = other.view();
+  EXPECT_FALSE(protocol::route(v, "kms", partial).ok());
+}
+
+TEST(RpcV2Cbor, DecodesTimestampsAndValidates) {
+  // {"Namespace": "N", "MetricName": "M", "StartTime": 1(1700000000), "EndTime": 1(1700000060.5), "Period": 60}
+  std::string body = cbor_bytes({0xa5, 0x69}) + "Namespace" + cbor_bytes({0x61}) + "N" + cbor_bytes({0x6a}) + "MetricName" +
+                     cbor_bytes({0x61}) + "M" + cbor_bytes({0x69}) + "StartTime" + cbor_bytes({0xc1, 0x1a, 0x65, 0x53, 0xf1, 0x00}) +
+                     cbor_bytes({0x67}) + "EndTime" + cbor_bytes({0xc1, 0xfb, 0x41, 0xd9, 0x54, 0xfc, 0x4f, 0x20, 0x00, 0x00}) +
+                     cbor_bytes({0x66}) + "Period" + cbor_bytes({0x18, 0x3c});
+  auto req = cbor_request("GetMetricStatistics", body);
+  auto route = must_route(req, "monitoring");
+  auto v = req.view();
+  auto in = decode_input(v, route);
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_EQ(in->at("StartTime").as_int64(), 1700000000000);
+  EXPECT_EQ(in->at("EndTime").as_int64(), 1700000060500);
+  EXPECT_EQ(in->at("Period").as_int64(), 60);
+
+  auto missing = cbor_request("GetMetricStatistics", cbor_bytes({0xa0}));
+  v = missing.view();
+  auto bad = decode_input(v, must_route(missing, "monitoring"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "ValidationError");  // query-compatible: the query code
+  auto broken = cbor_request("GetMetricStatistics", cbor_bytes({0xa1, 0x61}));
+  v = broken.view();
+  EXPECT_EQ(decode_input(v, must_route(broken, "monitoring")).error().code, "SerializationException");
+  auto not_a_map = cbor_request("GetMetricStatistics", cbor_bytes({0x01}));
+  v = not_a_map.view();
+  EXPECT_EQ(decode_input(v, must_route(not_a_map, "monitoring")).error().code, "SerializationException");
+}
+
+TEST(RpcV2Cbor, EncodesOutputsAndErrors) {
+  auto route = must_route(cbor_request("GetMetricStatistics", ""), "monitoring");
+  json::object out{{"Label", "M"}, {"Datapoints", json::array{json::object{{"Timestamp", int64_t{1700000000000}}, {"Sum", 3}}}}};
+  auto res = encode_output(route, out, "r");
+  EXPECT_EQ(res.content_type, "application/cbor");
+  // {"Label": "M", "Datapoints": [{"Timestamp": 1(1700000000), "Sum": 3.0 as float32}]}
+  std::string expected = cbor_bytes({0xa2, 0x65}) + "Label" + cbor_bytes({0x61}) + "M" + cbor_bytes({0x6a}) + "Datapoints" +
+                         cbor_bytes({0x81, 0xa2, 0x69}) + "Timestamp" + cbor_bytes({0xc1, 0x1a, 0x65, 0x53, 0xf1, 0x00, 0x63}) + "Sum" +
+                         cbor_bytes({0xfa, 0x40, 0x40, 0x00, 0x00});
+  EXPECT_EQ(res.body, expected);
+  auto err = encode_error(route, AwsError::sender("InvalidParameterValue", "bad", 400), "r");
+  EXPECT_EQ(err.status, 400);
+  EXPECT_EQ(err.body, cbor_bytes({0xa2, 0x66}) + "__type" + cbor_bytes({0x75}) + "InvalidParameterValue" + cbor_bytes({0x67}) +
+                          "message" + cbor_bytes({0x63}) + "bad");
+  bool query_error = false, protocol_header = false;
+  for (auto& [k, v] : err.headers) {
+    query_error |= k == "x-amzn-query-error" && v == "InvalidParameterValue;Sender";
+    protocol_header |= k == "smithy-protocol" && v == "rpc-v2-cbor";
+  }
+  EXPECT_TRUE(query_error);
+  EXPECT_TRUE(protocol_header);
+}
+
 TEST(Models, EveryServiceCitadelServesIsLoaded) {
   for (const char* id : {"iam", "sts", "organizations", "kms", "s3", "ec2", "cloudtrail", "cloudwatch", "logs", "wafv2",
                          "shield", "guardduty", "inspector2", "macie2", "support", "trustedadvisor", "xray", "artifact"}) {

@@ -7,6 +7,7 @@
 
 #include "services/kms/kms_service.h"
 #include "services/kms/key_store.h"
+#include "temp_store.h"
 
 using namespace citadel;
 using namespace citadel::services::kms;
@@ -22,10 +23,7 @@ const std::string kKey = "1234abcd-12ab-34cd-56ef-1234567890ab";
 class KeyStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("citadel-kms-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-    store_ = std::move(store::open_sqlite(dir_ + "/t.db", store::Durability::Process).value());
-    ASSERT_TRUE(store_->migrate(KmsService().migrations()).ok());
+    ASSERT_TRUE(store_.migrated());
     env_.store = store_.get();
     env_.secrets = &box_;
     write([&](store::Tx& tx) -> Status {
@@ -38,10 +36,6 @@ class KeyStoreTest : public ::testing::Test {
       if (!alias) return alias.error();
       return Ok{};
     });
-  }
-  void TearDown() override {
-    store_->close();
-    std::filesystem::remove_all(dir_);
   }
   void write(const store::TxFn& fn) { ASSERT_TRUE(store_->write(fn).ok()); }
   int64_t count(const std::string& sql) {
@@ -61,8 +55,7 @@ class KeyStoreTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
-  std::unique_ptr<store::Store> store_;
+  citadel::testing::TempStore store_{"kms", KmsService().migrations()};
   store::SecretBox box_{std::string(32, 'm')};
   services::Env env_;
 };

@@ -6,6 +6,7 @@
 
 #include "base/time.h"
 #include "services/ec2/ec2_common.h"
+#include "services/ec2/instance_actions.h"
 
 namespace citadel::services::ec2 {
 
@@ -395,40 +396,46 @@ Result<json::value> start_instances(Call& call) {
   });
 }
 
+// Terminates one instance: volumes attached with DeleteOnTermination go with it, the others become
+// available. Returns the transitional state shown.
+Result<std::string> terminate_one(Resource& i, store::Tx& tx, int64_t now_ms) {
+  std::string s = state_name(i);
+  if (s == "terminated") return s;
+  if (i.doc["_DisableApiTermination"] == true)
+    return ec2_error("OperationNotPermitted", "The instance '" + i.id + "' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.");
+  auto volumes = load_kind(tx, i.account, i.region, "volume");
+  if (!volumes) return volumes.error();
+  for (auto& v : *volumes) {
+    auto& atts = v.doc["Attachments"].as_array();
+    if (atts.empty() || text(atts.front().as_object(), "InstanceId") != i.id) continue;
+    if (atts.front().as_object()["DeleteOnTermination"] == true) {
+      if (auto st = remove(tx, v); !st) return st.error();
+      continue;
+    }
+    atts.clear();
+    v.doc["State"] = "available";
+    if (auto st = save(tx, v); !st) return st.error();
+  }
+  i.doc["BlockDeviceMappings"] = json::array{};
+  settle(i, "terminated", now_ms);
+  return std::string("shutting-down");
+}
+
+Result<std::string> stop_one(Resource& i, int64_t now_ms) {
+  std::string s = state_name(i);
+  if (s == "stopped") return s;
+  if (s != "running") return incorrect_state(i, "stopped");
+  settle(i, "stopped", now_ms);
+  return std::string("stopping");
+}
+
 Result<json::value> stop_instances(Call& call) {
-  return change_states(call, "StoppingInstances", [](Resource& i, Call& c) -> Result<std::string> {
-    std::string s = state_name(i);
-    if (s == "stopped") return s;
-    if (s != "running") return incorrect_state(i, "stopped");
-    settle(i, "stopped", c.ctx.now_ms);
-    return std::string("stopping");
-  });
+  return change_states(call, "StoppingInstances", [](Resource& i, Call& c) { return stop_one(i, c.ctx.now_ms); });
 }
 
 Result<json::value> terminate_instances(Call& call) {
-  return change_states(call, "TerminatingInstances", [](Resource& i, Call& c) -> Result<std::string> {
-    std::string s = state_name(i);
-    if (s == "terminated") return s;
-    if (i.doc["_DisableApiTermination"] == true)
-      return ec2_error("OperationNotPermitted", "The instance '" + i.id + "' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.");
-    // Volumes attached with DeleteOnTermination go with the instance; the others become available.
-    auto volumes = load_kind(c.tx, c.account(), c.ctx.region, "volume");
-    if (!volumes) return volumes.error();
-    for (auto& v : *volumes) {
-      auto& atts = v.doc["Attachments"].as_array();
-      if (atts.empty() || text(atts.front().as_object(), "InstanceId") != i.id) continue;
-      if (atts.front().as_object()["DeleteOnTermination"] == true) {
-        if (auto st = remove(c.tx, v); !st) return st.error();
-        continue;
-      }
-      atts.clear();
-      v.doc["State"] = "available";
-      if (auto st = save(c.tx, v); !st) return st.error();
-    }
-    i.doc["BlockDeviceMappings"] = json::array{};
-    settle(i, "terminated", c.ctx.now_ms);
-    return std::string("shutting-down");
-  });
+  return change_states(call, "TerminatingInstances",
+                       [](Resource& i, Call& c) { return terminate_one(i, c.tx, c.ctx.now_ms); });
 }
 
 Result<json::value> reboot_instances(Call& call) {
@@ -629,6 +636,23 @@ void add_instance_operations(std::vector<OperationDef>& ops) {
   ops.push_back(ec2_op("RebootInstances", false, instance_targets, reboot_instances));
   ops.push_back(ec2_op("TerminateInstances", false, instance_targets, terminate_instances));
   ops.push_back(ec2_op("ModifyInstanceAttribute", false, instance_targets, modify_instance_attribute));
+}
+
+Result<std::string> alarm_instance_action(store::Tx& tx, const std::string& account, const std::string& region,
+                                          const std::string& instance_id, std::string_view verb, int64_t now_ms) {
+  auto found = load(tx, account, region, instance_id);
+  if (!found) return found.error();
+  if (!*found || (*found)->kind != "instance" || !visible(**found, now_ms))
+    return ec2_error("InvalidInstanceID.NotFound", "The instance ID '" + instance_id + "' does not exist");
+  Resource& i = **found;
+  Result<std::string> shown = std::string();
+  if (verb == "stop") shown = stop_one(i, now_ms);
+  else if (verb == "terminate") shown = terminate_one(i, tx, now_ms);
+  else if (verb == "reboot") shown = state_name(i) == "running" ? Result<std::string>(std::string("running")) : Result<std::string>(incorrect_state(i, "rebooted"));
+  else return ec2_error("InvalidAction", "Unknown instance action " + std::string(verb));
+  if (!shown) return shown;
+  if (auto s = save(tx, i); !s) return s.error();
+  return state_name(i);
 }
 
 }  // namespace citadel::services::ec2

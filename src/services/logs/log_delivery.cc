@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "services/logs/logs_common.h"
+#include "services/logs/metric_filters.h"
 
 namespace citadel::services::logs {
 
@@ -38,7 +39,7 @@ Status deliver_log_events(store::Tx& tx, const std::string& account, const std::
       {bytes, now_ms, events.front().first, events.front().first, events.back().first, events.back().first, account, region,
        group, stream});
   if (!u) return u.error();
-  return Ok{};
+  return publish_metric_filters(tx, account, region, group, events, now_ms);
 }
 
 }  // namespace citadel::services::logs

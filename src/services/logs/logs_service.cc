@@ -1,6 +1,7 @@
 #include "services/logs/logs_service.h"
 
 #include "services/logs/logs_common.h"
+#include "services/logs/metric_filters.h"
 
 namespace citadel::services::logs {
 
@@ -8,6 +9,7 @@ std::vector<OperationDef> LogsService::operations() const {
   std::vector<OperationDef> ops;
   add_group_operations(ops);
   add_event_operations(ops);
+  add_metric_filter_operations(ops);
   return ops;
 }
 
@@ -57,7 +59,8 @@ CREATE TABLE logs_events (
 );
 CREATE INDEX logs_events_by_stream ON logs_events(account_id, region, group_name, stream_name, ts, seq);
 CREATE INDEX logs_events_by_group ON logs_events(account_id, region, group_name, ts, seq);
-)sql"}};
+)sql"},
+          metric_filter_migrations().front()};
 }
 
 Status apply_retention(store::Store& store, int64_t now_ms) {

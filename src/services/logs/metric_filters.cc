@@ -98,7 +98,7 @@ Result<json::value> describe_metric_filters(Call& call) {
   json::object out;
   std::string last;
   for (const auto& r : *rows) {
-    auto transformations = json::parse(r.str(3));
+    json::value transformations = json::parse(r.str(3));
     if (!metric.empty()) {
       const auto& t = transformations.as_array().front().as_object();
       if (input_str(t, "metricName") != metric || input_str(t, "metricNamespace") != ns) continue;
@@ -179,7 +179,8 @@ Status publish_metric_filters(store::Tx& tx, const std::string& account, const s
   for (const auto& r : *rows) {
     auto pattern = FilterPattern::parse(r.str(0));
     if (!pattern) continue;  // stored patterns parsed when they were put
-    const auto& t = json::parse(r.str(1)).as_array().front().as_object();
+    const json::value transformations = json::parse(r.str(1));
+    const auto& t = transformations.as_array().front().as_object();
     cloudwatch::MetricKey key{account, region, input_str(t, "metricNamespace"), input_str(t, "metricName"), {}};
     if (const auto* dims = t.if_contains("dimensions"); dims && dims->is_object())
       for (const auto& [name, value] : dims->as_object()) {
