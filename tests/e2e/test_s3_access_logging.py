@@ -47,19 +47,19 @@ class S3AccessLogging(CitadelTestCase):
         except urllib.error.HTTPError as e:
             self.assertEqual(e.code, 403)
 
-        lines = []
-        deadline = time.time() + 20
-        while time.time() < deadline and len(lines) < 4:
-            lines = []
+        wanted = {("REST.PUT.OBJECT", "report.csv", "200"), ("REST.GET.OBJECT", "report.csv", "200"),
+                  ("REST.GET.OBJECT", "missing.csv", "404"), ("REST.GET.OBJECT", "report.csv", "403")}
+        by_op = {}
+        deadline = time.time() + 30
+        while time.time() < deadline and not wanted <= set(by_op):
+            by_op = {}
             for o in s3.list_objects_v2(Bucket="access-logs", Prefix="logs/").get("Contents", []):
                 self.assertRegex(o["Key"], r"^logs/\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9A-F]{16}$")
-                lines += s3.get_object(Bucket="access-logs", Key=o["Key"])["Body"].read().decode().splitlines()
+                for line in s3.get_object(Bucket="access-logs", Key=o["Key"])["Body"].read().decode().splitlines():
+                    fields = re.findall(r'"[^"]*"|\[[^\]]*\]|\S+', line)
+                    self.assertEqual(fields[1], "logged-source", line)
+                    by_op.setdefault((fields[6], fields[7], fields[9]), fields)
             time.sleep(0.5)
-        by_op = {}
-        for line in lines:
-            fields = re.findall(r'"[^"]*"|\[[^\]]*\]|\S+', line)
-            self.assertEqual(fields[1], "logged-source", line)
-            by_op.setdefault((fields[6], fields[7], fields[9]), fields)
         put = by_op[("REST.PUT.OBJECT", "report.csv", "200")]
         self.assertEqual(put[4], f"arn:aws:iam::{account}:root")
         self.assertRegex(put[2], r"^\[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2} \+0000\]$")
