@@ -3,33 +3,16 @@
 #include <array>
 #include <span>
 
-#include "policy/compiled.h"
-#include "policy/evaluate.h"
 #include "policy/policy.h"
 #include "services/kms/key_store.h"
 #include "services/logs/log_delivery.h"
 #include "services/s3/s3_common.h"
+#include "services/service_principal.h"
 
 namespace citadel::services::cloudtrail {
 
 namespace {
-
 constexpr std::string_view kServicePrincipal = "cloudtrail.amazonaws.com";
-
-// Whether a resource policy lets CloudTrail's service principal do `action` on `resource`.
-bool service_allowed(const policy::CompiledPolicy& resource_policy, std::string_view policy_id, std::string_view action,
-                     std::string_view resource, std::string_view resource_account, std::span<const policy::ContextEntry> context) {
-  policy::PolicySet set;
-  set.resource = {&resource_policy, policy_id};
-  policy::Request req;
-  req.principal = policy::principal_from_arn(kServicePrincipal);
-  req.action = action;
-  req.resource = resource;
-  req.resource_account = resource_account;
-  req.context = context;
-  return policy::evaluate(req, set).type == policy::DecisionType::Allowed;
-}
-
 }  // namespace
 
 Status check_delivery_bucket(store::Tx& tx, const DeliveryTarget& t) {
@@ -41,22 +24,16 @@ Status check_delivery_bucket(store::Tx& tx, const DeliveryTarget& t) {
     return AwsError::sender("InsufficientS3BucketPolicyException",
                             "Incorrect S3 bucket policy is detected for bucket: " + t.bucket, 400);
   };
-  const std::string& text = (*bucket)->policy;
-  if (text.empty()) return insufficient();
-  auto parsed = policy::parse_unbounded(text, policy::PolicyKind::Resource);
-  if (!parsed) return insufficient();
-  auto compiled = policy::compile(parsed.value());
   std::string bucket_arn = s3::bucket_arn(t.bucket);
   std::string_view source_arn[] = {t.trail_arn}, source_account[] = {t.trail_account}, acl[] = {"bucket-owner-full-control"};
   std::array<policy::ContextEntry, 3> context{{{"aws:SourceArn", source_arn},
                                                {"aws:SourceAccount", source_account},
                                                {"s3:x-amz-acl", acl}}};
-  auto allowed = [&](std::string_view action, const std::string& resource) {
-    return service_allowed(*compiled, bucket_arn, action, resource, (*bucket)->account_id, context);
-  };
   // Any object under the trail's log path stands for every file CloudTrail will write there.
   std::string sample_object = bucket_arn + "/" + t.log_root + "CloudTrail/x.json.gz";
-  if (!allowed("s3:GetBucketAcl", bucket_arn) || !allowed("s3:PutObject", sample_object)) return insufficient();
+  if (!resource_policy_allows_service((*bucket)->policy, policy::PolicyKind::Resource, kServicePrincipal, (*bucket)->account_id,
+                                      {{"s3:GetBucketAcl", bucket_arn, context}, {"s3:PutObject", sample_object, context}}))
+    return insufficient();
   return Ok{};
 }
 
@@ -84,10 +61,8 @@ Result<std::pair<std::string, std::string>> check_trail_log_group(store::Tx& tx,
   auto role = tx.query("SELECT assume_role_policy FROM iam_roles WHERE arn = ? AND account_id = ?", {role_arn, account});
   if (!role) return role.error();
   if (role->empty()) return bad_role("Access denied. Verify in IAM that the role exists.");
-  auto parsed = policy::parse_unbounded(role->front().str(0), policy::PolicyKind::TrustPolicy);
-  if (!parsed) return bad_role("Access denied. Verify in IAM that the role has adequate permissions.");
-  auto compiled = policy::compile(parsed.value());
-  if (!service_allowed(*compiled, role_arn, "sts:AssumeRole", role_arn, account, {}))
+  if (!resource_policy_allows_service(role->front().str(0), policy::PolicyKind::TrustPolicy, kServicePrincipal, account,
+                                      {{"sts:AssumeRole", role_arn, {}}}))
     return bad_role("Access denied. Verify in IAM that the role has adequate permissions.");
   return std::make_pair(region, name);
 }
@@ -114,15 +89,14 @@ Result<std::string> check_trail_kms_key(store::Tx& tx, const std::string& accoun
                             "Insufficient permissions to access S3 bucket or KMS key " + key.arn() + ".", 400);
   };
   if (key.key_usage != "ENCRYPT_DECRYPT" || key.key_spec != "SYMMETRIC_DEFAULT") return insufficient();
-  auto parsed = policy::parse_unbounded(key.policy, policy::PolicyKind::Resource);
-  if (!parsed) return insufficient();
-  auto compiled = policy::compile(parsed.value());
   std::string arn = key.arn();
   std::string_view trail[] = {trail_arn}, source_account[] = {account};
   std::array<policy::ContextEntry, 3> context{{{"kms:EncryptionContext:aws:cloudtrail:arn", trail},
                                                {"aws:SourceArn", trail},
                                                {"aws:SourceAccount", source_account}}};
-  if (!service_allowed(*compiled, arn, "kms:GenerateDataKey", arn, key.account, context)) return insufficient();
+  if (!resource_policy_allows_service(key.policy, policy::PolicyKind::Resource, kServicePrincipal, key.account,
+                                      {{"kms:GenerateDataKey", arn, context}}))
+    return insufficient();
   return arn;
 }
 

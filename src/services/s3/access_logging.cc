@@ -5,12 +5,10 @@
 #include <map>
 
 #include "base/crypto.h"
-#include "policy/compiled.h"
-#include "policy/evaluate.h"
-#include "policy/policy.h"
 #include "services/s3/delivered_objects.h"
 #include "services/s3/s3_common.h"
 #include "services/s3/s3_operations.h"
+#include "services/service_principal.h"
 
 namespace citadel::services::s3 {
 
@@ -54,23 +52,12 @@ Result<std::optional<LoggingConfig>> logging_config(store::Tx& tx, const std::st
 // Whether the target bucket's policy lets S3's logging service write the source bucket's logs.
 bool target_allows(const BucketRow& target, const std::string& source_bucket, const std::string& source_account,
                    const std::string& prefix) {
-  if (target.policy.empty()) return false;
-  auto parsed = policy::parse_unbounded(target.policy, policy::PolicyKind::Resource);
-  if (!parsed) return false;
-  auto compiled = policy::compile(parsed.value());
-  std::string arn = bucket_arn(target.name), object = arn + "/" + prefix + "log";
-  policy::PolicySet set;
-  set.resource = {compiled.get(), arn};
+  std::string object = bucket_arn(target.name) + "/" + prefix + "log";
   std::string source_arn = bucket_arn(source_bucket);
   std::string_view src[] = {source_arn}, account[] = {source_account};
   policy::ContextEntry context[] = {{"aws:SourceArn", src}, {"aws:SourceAccount", account}};
-  policy::Request req;
-  req.principal = policy::principal_from_arn(kLoggingPrincipal);
-  req.action = "s3:PutObject";
-  req.resource = object;
-  req.resource_account = target.account_id;
-  req.context = context;
-  return policy::evaluate(req, set).type == policy::DecisionType::Allowed;
+  return resource_policy_allows_service(target.policy, policy::PolicyKind::Resource, kLoggingPrincipal, target.account_id,
+                                        {{"s3:PutObject", object, context}});
 }
 
 Result<json::value> put_bucket_logging(Call& call) {
