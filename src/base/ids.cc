@@ -51,14 +51,35 @@ void id_random_bytes(uint8_t* out, size_t n) {
   used += n;
 }
 
+namespace {
+
+std::string uuid_text(const uint8_t b[16]) {
+  std::string h = crypto::to_hex(b, 16);
+  std::string out;
+  out.reserve(36);
+  out.append(h, 0, 8).append(1, '-').append(h, 8, 4).append(1, '-').append(h, 12, 4).append(1, '-');
+  out.append(h, 16, 4).append(1, '-').append(h, 20, 12);
+  return out;
+}
+
+}  // namespace
+
 std::string uuid4() {
   uint8_t b[16];
   id_random_bytes(b, sizeof b);
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
-  std::string h = crypto::to_hex(b, 16);
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
-         "-" + h.substr(20);
+  return uuid_text(b);
+}
+
+std::string uuid7(int64_t unix_ms) {
+  uint8_t b[16];
+  id_random_bytes(b, sizeof b);
+  auto ms = static_cast<uint64_t>(unix_ms);
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  return uuid_text(b);
 }
 
 }  // namespace citadel::ids

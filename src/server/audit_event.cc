@@ -1,6 +1,7 @@
 #include "server/audit_event.h"
 
 #include "base/ids.h"
+#include "base/json_writer.h"
 #include "base/time.h"
 #include "protocol/audit_view.h"
 #include "services/cloudtrail/data_events.h"
@@ -32,8 +33,8 @@ void add_resources(const CallRecord& call, services::cloudtrail::StoredEvent& ev
 
 // A data event's resources as CloudTrail lists them: the object (or objects) and its bucket with
 // the bucket owner's account. Event selectors match these ARNs.
-json::array data_event_resources(const CallRecord& call, const std::string& owner) {
-  json::array out;
+void write_data_event_resources(JsonWriter& w, const CallRecord& call, const std::string& owner) {
+  w.begin_array();
   std::string bucket_arn;
   for (const auto& arn : call.resources) {
     if (arn.rfind("arn:aws:s3:::", 0) != 0) continue;
@@ -42,11 +43,41 @@ json::array data_event_resources(const CallRecord& call, const std::string& owne
       bucket_arn = arn;
       continue;
     }
-    out.push_back(json::object{{"type", "AWS::S3::Object"}, {"ARN", arn}});
+    w.begin_object().field("type", "AWS::S3::Object").field("ARN", arn).end_object();
     bucket_arn = arn.substr(0, slash);
   }
-  if (!bucket_arn.empty()) out.push_back(json::object{{"accountId", owner}, {"type", "AWS::S3::Bucket"}, {"ARN", bucket_arn}});
-  return out;
+  if (!bucket_arn.empty())
+    w.begin_object().field("accountId", owner).field("type", "AWS::S3::Bucket").field("ARN", bucket_arn).end_object();
+  w.end_array();
+}
+
+void write_user_identity(JsonWriter& w, const auth::Principal& p) {
+  w.begin_object();
+  // CloudTrail's form for an unauthenticated caller.
+  if (p.type == auth::PrincipalType::Anonymous)
+    w.field("type", "AWSAccount").field("principalId", "").field("accountId", "ANONYMOUS_PRINCIPAL");
+  else
+    w.field("type", p.type_name()).field("principalId", p.principal_id).field("arn", p.arn).field("accountId", p.account_id);
+  if (!p.access_key_id.empty()) w.field("accessKeyId", p.access_key_id);
+  if (!p.user_name.empty()) w.field("userName", p.user_name);
+  if (p.temporary) {
+    w.key("sessionContext").begin_object();
+    w.key("attributes").begin_object();
+    w.field("creationDate", timeutil::iso8601(p.session_issued_ms)).field("mfaAuthenticated", p.mfa_authenticated ? "true" : "false");
+    w.end_object();
+    if (p.type == auth::PrincipalType::AssumedRole) {
+      w.key("sessionIssuer").begin_object();
+      w.field("type", "Role").field("principalId", p.role_id).field("arn", p.role_arn).field("accountId", p.account_id);
+      w.field("userName", p.role_name).end_object();
+    }
+    w.end_object();
+  }
+  w.end_object();
+}
+
+void write_value(JsonWriter& w, const json::value& v) {
+  if (v.is_null()) w.null();
+  else w.raw(json::serialize(v));
 }
 
 }  // namespace
@@ -57,7 +88,7 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   const auto& route = *call.route;
   services::cloudtrail::StoredEvent ev;
   ev.account_id = p.account_id.empty() ? call.resource_account : p.account_id;
-  ev.event_id = ids::uuid4();
+  ev.event_id = ids::uuid7(ctx.now_ms);
   ev.event_time_ms = ctx.now_ms;
   ev.event_name = route.operation_name;
   ev.event_source = call.service ? call.service->event_source()
@@ -70,24 +101,6 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   ev.read_only = call.read_only;
   ev.region = ctx.region;
   add_resources(call, ev);
-
-  json::object identity{{"type", p.type_name()}, {"principalId", p.principal_id}, {"arn", p.arn}, {"accountId", p.account_id}};
-  // CloudTrail's form for an unauthenticated caller.
-  if (p.type == auth::PrincipalType::Anonymous)
-    identity = json::object{{"type", "AWSAccount"}, {"principalId", ""}, {"accountId", "ANONYMOUS_PRINCIPAL"}};
-  if (!p.access_key_id.empty()) identity["accessKeyId"] = p.access_key_id;
-  if (!p.user_name.empty()) identity["userName"] = p.user_name;
-  if (p.temporary) {
-    json::object session{{"attributes", json::object{{"creationDate", timeutil::iso8601(p.session_issued_ms)},
-                                                     {"mfaAuthenticated", p.mfa_authenticated ? "true" : "false"}}}};
-    if (p.type == auth::PrincipalType::AssumedRole)
-      session["sessionIssuer"] = json::object{{"type", "Role"},
-                                              {"principalId", p.role_id},
-                                              {"arn", p.role_arn},
-                                              {"accountId", p.account_id},
-                                              {"userName", p.role_name}};
-    identity["sessionContext"] = std::move(session);
-  }
 
   const auto* svc = route.service;
   json::value request_parameters = nullptr;
@@ -106,31 +119,37 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
     response_elements = protocol::audit_view(*svc, svc->shape(route.operation->output_shape), *call.output,
                                              protocol::SensitiveValues::Drop);
 
-  json::object rec{{"eventVersion", "1.11"},
-                   {"userIdentity", std::move(identity)},
-                   {"eventTime", timeutil::iso8601(ctx.now_ms)},
-                   {"eventSource", ev.event_source},
-                   {"eventName", ev.event_name},
-                   {"awsRegion", ctx.region},
-                   {"sourceIPAddress", ctx.source_ip},
-                   {"userAgent", ctx.user_agent}};
+  // The record is written field by field, in CloudTrail's order, straight into its text.
+  JsonWriter w(1024);
+  w.begin_object().field("eventVersion", "1.11");
+  w.key("userIdentity");
+  write_user_identity(w, p);
+  w.field("eventTime", timeutil::iso8601(ctx.now_ms))
+      .field("eventSource", ev.event_source)
+      .field("eventName", ev.event_name)
+      .field("awsRegion", ctx.region)
+      .field("sourceIPAddress", ctx.source_ip)
+      .field("userAgent", ctx.user_agent);
   if (call.error) {
     ev.error_code = call.error->code;
-    rec["errorCode"] = call.error->code;
-    rec["errorMessage"] = call.error->message;
+    w.field("errorCode", call.error->code).field("errorMessage", call.error->message);
   }
-  rec["requestParameters"] = std::move(request_parameters);
-  rec["responseElements"] = std::move(response_elements);
-  rec["requestID"] = ctx.request_id;
-  rec["eventID"] = ev.event_id;
-  rec["readOnly"] = call.read_only;
+  w.key("requestParameters");
+  write_value(w, request_parameters);
+  w.key("responseElements");
+  write_value(w, response_elements);
+  w.field("requestID", ctx.request_id).field("eventID", ev.event_id).field("readOnly", call.read_only);
   bool data_event = services::cloudtrail::is_data_event(ev.event_source, ev.event_name);
-  if (data_event) rec["resources"] = data_event_resources(call, ev.account_id);
-  rec["eventType"] = "AwsApiCall";
-  rec["managementEvent"] = !data_event;
-  rec["recipientAccountId"] = ev.account_id;
-  rec["eventCategory"] = data_event ? "Data" : "Management";
-  ev.event_json = json::serialize(rec);
+  if (data_event) {
+    w.key("resources");
+    write_data_event_resources(w, call, ev.account_id);
+  }
+  w.field("eventType", "AwsApiCall")
+      .field("managementEvent", !data_event)
+      .field("recipientAccountId", ev.account_id)
+      .field("eventCategory", data_event ? "Data" : "Management");
+  w.end_object();
+  ev.event_json = std::move(w.str());
   return ev;
 }
 

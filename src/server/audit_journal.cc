@@ -201,6 +201,7 @@ Result<std::unique_ptr<AuditJournal>> AuditJournal::open(const std::string& dir,
       auto e = decode(payload);
       if (!e) break;
       locate_json(*e, seg, pos, kHeader + len);
+      std::string().swap(e->event_json);  // the row points at the segment
       batch.push_back(std::move(*e));
       pos += kHeader + len;
       if (batch.size() >= kMaxBatch) {
@@ -269,6 +270,9 @@ Status AuditJournal::append(StoredEvent event) {
     if (durability_ == store::Durability::Power && ::fdatasync(fd_) != 0)
       return AwsError::internal("the audit journal cannot be synced");
     locate_json(event, segment_, end_, rec.size());
+    // The record is in the segment now and the index row only points at it: free the JSON here,
+    // while it is hot, instead of holding thousands of them until the indexer runs.
+    std::string().swap(event.event_json);
     end_ += rec.size();
     after = end_;
     std::lock_guard l(mu_);

@@ -71,11 +71,17 @@ http::response<http::string_body> transport_error(unsigned status, std::string_v
   return res;
 }
 
+constexpr size_t kReadBufferBytes = 16 * 1024;
+
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
   Session(Stream stream, std::shared_ptr<HttpServer::Impl> server)
-      : stream_(std::move(stream)), server_(std::move(server)) {}
+      : stream_(std::move(stream)), server_(std::move(server)) {
+    // Room for a whole signed request in one recv: Beast reads into an empty buffer 512 bytes at
+    // a time, and a SigV4 request's headers alone are larger, so every request took two reads.
+    buffer_.reserve(kReadBufferBytes);
+  }
 
   void start() {
     net::dispatch(tcp_stream().get_executor(), [self = this->shared_from_this()] { self->handshake(); });

@@ -1,10 +1,12 @@
 // Time, URI and id helpers: the formats AWS uses.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <set>
 
 #include "base/crypto.h"
 #include "base/ids.h"
+#include "base/json_writer.h"
 #include "base/time.h"
 #include "base/uri.h"
 
@@ -49,6 +51,19 @@ TEST(Ids, AwsFormats) {
   auto u = ids::uuid4();
   EXPECT_EQ(u.size(), 36u);
   EXPECT_EQ(u[14], '4');
+  EXPECT_EQ(u[8], '-');
+  EXPECT_EQ(u[23], '-');
+}
+
+TEST(Ids, Uuid7CarriesTheTimeSoLaterIdsSortAfterEarlierOnes) {
+  // 2026-12-06T00:00:00.000Z = 0x01A248A67C00 ms.
+  auto u = ids::uuid7(0x01A248A67C00);
+  ASSERT_EQ(u.size(), 36u);
+  EXPECT_EQ(u.substr(0, 13), "01a248a6-7c00");
+  EXPECT_EQ(u[14], '7');
+  EXPECT_NE(std::string("89ab").find(u[19]), std::string::npos);  // RFC variant
+  EXPECT_LT(u, ids::uuid7(0x01A248A67C01));
+  EXPECT_NE(ids::uuid7(0x01A248A67C00), ids::uuid7(0x01A248A67C00));
 }
 
 TEST(Crypto, AesGcmAndConstantTimeCompare) {
@@ -61,4 +76,24 @@ TEST(Crypto, AesGcmAndConstantTimeCompare) {
   EXPECT_FALSE(crypto::constant_time_equal("abc", "abcd"));
   EXPECT_EQ(crypto::base64_decode(crypto::base64_encode("hello!")).value(), "hello!");
   EXPECT_EQ(crypto::sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST(JsonWriter, WritesWhatBoostJsonReadsBackWithEveryEscape) {
+  std::string tricky = "quote\" backslash\\ nl\n cr\r tab\t bell\x07 nul";
+  tricky.push_back('\0');
+  tricky += " utf8 \xc3\xa9 slash/";
+  JsonWriter w;
+  w.begin_object().field("s", tricky).field("b", true).key("n").number(-42).key("z").null();
+  w.key("a").begin_array().string("x").begin_object().end_object().raw("[1,2]").end_array();
+  w.key("o").begin_object().field("inner", false).end_object();
+  w.end_object();
+  auto v = boost::json::parse(w.str());
+  EXPECT_EQ(v.at("s").as_string(), tricky);
+  EXPECT_TRUE(v.at("b").as_bool());
+  EXPECT_EQ(v.at("n").as_int64(), -42);
+  EXPECT_TRUE(v.at("z").is_null());
+  EXPECT_EQ(boost::json::serialize(v.at("a")), R"(["x",{},[1,2]])");
+  EXPECT_FALSE(v.at("o").at("inner").as_bool());
+  // The same bytes boost::json writes for the same string.
+  EXPECT_EQ(JsonWriter().string(tricky).str(), boost::json::serialize(boost::json::string(tricky)));
 }

@@ -134,7 +134,7 @@ Status emit(Call& call, const TrailRow& t, const ApiKey& key, const ApiState& s,
                        {"insightContext", json::object{{"statistics", std::move(statistics)}, {"attributions", std::move(*attrs)}}}};
   StoredEvent ev;
   ev.account_id = t.account_id;
-  ev.event_id = ids::uuid4();
+  ev.event_id = ids::uuid7(at_ms);
   ev.event_time_ms = at_ms;
   ev.event_name = std::get<2>(key);
   ev.event_source = std::get<1>(key);
