@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@ using services::cloudtrail::StoredEvent;
 namespace {
 
 constexpr size_t kHeader = 12;
+constexpr uint64_t kPrefaultBytes = 1 << 20;
 constexpr size_t kMaxBatch = 4096;
 constexpr auto kIndexInterval = std::chrono::milliseconds(50);
 
@@ -42,11 +44,13 @@ void put_str(std::string& out, std::string_view s) {
   out.append(s);
 }
 
-// Bump when the payload layout changes. Format 3 lacks the error code; replay still reads it.
-constexpr char kFormat = 4;
+// Bump when the payload layout changes; replay still reads the older ones. Format 3 lacks the
+// error code; format 4 the caller's entity ARN and whether a transaction marker decides.
+constexpr char kFormat = 5;
+constexpr char kFormatWithoutEntity = 4;
 constexpr char kFormatWithoutErrorCode = 3;
 
-void encode(const StoredEvent& e, std::string& out) {
+void encode(const StoredEvent& e, bool in_transaction, std::string& out) {
   out.push_back(kFormat);
   put_str(out, e.account_id);
   put_str(out, e.event_id);
@@ -58,6 +62,8 @@ void encode(const StoredEvent& e, std::string& out) {
   put_str(out, e.region);
   out.push_back(e.read_only ? 1 : 0);
   put_str(out, e.error_code);
+  put_str(out, e.entity_arn);
+  out.push_back(in_transaction ? 1 : 0);
   put_u32(out, static_cast<uint32_t>(e.resources.size()));
   for (auto& [t, n] : e.resources) {
     put_str(out, t);
@@ -91,16 +97,26 @@ class Reader {
   std::string_view s_;
 };
 
-std::optional<StoredEvent> decode(std::string_view payload) {
+// A record as replay reads it back.
+struct Decoded {
+  StoredEvent event;
+  bool in_transaction = false;
+};
+
+std::optional<Decoded> decode(std::string_view payload) {
   Reader r(payload);
-  StoredEvent e;
-  uint8_t format = 0, ro = 0;
+  Decoded d;
+  StoredEvent& e = d.event;
+  uint8_t format = 0, ro = 0, in_tx = 0;
   uint32_t nres = 0;
-  if (!r.byte(format) || (format != kFormat && format != kFormatWithoutErrorCode)) return std::nullopt;
+  if (!r.byte(format) || (format != kFormat && format != kFormatWithoutEntity && format != kFormatWithoutErrorCode))
+    return std::nullopt;
   if (!r.str(e.account_id) || !r.str(e.event_id) || !r.i64(e.event_time_ms) || !r.str(e.event_name) ||
       !r.str(e.event_source) || !r.str(e.username) || !r.str(e.access_key_id) || !r.str(e.region) || !r.byte(ro))
     return std::nullopt;
-  if (format == kFormat && !r.str(e.error_code)) return std::nullopt;
+  if (format >= kFormatWithoutEntity && !r.str(e.error_code)) return std::nullopt;
+  if (format >= kFormat && (!r.str(e.entity_arn) || !r.byte(in_tx))) return std::nullopt;
+  d.in_transaction = in_tx != 0;
   if (!r.u32(nres)) return std::nullopt;
   e.read_only = ro != 0;
   for (uint32_t i = 0; i < nres; ++i) {
@@ -109,26 +125,49 @@ std::optional<StoredEvent> decode(std::string_view payload) {
     e.resources.emplace_back(std::move(t), std::move(n));
   }
   if (!r.str(e.event_json) || !r.done()) return std::nullopt;
-  return e;
+  return d;
 }
 
-bool write_all(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    p += w;
-    n -= static_cast<size_t>(w);
+// A record appended from inside a write transaction is indexed only if that transaction
+// committed, which its marker row says; the marker goes as the record is indexed.
+constexpr const char* kTakeMarker = "DELETE FROM audit_committed WHERE segment = ? AND json_offset = ?";
+constexpr const char* kPutMarker = "INSERT INTO audit_committed (segment, json_offset) VALUES (?, ?)";
+
+// Events read from the journal, not yet in the store; in_transaction[i] for events[i].
+struct Batch {
+  std::vector<StoredEvent> events;
+  std::vector<bool> in_transaction;
+  void add(StoredEvent e, bool in_tx) {
+    events.push_back(std::move(e));
+    in_transaction.push_back(in_tx);
   }
-  return true;
-}
+  size_t size() const { return events.size(); }
+  bool empty() const { return events.empty(); }
+  void clear() {
+    events.clear();
+    in_transaction.clear();
+  }
+};
 
-Status index_batch(store::Store& store, const std::vector<StoredEvent>& events, int64_t segment, uint64_t offset) {
-  if (events.empty()) return Ok{};
+Status index_batch(store::Store& store, const Batch& batch, int64_t segment, uint64_t offset) {
+  if (batch.events.empty()) return Ok{};
   return store.write([&](store::Tx& tx) -> Status {
-    if (auto s = services::cloudtrail::append_events(tx, events); !s) return s;
+    // Records whose transaction rolled back (or never committed before a crash) are left out.
+    std::vector<size_t> rolled_back;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (!batch.in_transaction[i]) continue;
+      auto taken = tx.exec(kTakeMarker, {batch.events[i].segment, batch.events[i].json_offset});
+      if (!taken) return taken.error();
+      if (*taken == 0) rolled_back.push_back(i);
+    }
+    std::vector<StoredEvent> committed;
+    if (!rolled_back.empty()) {
+      for (size_t i = 0, r = 0; i < batch.size(); ++i) {
+        if (r < rolled_back.size() && rolled_back[r] == i) ++r;
+        else committed.push_back(batch.events[i]);
+      }
+    }
+    if (auto s = services::cloudtrail::append_events(tx, rolled_back.empty() ? batch.events : committed); !s) return s;
     auto u = tx.exec("UPDATE audit_journal SET segment = ?, indexed_offset = ? WHERE id = 1",
                      {segment, static_cast<int64_t>(offset)});
     if (!u) return u.error();
@@ -153,6 +192,14 @@ INSERT INTO audit_journal (id, indexed_offset) VALUES (1, 0);
           // The position indexed so far is (segment, offset): segments are kept, not truncated.
           {"audit/002_segments", R"sql(
 ALTER TABLE audit_journal ADD COLUMN segment INTEGER NOT NULL DEFAULT 1;
+)sql"},
+          // One row per committed call whose record is in the journal but not yet indexed.
+          {"audit/003_commit_markers", R"sql(
+CREATE TABLE audit_committed (
+  segment     INTEGER NOT NULL,
+  json_offset INTEGER NOT NULL,
+  PRIMARY KEY (segment, json_offset)
+) WITHOUT ROWID;
 )sql"}};
 }
 
@@ -185,7 +232,7 @@ Result<std::unique_ptr<AuditJournal>> AuditJournal::open(const std::string& dir,
     ::fstat(fd, &st);
     uint64_t size = static_cast<uint64_t>(st.st_size), pos = seg == first ? static_cast<uint64_t>(offset) : 0;
     if (pos > size) pos = size;
-    std::vector<StoredEvent> batch;
+    Batch batch;
     std::string payload;
     while (pos + kHeader <= size) {
       unsigned char hdr[kHeader];
@@ -198,11 +245,11 @@ Result<std::unique_ptr<AuditJournal>> AuditJournal::open(const std::string& dir,
       payload.resize(len);
       if (::pread(fd, payload.data(), len, static_cast<off_t>(pos + kHeader)) != static_cast<ssize_t>(len)) break;
       if (checksum(payload) != sum) break;
-      auto e = decode(payload);
-      if (!e) break;
-      locate_json(*e, seg, pos, kHeader + len);
-      std::string().swap(e->event_json);  // the row points at the segment
-      batch.push_back(std::move(*e));
+      auto d = decode(payload);
+      if (!d) break;
+      locate_json(d->event, seg, pos, kHeader + len);
+      std::string().swap(d->event.event_json);  // the row points at the segment
+      batch.add(std::move(d->event), d->in_transaction);
       pos += kHeader + len;
       if (batch.size() >= kMaxBatch) {
         if (auto r = index_batch(store, batch, seg, pos); !r) {
@@ -234,8 +281,9 @@ AuditJournal::AuditJournal(std::string dir, int fd, int64_t segment, uint64_t en
 
 Status AuditJournal::start_next_segment() {
   std::string path = services::cloudtrail::segment_path(dir_, segment_ + 1);
-  int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return AwsError::internal("cannot create audit segment " + path);
+  unmap_segment();
   ::close(fd_);
   fd_ = fd;
   ++segment_;
@@ -243,15 +291,58 @@ Status AuditJournal::start_next_segment() {
   return Ok{};
 }
 
+Status AuditJournal::map_segment(uint64_t size) {
+  if (map_) ::munmap(map_, map_size_), map_ = nullptr;  // remapped larger, for an outsize record
+  // Blocks are reserved up front: a store into a mapped page with no disk block behind it would
+  // be a SIGBUS, not an error, once the disk is full.
+  if (int e = ::posix_fallocate(fd_, 0, static_cast<off_t>(size)); e != 0)
+    return AwsError::internal(std::string("cannot reserve space for the audit journal: ") + std::strerror(e));
+  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+  if (p == MAP_FAILED) return AwsError::internal(std::string("cannot map the audit journal: ") + std::strerror(errno));
+  map_ = static_cast<char*>(p);
+  map_size_ = size;
+  prefaulted_ = end_ & ~(kPrefaultBytes - 1);
+  prefault();
+  return Ok{};
+}
+
+void AuditJournal::prefault() {
+  // Page faults are VM exits here, as costly as the write() this replaced: take a chunk's faults
+  // in one call, ahead of the records that will land there. Best effort: without it, pages fault
+  // in one at a time.
+  while (prefaulted_ < map_size_ && prefaulted_ < end_ + kPrefaultBytes) {
+    uint64_t n = std::min<uint64_t>(kPrefaultBytes, map_size_ - prefaulted_);
+    ::madvise(map_ + prefaulted_, n, MADV_POPULATE_WRITE);
+    prefaulted_ += n;
+  }
+}
+
+void AuditJournal::unmap_segment() {
+  if (!map_) return;
+  ::munmap(map_, map_size_);
+  map_ = nullptr;
+  map_size_ = 0;
+  // The reserved space past the last record goes; replay would stop at it anyway.
+  if (::ftruncate(fd_, static_cast<off_t>(end_)) != 0) {}
+}
+
 AuditJournal::~AuditJournal() {
   stop();
+  std::lock_guard lock(append_mu_);
+  unmap_segment();
   ::close(fd_);
 }
 
-Status AuditJournal::append(StoredEvent event) {
+Status AuditJournal::append(StoredEvent event) { return append_record(std::move(event), nullptr); }
+
+Status AuditJournal::append_in_transaction(store::Tx& tx, StoredEvent event) {
+  return append_record(std::move(event), &tx);
+}
+
+Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
   std::string rec(kHeader, '\0');
   rec.reserve(kHeader + 256 + event.event_json.size());
-  encode(event, rec);
+  encode(event, tx != nullptr, rec);
   std::string_view payload(rec.data() + kHeader, rec.size() - kHeader);
   uint32_t len = static_cast<uint32_t>(payload.size());
   uint64_t sum = checksum(payload);
@@ -264,19 +355,31 @@ Status AuditJournal::append(StoredEvent event) {
       std::lock_guard l(mu_);
       if (stopping_) return AwsError::internal("the audit journal is closed");
     }
-    if (end_ >= segment_bytes_)
-      if (auto s = start_next_segment(); !s) return s;
-    if (!write_all(fd_, rec.data(), rec.size())) return AwsError::internal("the audit journal cannot be written");
-    if (durability_ == store::Durability::Power && ::fdatasync(fd_) != 0)
+    if (!map_ || end_ + rec.size() > map_size_) {
+      if (end_ > 0 && (map_ || end_ >= segment_bytes_))
+        if (auto s = start_next_segment(); !s) return s;
+      if (auto s = map_segment(std::max<uint64_t>(segment_bytes_, end_ + rec.size())); !s) return s;
+    }
+    // Into the page cache with a copy, no system call: the bytes survive the process from here.
+    std::memcpy(map_ + end_, rec.data(), rec.size());
+    if (durability_ == store::Durability::Power && ::fdatasync(fd_) != 0) {
+      std::memset(map_ + end_, 0, rec.size());
       return AwsError::internal("the audit journal cannot be synced");
+    }
     locate_json(event, segment_, end_, rec.size());
     // The record is in the segment now and the index row only points at it: free the JSON here,
     // while it is hot, instead of holding thousands of them until the indexer runs.
     std::string().swap(event.event_json);
     end_ += rec.size();
     after = end_;
+    if (end_ + kPrefaultBytes / 2 > prefaulted_) prefault();
+    // The marker row commits or rolls back with the caller's changes. The indexer may take the
+    // record from pending_ before then, but it indexes in a write transaction of its own, which
+    // starts only after this one has ended.
+    if (tx)
+      if (auto m = tx->exec(kPutMarker, {event.segment, event.json_offset}); !m) return m.error();
     std::lock_guard l(mu_);
-    pending_.push_back(Pending{std::move(event), after});
+    pending_.push_back(Pending{std::move(event), after, tx != nullptr});
     ++appended_count_;
   }
   // No wake-up per record: the indexer collects records every few milliseconds, or at once when
@@ -315,7 +418,7 @@ void AuditJournal::run_indexer() {
   pthread_setname_np(pthread_self(), "citadel-index");
   // Indexing can wait a little; answering requests cannot: give way to the request threads.
   setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
-  std::vector<StoredEvent> batch;
+  Batch batch;
   uint64_t unindexed = 0, offset = 0;
   int64_t segment = 0;
   while (true) {
@@ -331,7 +434,7 @@ void AuditJournal::run_indexer() {
       while (!pending_.empty() && batch.size() < kMaxBatch) {
         segment = pending_.front().event.segment;
         offset = pending_.front().end;
-        batch.push_back(std::move(pending_.front().event));
+        batch.add(std::move(pending_.front().event), pending_.front().in_transaction);
         pending_.pop_front();
         ++count;
       }

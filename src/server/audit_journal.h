@@ -1,11 +1,18 @@
 #pragma once
-// The audit journal for calls that change nothing (reads, denials, failures). A record is
-// appended to the current segment file (DIR/audit/NNNNNNNN.log) with one write() in the request's
-// own thread before the response leaves: from then on it survives kill -9 (with
-// Durability::Power, an fdatasync too). Segments are permanent: the CloudTrail record stays in
+// The audit journal: the CloudTrail record of every call that reached a service. A record is
+// appended to the current segment file (DIR/audit/NNNNNNNN.log) in the request's own thread
+// before the response leaves — copied into the segment's shared mapping, so into the page cache —
+// and from then on it survives kill -9 (with Durability::Power, an fdatasync too). Segments are permanent: the CloudTrail record stays in
 // the segment and a background indexer adds a small row per event to the store (the columns
 // LookupEvents filters on and where the record is), in large batches, together with the
 // position it reached, so a restart resumes exactly where it stopped.
+//
+// Calls that change the store append their record here too, from inside their write transaction
+// (append_in_transaction): the record goes to the segment, and the transaction inserts a small
+// marker row naming it. The indexer indexes such a record only if its marker is there — that is,
+// only if the call's transaction committed — and deletes the marker as it does. So a change and
+// its record still stand or fall together, but the transaction carries one tiny row instead of
+// the event, its indexes and the key-usage updates, which the indexer does in batches.
 //
 // Record format: u32 payload length | u64 checksum of the payload | payload (a format byte, the
 // event's fields length-prefixed, the CloudTrail JSON last). A torn or corrupt tail of the last
@@ -35,6 +42,9 @@ class AuditJournal {
 
   // Appends one event durably. An error means the event is not recorded: the request must fail.
   Status append(services::cloudtrail::StoredEvent event);
+  // Appends the event of a call whose changes `tx` is about to commit (see above). An error means
+  // the call must fail, and its transaction roll back.
+  Status append_in_transaction(store::Tx& tx, services::cloudtrail::StoredEvent event);
   // Returns once every event appended before the call is queryable in the store.
   void wait_indexed();
   // Records appended since the journal opened (for the server's metrics).
@@ -48,20 +58,30 @@ class AuditJournal {
   AuditJournal(std::string dir, int fd, int64_t segment, uint64_t end, store::Store& store, store::Durability d, bool index,
                uint64_t segment_bytes);
   void run_indexer();
-  Status start_next_segment();  // with append_mu_ held
+  // With append_mu_ held: segments are appended to through a shared mapping, so a record costs a
+  // copy instead of a write() (see append_record).
+  Status start_next_segment();
+  Status map_segment(uint64_t size);
+  void unmap_segment();  // and trims the file to its records
+  void prefault();
+  Status append_record(services::cloudtrail::StoredEvent event, store::Tx* tx);
 
   std::string dir_;
   int fd_;
   int64_t segment_;  // the segment being appended to
-  uint64_t end_;     // its size: the offset after the last appended record
+  uint64_t end_;     // the offset after the last appended record
+  char* map_ = nullptr;  // the segment's mapping, map_size_ bytes reserved on disk
+  uint64_t map_size_ = 0;
+  uint64_t prefaulted_ = 0;  // the mapping's pages below this offset are faulted in
   uint64_t segment_bytes_;
   store::Store& store_;
   store::Durability durability_;
-  std::mutex append_mu_;  // serialises write() so records never interleave
+  std::mutex append_mu_;  // serialises appends so records never interleave
 
   struct Pending {
     services::cloudtrail::StoredEvent event;
     uint64_t end;  // offset after the record in event.segment
+    bool in_transaction;  // indexed only if its transaction's marker row is there
   };
   std::mutex mu_;
   std::condition_variable cv_, indexed_cv_;

@@ -245,8 +245,9 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     return finish(false);
   }
 
-  // Authorize and run the handler in one transaction; a mutating call's audit record is written
-  // in that same transaction, so a change and its record are committed together or not at all.
+  // Authorize and run the handler in one transaction; a mutating call's audit record is appended
+  // from inside that transaction (AuditJournal::append_in_transaction), so a change and its
+  // record are committed together or not at all.
   std::vector<std::function<void()>> after_commit;
   bool audited_in_tx = false;
   auto body = [&](store::Tx& tx) -> Status {
@@ -272,10 +273,9 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     if (!out) return out.error();
     st->output = std::move(out.value());
     after_commit = std::move(c.after_commit);
-    if (op->read_only || !audit_enabled_) return Ok{};
+    if (op->read_only || !audit_enabled_ || !op->uses_store) return Ok{};
     CallRecord rec{&st->route, service, &st->ctx, &st->input, &*st->output, nullptr, false, st->resources, st->resource_account};
-    auto ev = make_event(rec);
-    if (auto s = services::cloudtrail::append_events(tx, {ev}); !s) return s;
+    if (auto s = audit_.append_in_transaction(tx, make_event(rec)); !s) return s;
     audited_in_tx = true;
     return Ok{};
   };

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "server/audit_journal.h"
 #include "services/cloudtrail/event_store.h"
@@ -102,6 +103,25 @@ TEST(AuditJournal, TornTailIsCutOff) {
   EXPECT_EQ(env.events(), 4);
 }
 
+// A process killed while appending leaves its segment at the size reserved for it, zeros after
+// the last record: replay reads every record and cuts the zeros off.
+TEST(AuditJournal, SpaceReservedByAKilledProcessIsCutOffAtReplay) {
+  Env env;
+  {
+    auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process, false);
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(j.value()->append(event(i)).ok());
+  }
+  auto whole = std::filesystem::file_size(env.segment(1));
+  std::filesystem::resize_file(env.segment(1), 1 << 20);
+  auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ(env.events(), 5);
+  EXPECT_EQ(std::filesystem::file_size(env.segment(1)), whole);
+  ASSERT_TRUE(j.value()->append(event(5)).ok());
+  j.value()->wait_indexed();
+  EXPECT_EQ(env.events(), 6);
+}
+
 TEST(AuditJournal, WaitIndexedMakesEveryEarlierRecordReadable) {
   Env env;
   auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
@@ -130,8 +150,80 @@ TEST(AuditJournal, SegmentsRollOverAndReplayAcrossThem) {
     for (auto& r : *rows) {
       auto json = services::cloudtrail::read_segment_json(env.journal(), r.i64(1), r.i64(2), r.i64(3));
       EXPECT_TRUE(json.ok());
-      if (json.ok()) EXPECT_NE(json.value().find("\"eventID\":\"" + r.str(0) + "\""), std::string::npos);
+      if (json.ok()) {
+        EXPECT_NE(json.value().find("\"eventID\":\"" + r.str(0) + "\""), std::string::npos);
+      }
     }
     return Ok{};
   });
+}
+
+// A mutating call's record is appended from inside its write transaction: indexed if that
+// transaction commits, never if it rolls back — live, and when replayed after a crash.
+namespace {
+
+// Appends event(i) inside a write transaction that then commits or (by failing) rolls back.
+void append_in_write(store::Store& store, server::AuditJournal& j, int i, bool commit) {
+  auto s = store.write([&](store::Tx& tx) -> Status {
+    if (auto a = j.append_in_transaction(tx, event(i)); !a) return a;
+    if (!commit) return AwsError::internal("the call failed after its record was appended");
+    return Ok{};
+  });
+  EXPECT_EQ(s.ok(), commit);
+}
+
+std::set<std::string> indexed_ids(store::Store& store) {
+  std::set<std::string> ids;
+  store.read([&](store::Tx& tx) -> Status {
+    auto rows = tx.query("SELECT event_id FROM cloudtrail_events");  // kept: the loop reads its rows
+    for (auto& r : *rows) ids.insert(r.str(0));
+    return Ok{};
+  });
+  return ids;
+}
+
+int64_t markers(store::Store& store) {
+  int64_t n = -1;
+  store.read([&](store::Tx& tx) -> Status {
+    n = tx.query("SELECT COUNT(*) FROM audit_committed")->front().i64(0);
+    return Ok{};
+  });
+  return n;
+}
+
+}  // namespace
+
+TEST(AuditJournal, RecordsAppendedInATransactionAreIndexedOnlyIfItCommitted) {
+  Env env;
+  auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
+  ASSERT_TRUE(j.ok());
+  append_in_write(*env.store, *j.value(), 1, true);
+  append_in_write(*env.store, *j.value(), 2, false);
+  ASSERT_TRUE(j.value()->append(event(3)).ok());
+  append_in_write(*env.store, *j.value(), 4, true);
+  j.value()->wait_indexed();
+  EXPECT_EQ(indexed_ids(*env.store), (std::set<std::string>{"ev-1", "ev-3", "ev-4"}));
+  EXPECT_EQ(markers(*env.store), 0);  // taken as their records were indexed
+}
+
+TEST(AuditJournal, ReplayAfterACrashIndexesCommittedTransactionsRecordsOnly) {
+  Env env;
+  {
+    auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process, /*index=*/false);
+    ASSERT_TRUE(j.ok());
+    for (int i = 0; i < 20; ++i) append_in_write(*env.store, *j.value(), i, i % 3 != 0);
+  }  // "crash" before indexing
+  EXPECT_EQ(markers(*env.store), 13);
+  {
+    auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
+    ASSERT_TRUE(j.ok());
+  }
+  std::set<std::string> expected;
+  for (int i = 0; i < 20; ++i)
+    if (i % 3 != 0) expected.insert("ev-" + std::to_string(i));
+  EXPECT_EQ(indexed_ids(*env.store), expected);
+  EXPECT_EQ(markers(*env.store), 0);
+  auto again = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(indexed_ids(*env.store).size(), expected.size());  // once
 }
