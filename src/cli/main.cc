@@ -34,6 +34,10 @@ int main(int argc, char** argv) {
                  "Seconds between EC2 instance metric publications (workload model, docs/ec2.md)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  s->add_option("--usage-metrics-interval", serve.usage_metrics_interval_s,
+                 "Seconds between publications of the services' own metrics (AWS/Usage, Citadel/API, AWS/S3 storage)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   s->add_option("--access-log-interval", serve.access_log_interval_s, "Seconds between S3 server access log deliveries")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -10,6 +10,8 @@
 #include "server/audit_journal.h"
 #include "server/http_server.h"
 #include "server/periodic_worker.h"
+#include "services/cloudwatch/usage_metrics.h"
+#include "services/s3/storage_metrics.h"
 #include "server/pipeline.h"
 #include "base/time.h"
 #include "services/cloudtrail/trail_delivery.h"
@@ -121,6 +123,13 @@ int serve_main(const ServeOptions& o) {
                                       [&env](int64_t now) {
                                         if (auto s = services::ec2::publish_instance_metrics(*env.store, now); !s)
                                           std::cerr << "citadel: instance metrics: " << s.error().message << std::endl;
+                                      }},
+                                     {"usage metrics", seconds(o.usage_metrics_interval_s),
+                                      [&env, &pipeline](int64_t now) {
+                                        if (auto s = services::cloudwatch::publish_api_usage(*env.store, pipeline.usage().drain(), now); !s)
+                                          std::cerr << "citadel: usage metrics: " << s.error().message << std::endl;
+                                        if (auto s = services::s3::publish_storage_metrics(*env.store, now); !s)
+                                          std::cerr << "citadel: S3 storage metrics: " << s.error().message << std::endl;
                                       }},
                                      {"log retention", std::chrono::minutes(1), [&env](int64_t now) {
                                         if (auto s = services::logs::apply_retention(*env.store, now); !s)

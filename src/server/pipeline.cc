@@ -127,6 +127,8 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     bool s3 = st->route.service && st->route.service->id == "s3";
     metrics_.record(st->route.service ? std::string_view(st->route.service->id) : std::string_view("other"),
                     st->route.operation_name, res.status, micros);
+    if (st->route.service)
+      usage_.record(st->principal.account_id, st->ctx.region, st->route.service->id, st->route.operation_name, res.status, micros);
     if (s3)
       services::s3::access_log_buffer().add(s3_access_record(
           facts, S3CallFacts{&st->principal, &st->ctx, &st->input, st->output ? &*st->output : nullptr,

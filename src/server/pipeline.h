@@ -9,6 +9,7 @@
 #include "protocol/codec.h"
 #include "server/audit_journal.h"
 #include "server/server_metrics.h"
+#include "server/usage_meter.h"
 #include "server/authorizer.h"
 #include "services/service.h"
 
@@ -31,6 +32,8 @@ class Pipeline {
   void set_fixed_now_ms(int64_t ms) { fixed_now_ms_ = ms; }
   // For the audit overhead benchmark only (bench/load/run_audit.sh): calls are not recorded.
   void disable_audit_for_benchmark() { audit_enabled_ = false; }
+  // Calls counted per account, region and operation since the last drain, for the usage metrics.
+  UsageMeter& usage() { return usage_; }
 
  private:
   protocol::HttpResponse health() const;
@@ -41,6 +44,7 @@ class Pipeline {
   AuditJournal& audit_;
   Authorizer authorizer_;
   ServerMetrics metrics_;
+  UsageMeter usage_;
   std::string version_;
   int64_t fixed_now_ms_ = 0;
   bool audit_enabled_ = true;

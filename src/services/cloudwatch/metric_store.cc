@@ -52,6 +52,21 @@ Status insert_sample(store::Tx& tx, int64_t metric_id, const Sample& s) {
   return Ok{};
 }
 
+Status put_sample(store::Tx& tx, const MetricKey& key, const Sample& s, int64_t now_ms) {
+  auto id = upsert_metric(tx, key, now_ms);
+  if (!id) return id.error();
+  return insert_sample(tx, *id, s);
+}
+
+Status put_value(store::Tx& tx, const MetricKey& key, const std::string& unit, double value, int64_t ts_ms, int64_t now_ms) {
+  Sample s;
+  s.ts_ms = ts_ms;
+  s.unit = unit;
+  s.count = 1;
+  s.sum = s.min = s.max = value;
+  return put_sample(tx, key, s, now_ms);
+}
+
 Result<std::optional<int64_t>> find_metric(store::Tx& tx, const MetricKey& k) {
   auto rows = tx.query("SELECT metric_id FROM cw_metrics WHERE account_id = ? AND region = ? AND namespace = ? AND metric_name = ? AND dims_key = ?",
                        {k.account, k.region, k.ns, k.name, dimensions_key(k.dims)});

@@ -28,6 +28,11 @@ struct Sample {
 // The metric's id, created on first use; its last-put time is advanced to `now_ms`.
 Result<int64_t> upsert_metric(store::Tx& tx, const MetricKey& key, int64_t now_ms);
 Status insert_sample(store::Tx& tx, int64_t metric_id, const Sample& s);
+// Puts one sample at `s.ts_ms` to the metric, creating it: what a service publishing its own
+// metrics does (EC2 instances, S3 storage, API usage).
+Status put_sample(store::Tx& tx, const MetricKey& key, const Sample& s, int64_t now_ms);
+// The same for a single value.
+Status put_value(store::Tx& tx, const MetricKey& key, const std::string& unit, double value, int64_t ts_ms, int64_t now_ms);
 // The metric's id, or nullopt when nothing was ever put to it.
 Result<std::optional<int64_t>> find_metric(store::Tx& tx, const MetricKey& key);
 

@@ -21,14 +21,7 @@ double noise(const std::string& instance_id, int64_t minute) {
 Status publish(store::Tx& tx, const std::string& account, const std::string& region, const std::string& instance,
                const char* name, const char* unit, double value, int64_t ts, int64_t now_ms) {
   cloudwatch::MetricKey key{account, region, "AWS/EC2", name, {{"InstanceId", instance}}};
-  auto id = cloudwatch::upsert_metric(tx, key, now_ms);
-  if (!id) return id.error();
-  cloudwatch::Sample s;
-  s.ts_ms = ts;
-  s.unit = unit;
-  s.count = 1;
-  s.sum = s.min = s.max = value;
-  return cloudwatch::insert_sample(tx, *id, s);
+  return cloudwatch::put_value(tx, key, unit, value, ts, now_ms);
 }
 
 }  // namespace
