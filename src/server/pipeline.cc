@@ -264,6 +264,8 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     auto denied = [&](const services::AuthzRequest& r, const AuthzDecision& d) {
       if (st->route.wire == Wire::Ec2 && !op->read_only) return encoded_access_denied(*env_.secrets, st->principal, r, d);
       auto e = access_denied(st->principal, r, d, json_wire(st->route));
+      // AWS's common errors: the JSON protocols' AccessDeniedException is a 400, not a 403.
+      if (st->route.wire == Wire::Json && e.code == "AccessDeniedException") e.http_status = 400;
       if (st->route.wire == Wire::Ec2) {
         e.code = "UnauthorizedOperation";
         e.message = "You are not authorized to perform this operation. " + e.message;

@@ -123,7 +123,7 @@ class AuditTrail(CitadelTestCase):
         ct = self.server.client("cloudtrail", self.key["AccessKeyId"], self.key["SecretAccessKey"])
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             ct.lookup_events()
-        self.assertAwsError(ctx, "AccessDeniedException", 403)
+        self.assertAwsError(ctx, "AccessDeniedException", 400)
 
     def test_cli_v2_reads_the_trail(self):
         rc, out, err = self.server.aws_v2("cloudtrail", "lookup-events", "--lookup-attributes",

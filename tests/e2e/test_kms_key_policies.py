@@ -41,7 +41,7 @@ class KeyPolicies(CitadelTestCase):
     def denied(self, fn, **kw):
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             fn(**kw)
-        return self.assertAwsError(ctx, "AccessDeniedException", 403)["Error"]["Message"]
+        return self.assertAwsError(ctx, "AccessDeniedException", 400)["Error"]["Message"]
 
     def test_the_default_policy_delegates_to_iam(self):
         key = self.kms.create_key()["KeyMetadata"]
@@ -98,7 +98,7 @@ class KeyPolicies(CitadelTestCase):
         mine = carol.create_key(Tags=[{"TagKey": "team", "TagValue": "payments"}])["KeyMetadata"]
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             carol.create_key(Tags=[{"TagKey": "team", "TagValue": "search"}])
-        self.assertAwsError(ctx, "AccessDeniedException", 403)
+        self.assertAwsError(ctx, "AccessDeniedException", 400)
         carol.encrypt(KeyId=mine["KeyId"], Plaintext=b"x")
         theirs = self.kms.create_key(Tags=[{"TagKey": "team", "TagValue": "search"}])["KeyMetadata"]
         self.denied(carol.encrypt, KeyId=theirs["KeyId"], Plaintext=b"x")
@@ -156,7 +156,7 @@ class CrossAccount(CitadelTestCase):
         member.encrypt(KeyId=f"arn:aws:kms:us-east-1:{self.account}:alias/shared", Plaintext=b"x")
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             member.encrypt(KeyId=private["Arn"], Plaintext=b"x")
-        self.assertAwsError(ctx, "AccessDeniedException", 403)
+        self.assertAwsError(ctx, "AccessDeniedException", 400)
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             member.encrypt(KeyId="alias/shared", Plaintext=b"x")  # an alias name means the caller's own account
         self.assertAwsError(ctx, "NotFoundException", 400)
