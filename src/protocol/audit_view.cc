@@ -21,6 +21,9 @@ json::value audit_view(const ServiceModel& svc, const json::object* shape, const
       if (mode == SensitiveValues::Drop && ms && shapes::flag(*ms, "sensitive")) continue;
       // Streamed payloads (S3 object bytes) are data, never part of the audit record.
       if ((ref && shapes::flag(ref->as_object(), "streaming")) || (ms && shapes::flag(*ms, "streaming"))) continue;
+      // Nor are log event messages (CloudWatch Logs' PutLogEvents): customer data, which an
+      // encrypted log group keeps sealed, would otherwise sit in the clear in every audit record.
+      if (ref && svc.id == "logs" && ref->as_object().contains("shape") && ref->as_object().at("shape") == "EventMessage") continue;
       // Nor is a handler's status override.
       if (k == kHttpStatus) continue;
       std::string name(k);

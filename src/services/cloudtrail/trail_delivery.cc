@@ -160,7 +160,7 @@ Status deliver_to_log_group(Call& call, const TrailRow& t, const Batches& batche
   for (const auto& [where, batch] : batches) {
     std::vector<std::pair<int64_t, std::string>> events;
     for (size_t i = 0; i < batch.records.size(); ++i) events.emplace_back(batch.times[i], batch.records[i]);
-    if (auto s = logs::deliver_log_events(call.tx, t.account_id, group->first, group->second,
+    if (auto s = logs::deliver_log_events(call, t.account_id, group->first, group->second,
                                           where.first + "_CloudTrail_" + where.second, std::move(events), call.ctx.now_ms);
         !s)
       return s;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/logs/log_encryption.h"
 #include "services/logs/logs_common.h"
 #include "services/logs/metric_filters.h"
 
@@ -13,8 +14,9 @@ Result<bool> log_group_exists(store::Tx& tx, const std::string& account, const s
   return !rows->empty();
 }
 
-Status deliver_log_events(store::Tx& tx, const std::string& account, const std::string& region, const std::string& group,
+Status deliver_log_events(Call& call, const std::string& account, const std::string& region, const std::string& group,
                           const std::string& stream, std::vector<std::pair<int64_t, std::string>> events, int64_t now_ms) {
+  store::Tx& tx = call.tx;
   auto exists = log_group_exists(tx, account, region, group);
   if (!exists) return exists.error();
   if (!*exists) return group_not_found();
@@ -24,12 +26,12 @@ Status deliver_log_events(store::Tx& tx, const std::string& account, const std::
                    "ON CONFLICT (account_id, region, group_name, name) DO NOTHING",
                    {account, region, group, stream, now_ms});
   if (!s) return s.error();
+  DataKeys keys(call);
+  auto key = keys.for_ingest(account, region, group);
+  if (!key) return key.error();
   int64_t bytes = 0;
   for (const auto& [ts, message] : events) {
-    auto w = tx.exec(
-        "INSERT INTO logs_events (account_id, region, group_name, stream_name, ts, ingestion_ms, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {account, region, group, stream, ts, now_ms, message});
-    if (!w) return w.error();
+    if (auto w = insert_event(tx, *key, account, region, group, stream, ts, now_ms, message); !w) return w;
     bytes += static_cast<int64_t>(message.size()) + 26;
   }
   auto u = tx.exec(

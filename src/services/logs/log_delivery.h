@@ -14,7 +14,7 @@ Result<bool> log_group_exists(store::Tx& tx, const std::string& account, const s
 
 // Appends (timestamp, message) events, in time order, to `stream` of `group` (created when absent).
 // ResourceNotFoundException when the group does not exist.
-Status deliver_log_events(store::Tx& tx, const std::string& account, const std::string& region, const std::string& group,
+Status deliver_log_events(Call& call, const std::string& account, const std::string& region, const std::string& group,
                           const std::string& stream, std::vector<std::pair<int64_t, std::string>> events, int64_t now_ms);
 
 }  // namespace citadel::services::logs

@@ -6,6 +6,7 @@
 
 #include "base/crypto.h"
 #include "services/logs/filter_pattern.h"
+#include "services/logs/log_encryption.h"
 #include "services/logs/logs_common.h"
 #include "services/logs/metric_filters.h"
 
@@ -49,6 +50,9 @@ Result<json::value> put_log_events(Call& call) {
     return invalid_parameter("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
 
   int64_t now = call.ctx.now_ms;
+  DataKeys keys(call);
+  auto key = keys.for_ingest(call.account(), call.ctx.region, group);
+  if (!key) return key.error();
   int64_t retention_floor = g->retention_days ? now - *g->retention_days * kDayMs : INT64_MIN;
   json::object rejected;
   int64_t stored = 0, stored_bytes = 0, low = INT64_MAX, high = INT64_MIN;
@@ -69,10 +73,7 @@ Result<json::value> put_log_events(Call& call) {
       continue;
     }
     std::string message(o.at("message").as_string());
-    auto w = call.tx.exec(
-        "INSERT INTO logs_events (account_id, region, group_name, stream_name, ts, ingestion_ms, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {call.account(), call.ctx.region, group, stream, ts, now, message});
-    if (!w) return w.error();
+    if (auto s = insert_event(call.tx, *key, call.account(), call.ctx.region, group, stream, ts, now, message); !s) return s.error();
     ++stored;
     stored_bytes += static_cast<int64_t>(message.size()) + kEventOverhead;
     accepted.emplace_back(ts, std::move(message));
@@ -116,8 +117,8 @@ Result<Position> parse_token(const std::string& t) {
   return p;
 }
 
-json::object event_json(const store::Row& r) {
-  return json::object{{"timestamp", r.i64(1)}, {"message", r.str(2)}, {"ingestionTime", r.i64(3)}};
+json::object event_json(const store::Row& r, std::string message) {
+  return json::object{{"timestamp", r.i64(1)}, {"message", std::move(message)}, {"ingestionTime", r.i64(3)}};
 }
 
 Result<json::value> get_log_events(Call& call) {
@@ -142,13 +143,18 @@ Result<json::value> get_log_events(Call& call) {
     params.insert(params.end(), {at->ts, at->ts, at->seq});
   }
   params.push_back(limit);
-  auto rows = call.tx.query_v("SELECT seq, ts, message, ingestion_ms FROM logs_events WHERE " + where +
+  auto rows = call.tx.query_v("SELECT seq, ts, message, ingestion_ms, data_key_id FROM logs_events WHERE " + where +
                                   (forward ? " ORDER BY ts, seq LIMIT ?" : " ORDER BY ts DESC, seq DESC LIMIT ?"),
                               params);
   if (!rows) return rows.error();
   if (!forward) std::reverse(rows->begin(), rows->end());
   json::array events;
-  for (const auto& r : *rows) events.push_back(event_json(r));
+  DataKeys keys(call);
+  for (const auto& r : *rows) {
+    auto message = keys.open(r.cols.at(4), r.str(2));
+    if (!message) return message.error();
+    events.push_back(event_json(r, std::move(*message)));
+  }
   // With nothing more to read, the token given comes back, which ends the CLI's paging.
   Position first = at.value_or(Position{forward, forward ? INT64_MIN : INT64_MAX, 0}), last = first;
   if (!rows->empty()) {
@@ -196,18 +202,21 @@ Result<json::value> filter_log_events(Call& call) {
     params.insert(params.end(), {p->ts, p->ts, p->seq});
   }
   params.push_back(kFilterScanBudget);
-  auto rows = call.tx.query_v("SELECT seq, ts, message, ingestion_ms, stream_name FROM logs_events WHERE " + where +
+  auto rows = call.tx.query_v("SELECT seq, ts, message, ingestion_ms, stream_name, data_key_id FROM logs_events WHERE " + where +
                                   " ORDER BY ts, seq LIMIT ?",
                               params);
   if (!rows) return rows.error();
   json::array events;
   json::object out;
   const store::Row* last = nullptr;
+  DataKeys keys(call);
   for (const auto& r : *rows) {
     if (static_cast<int64_t>(events.size()) == limit) break;
     last = &r;
-    if (!pattern->matches(r.str(2))) continue;
-    json::object e = event_json(r);
+    auto message = keys.open(r.cols.at(5), r.str(2));
+    if (!message) return message.error();
+    if (!pattern->matches(*message)) continue;
+    json::object e = event_json(r, std::move(*message));
     e["logStreamName"] = r.str(4);
     e["eventId"] = std::to_string(r.i64(0));
     events.push_back(std::move(e));

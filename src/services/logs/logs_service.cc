@@ -1,5 +1,6 @@
 #include "services/logs/logs_service.h"
 
+#include "services/logs/log_encryption.h"
 #include "services/logs/logs_common.h"
 #include "services/logs/metric_filters.h"
 
@@ -60,7 +61,7 @@ CREATE TABLE logs_events (
 CREATE INDEX logs_events_by_stream ON logs_events(account_id, region, group_name, stream_name, ts, seq);
 CREATE INDEX logs_events_by_group ON logs_events(account_id, region, group_name, ts, seq);
 )sql"},
-          metric_filter_migrations().front()};
+          metric_filter_migrations().front(), encryption_migrations().front()};
 }
 
 Status apply_retention(store::Store& store, int64_t now_ms) {
