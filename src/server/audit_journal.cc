@@ -283,6 +283,12 @@ Status AuditJournal::start_next_segment() {
   std::string path = services::cloudtrail::segment_path(dir_, segment_ + 1);
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return AwsError::internal("cannot create audit segment " + path);
+  // Whatever the segment holds is made durable before it is left: syncs cover one file only.
+  if (durability_ == store::Durability::Power && ::fdatasync(fd_) != 0) {
+    ::close(fd);
+    return AwsError::internal("the audit journal cannot be synced");
+  }
+  if (durability_ == store::Durability::Power) note_synced(position(segment_, end_));
   unmap_segment();
   ::close(fd_);
   fd_ = fd;
@@ -349,6 +355,7 @@ Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
   std::memcpy(rec.data(), &len, 4);
   std::memcpy(rec.data() + 4, &sum, 8);
   uint64_t after;
+  int64_t segment;
   {
     std::lock_guard lock(append_mu_);
     {
@@ -360,12 +367,9 @@ Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
         if (auto s = start_next_segment(); !s) return s;
       if (auto s = map_segment(std::max<uint64_t>(segment_bytes_, end_ + rec.size())); !s) return s;
     }
-    // Into the page cache with a copy, no system call: the bytes survive the process from here.
+    // Into the page cache with a copy, no system call: the bytes survive the process from here
+    // (and, with Durability::Power, the power once sync_through() below returns).
     std::memcpy(map_ + end_, rec.data(), rec.size());
-    if (durability_ == store::Durability::Power && ::fdatasync(fd_) != 0) {
-      std::memset(map_ + end_, 0, rec.size());
-      return AwsError::internal("the audit journal cannot be synced");
-    }
     locate_json(event, segment_, end_, rec.size());
     // The record is in the segment now and the index row only points at it: free the JSON here,
     // while it is hot, instead of holding thousands of them until the indexer runs.
@@ -378,13 +382,52 @@ Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
     // starts only after this one has ended.
     if (tx)
       if (auto m = tx->exec(kPutMarker, {event.segment, event.json_offset}); !m) return m.error();
+    segment = segment_;
     std::lock_guard l(mu_);
     pending_.push_back(Pending{std::move(event), after, tx != nullptr});
     ++appended_count_;
   }
+  if (durability_ == store::Durability::Power)
+    if (auto s = sync_through(position(segment, after)); !s) return s;
   // No wake-up per record: the indexer collects records every few milliseconds, or at once when
   // a reader waits for them (wait_indexed).
   return Ok{};
+}
+
+// Group commit: one caller syncs everything appended so far while the others whose records that
+// covers wait for it, so concurrent requests share an fdatasync instead of queueing for one each.
+Status AuditJournal::sync_through(uint64_t target) {
+  std::unique_lock lock(sync_mu_);
+  while (synced_.load() < target) {
+    if (sync_failed_) return AwsError::internal("the audit journal cannot be synced");
+    if (syncing_) {
+      sync_cv_.wait(lock);
+      continue;
+    }
+    syncing_ = true;
+    lock.unlock();
+    int fd;
+    uint64_t upto;
+    {
+      std::lock_guard a(append_mu_);
+      fd = ::dup(fd_);  // a segment roll may close fd_ meanwhile
+      upto = position(segment_, end_);
+    }
+    bool ok = fd >= 0 && ::fdatasync(fd) == 0;
+    if (fd >= 0) ::close(fd);
+    lock.lock();
+    syncing_ = false;
+    if (ok) note_synced(upto);
+    else sync_failed_ = true;
+    sync_cv_.notify_all();
+  }
+  return Ok{};
+}
+
+void AuditJournal::note_synced(uint64_t pos) {
+  uint64_t seen = synced_.load();
+  while (seen < pos && !synced_.compare_exchange_weak(seen, pos)) {
+  }
 }
 
 uint64_t AuditJournal::appended_count() {
@@ -432,11 +475,20 @@ void AuditJournal::run_indexer() {
         continue;
       }
       while (!pending_.empty() && batch.size() < kMaxBatch) {
+        // With Durability::Power a record is indexed only once it is on disk: an index row must
+        // never outlive, through a power loss, the record it points at.
+        if (durability_ == store::Durability::Power &&
+            position(pending_.front().event.segment, pending_.front().end) > synced_.load())
+          break;
         segment = pending_.front().event.segment;
         offset = pending_.front().end;
         batch.add(std::move(pending_.front().event), pending_.front().in_transaction);
         pending_.pop_front();
         ++count;
+      }
+      if (batch.empty()) {
+        if (stopping_) return;  // what is left is not on disk yet; replay takes it at the next start
+        continue;
       }
     }
     // A failed batch is kept and tried again (with what arrived since): the indexed position

@@ -17,6 +17,7 @@
 // Record format: u32 payload length | u64 checksum of the payload | payload (a format byte, the
 // event's fields length-prefixed, the CloudTrail JSON last). A torn or corrupt tail of the last
 // segment (power loss) ends replay and is cut off.
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -64,6 +65,11 @@ class AuditJournal {
   Status map_segment(uint64_t size);
   void unmap_segment();  // and trims the file to its records
   void prefault();
+  // Durability::Power: returns once every record up to `target` (a position()) is on disk.
+  Status sync_through(uint64_t target);
+  void note_synced(uint64_t pos);
+  // A place in the journal as one ordered number: segment in the high bits, offset in the low 40.
+  static uint64_t position(int64_t segment, uint64_t offset) { return (static_cast<uint64_t>(segment) << 40) | offset; }
   Status append_record(services::cloudtrail::StoredEvent event, store::Tx* tx);
 
   std::string dir_;
@@ -77,6 +83,10 @@ class AuditJournal {
   store::Store& store_;
   store::Durability durability_;
   std::mutex append_mu_;  // serialises appends so records never interleave
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  bool syncing_ = false, sync_failed_ = false;  // under sync_mu_
+  std::atomic<uint64_t> synced_{0};             // position() of the end of what is on disk
 
   struct Pending {
     services::cloudtrail::StoredEvent event;

@@ -4,7 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "server/audit_journal.h"
 #include "services/cloudtrail/event_store.h"
@@ -226,4 +228,23 @@ TEST(AuditJournal, ReplayAfterACrashIndexesCommittedTransactionsRecordsOnly) {
   auto again = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(indexed_ids(*env.store).size(), expected.size());  // once
+}
+
+// With --durability power, concurrent appends share syncs (group commit); every record is still
+// indexed, once.
+TEST(AuditJournal, PowerDurabilityGroupsConcurrentSyncsAndIndexesEveryRecord) {
+  Env env;
+  auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Power);
+  ASSERT_TRUE(j.ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i)
+        if (!j.value()->append(event(t * 1000 + i)).ok()) ++failures;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  j.value()->wait_indexed();
+  EXPECT_EQ(env.events(), 200);
 }
