@@ -131,7 +131,23 @@ TEST(AlarmEvaluation, NamesOfTreatmentsAndComparisons) {
   EXPECT_EQ(treat_missing_from("notBreaching"), TreatMissing::NotBreaching);
   EXPECT_FALSE(treat_missing_from("NotBreaching"));
   EXPECT_EQ(comparison_from("LessThanOrEqualToThreshold"), Comparison::LessOrEqual);
-  EXPECT_FALSE(comparison_from("GreaterThanUpperThreshold"));
+  EXPECT_EQ(comparison_from("GreaterThanUpperThreshold"), Comparison::AboveBand);
+  EXPECT_FALSE(comparison_from("GreaterThanUpper"));
   EXPECT_EQ(reason_number(90), "90.0");
   EXPECT_EQ(reason_number(99.5), "99.5");
+}
+
+// Anomaly detection alarms compare each value with the band at its period.
+TEST(AlarmEvaluation, BandComparisonsUseEachPeriodsBounds) {
+  const int64_t t0 = 1'796'211'600'000;
+  AlarmRule r = rule(2, 2, TreatMissing::Missing);
+  r.comparison = Comparison::OutsideBand;
+  PeriodValue inside{t0, 10.0, 5, 15}, above{t0 + 60000, 20.0, 5, 15}, below{t0 + 120000, 1.0, 5, 15};
+  EXPECT_EQ(evaluate_alarm(r, {inside, above}, "OK", t0).state, "OK");
+  EXPECT_EQ(evaluate_alarm(r, {above, below}, "OK", t0).state, "ALARM");
+  r.comparison = Comparison::AboveBand;
+  EXPECT_EQ(evaluate_alarm(r, {above, below}, "OK", t0).state, "OK");
+  auto e = evaluate_alarm(r, {above, above}, "OK", t0);
+  EXPECT_EQ(e.state, "ALARM");
+  EXPECT_NE(e.reason.find("greater than the upper bound of the anomaly detection band"), std::string::npos) << e.reason;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "services/cloudwatch/cw_common.h"
+#include "services/cloudwatch/anomaly_band.h"
 #include "services/cloudwatch/metric_math.h"
 #include "services/cloudwatch/statistics.h"
 
@@ -165,4 +166,26 @@ TEST(MetricMath, DeepNestingDoesNotCrash) {
 TEST(JsonText, NumbersAsCloudWatchWritesThem) {
   boost::json::value v = boost::json::parse(R"({"threshold":5.0,"recent":[1.5,2,1e300],"name":"a\"b","ok":true})");
   EXPECT_EQ(json_text(v), R"({"threshold":5.0,"recent":[1.5,2,1e+300],"name":"a\"b","ok":true})");
+}
+
+// The documented band model: trailing 14 days, mean ± k standard deviations, at least 5 values.
+TEST(AnomalyBand, TrailingMeanPlusMinusStandardDeviations) {
+  std::map<int64_t, double> history;
+  const int64_t minute = 60000, t = 1000 * minute;
+  for (int i = 1; i <= 10; ++i) history[t - i * minute] = i % 2 ? 10 : 20;  // mean 15, sd 5
+  history[t] = 1000;                                                         // t itself does not train
+  Band b = anomaly_band(history, {t}, 2);
+  ASSERT_EQ(b.lower.count(t), 1u);
+  EXPECT_DOUBLE_EQ(b.lower[t], 5);
+  EXPECT_DOUBLE_EQ(b.upper[t], 25);
+  // Too little history: no band; excluded ranges leave values out of training.
+  EXPECT_TRUE(anomaly_band(history, {t - 6 * minute}, 2).lower.empty());
+  Band excluded = anomaly_band(history, {t}, 2, {{t - 10 * minute, t - 4 * minute}});
+  EXPECT_TRUE(excluded.lower.empty());  // only 4 values left
+  // A flat history still has a band: sd is floored at 1% of the mean.
+  std::map<int64_t, double> flat;
+  for (int i = 1; i <= 10; ++i) flat[t - i * minute] = 100;
+  Band f = anomaly_band(flat, {t}, 3);
+  EXPECT_DOUBLE_EQ(f.lower[t], 97);
+  EXPECT_DOUBLE_EQ(f.upper[t], 103);
 }

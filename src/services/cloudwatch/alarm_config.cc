@@ -12,12 +12,14 @@ namespace {
 constexpr int64_t kMaxEvaluationSeconds = 7 * 24 * 3600;  // Period x EvaluationPeriods
 constexpr size_t kMaxActions = 5;
 
-// A metric-math alarm: exactly one query returns data, and that one is the alarm's series.
-Status check_metrics(const json::array& metrics) {
+// A metric-math alarm: exactly one query returns data, and that one is the alarm's series (an
+// anomaly detection alarm's band, ThresholdMetricId, returns data besides it).
+Status check_metrics(const json::array& metrics, const std::string& band_id) {
   if (auto s = check_queries(metrics, "Metrics"); !s) return s;
   int returning = 0;
   for (const auto& q : metrics) {
     const auto* rd = q.as_object().if_contains("ReturnData");
+    if (!band_id.empty() && text(q.as_object(), "Id") == band_id) continue;
     returning += !rd || !rd->is_bool() || rd->as_bool();
   }
   if (returning != 1) return invalid_value("Exactly one element of the Metrics list must return data.");
@@ -33,7 +35,7 @@ Status check_alarm_config(const json::object& in, const std::string& region) {
   if (metrics && !metrics->empty()) {
     if (single)
       return invalid_combination("The parameters MetricName, Namespace, Statistic, ExtendedStatistic, Dimensions, Period and Unit must not be specified with Metrics.");
-    if (auto s = check_metrics(*metrics); !s) return s;
+    if (auto s = check_metrics(*metrics, text(in, "ThresholdMetricId")); !s) return s;
   } else {
     if (!in.contains("MetricName")) return missing_parameter("The parameter MetricName is required.");
     if (!in.contains("Namespace")) return missing_parameter("The parameter Namespace is required.");
@@ -55,13 +57,27 @@ Status check_alarm_config(const json::object& in, const std::string& region) {
   AlarmRule r = alarm_rule(in);
   if (r.period_s * *n > kMaxEvaluationSeconds)
     return invalid_value("The evaluation period (Period x EvaluationPeriods) must not exceed 7 days.");
-  if (in.contains("ThresholdMetricId"))
-    return invalid_value("Anomaly detection bands (ThresholdMetricId) are not supported by Citadel.");
-  if (!in.contains("Threshold")) return missing_parameter("The parameter Threshold is required.");
   std::string cmp = text(in, "ComparisonOperator");
   if (cmp.empty()) return missing_parameter("The parameter ComparisonOperator is required.");
-  if (!comparison_from(cmp))
-    return invalid_value("The comparison operator " + cmp + " needs an anomaly detection band (ThresholdMetricId), which Citadel does not support.");
+  auto comparison = comparison_from(cmp);
+  if (!comparison) return invalid_value("The value " + cmp + " for parameter ComparisonOperator is not valid.");
+  if (std::string band = text(in, "ThresholdMetricId"); !band.empty()) {
+    // An anomaly detection alarm: the band is one of its Metrics, an ANOMALY_DETECTION_BAND expression.
+    if (in.contains("Threshold")) return invalid_combination("Threshold and ThresholdMetricId cannot both be specified.");
+    if (!is_band_comparison(*comparison))
+      return invalid_value("ComparisonOperator must be LessThanLowerOrGreaterThanUpperThreshold, LessThanLowerThreshold or "
+                           "GreaterThanUpperThreshold when ThresholdMetricId is specified.");
+    const json::object* found = nullptr;
+    if (const auto* metrics = array(in, "Metrics"))
+      for (const auto& q : *metrics)
+        if (q.is_object() && text(q.as_object(), "Id") == band) found = &q.as_object();
+    if (!found || text(*found, "Expression").find("ANOMALY_DETECTION_BAND") == std::string::npos)
+      return invalid_value("ThresholdMetricId " + band + " must be the Id of an ANOMALY_DETECTION_BAND expression in Metrics.");
+  } else {
+    if (is_band_comparison(*comparison))
+      return missing_parameter("The comparison operator " + cmp + " needs ThresholdMetricId, the Id of an anomaly detection band.");
+    if (!in.contains("Threshold")) return missing_parameter("The parameter Threshold is required.");
+  }
   if (std::string t = text(in, "TreatMissingData"); !t.empty() && !treat_missing_from(t))
     return invalid_value("The value " + t + " for parameter TreatMissingData is invalid. Valid values are breaching, notBreaching, ignore and missing.");
   if (std::string e = text(in, "EvaluateLowSampleCountPercentile"); !e.empty() && e != "evaluate" && e != "ignore")
@@ -104,6 +120,7 @@ AlarmRule alarm_rule(const json::object& c) {
     const auto& o = q.as_object();
     const auto* rd = o.if_contains("ReturnData");
     if (rd && rd->is_bool() && !rd->as_bool()) continue;
+    if (text(o, "Id") == text(c, "ThresholdMetricId")) continue;  // the band, not the alarm's metric
     if (const auto* ms = o.if_contains("MetricStat"); ms && ms->is_object()) {
       r.period_s = integer(ms->as_object(), "Period").value_or(60);
       r.statistic = text(ms->as_object(), "Stat");

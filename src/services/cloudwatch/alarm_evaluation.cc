@@ -24,8 +24,13 @@ std::optional<Comparison> comparison_from(std::string_view s) {
   if (s == "GreaterThanThreshold") return Comparison::Greater;
   if (s == "LessThanThreshold") return Comparison::Less;
   if (s == "LessThanOrEqualToThreshold") return Comparison::LessOrEqual;
+  if (s == "LessThanLowerOrGreaterThanUpperThreshold") return Comparison::OutsideBand;
+  if (s == "LessThanLowerThreshold") return Comparison::BelowBand;
+  if (s == "GreaterThanUpperThreshold") return Comparison::AboveBand;
   return std::nullopt;
 }
+
+bool is_band_comparison(Comparison c) { return c == Comparison::OutsideBand || c == Comparison::BelowBand || c == Comparison::AboveBand; }
 
 int evaluation_range(const AlarmRule& r) { return r.evaluation_periods + 2; }
 
@@ -39,12 +44,16 @@ std::string reason_number(double v) {
 
 namespace {
 
-bool breaches(const AlarmRule& r, double v) {
+bool breaches(const AlarmRule& r, const PeriodValue& p) {
+  double v = *p.value;
   switch (r.comparison) {
     case Comparison::GreaterOrEqual: return v >= r.threshold;
     case Comparison::Greater: return v > r.threshold;
     case Comparison::Less: return v < r.threshold;
     case Comparison::LessOrEqual: return v <= r.threshold;
+    case Comparison::OutsideBand: return v < p.lower || v > p.upper;
+    case Comparison::BelowBand: return v < p.lower;
+    case Comparison::AboveBand: return v > p.upper;
   }
   return false;
 }
@@ -55,6 +64,9 @@ const char* comparison_words(Comparison c) {
     case Comparison::Greater: return "greater than";
     case Comparison::Less: return "less than";
     case Comparison::LessOrEqual: return "less than or equal to";
+    case Comparison::OutsideBand: return "outside the band of";
+    case Comparison::BelowBand: return "less than the lower bound of";
+    case Comparison::AboveBand: return "greater than the upper bound of";
   }
   return "";
 }
@@ -103,7 +115,7 @@ Evaluation evaluate_alarm(const AlarmRule& rule, const std::vector<PeriodValue>&
 
   if (static_cast<int>(real.size()) > n) real.resize(static_cast<size_t>(n));
   int breaching = 0;
-  for (const auto* p : real) breaching += breaches(rule, *p->value);
+  for (const auto* p : real) breaching += breaches(rule, *p);
   const int filled = n - static_cast<int>(real.size());  // 0 when the range held N real points
   int needed = m;
   if (filled > 0) {
@@ -121,13 +133,17 @@ Evaluation evaluate_alarm(const AlarmRule& rule, const std::vector<PeriodValue>&
   json::array evaluated;
   for (const auto* p : real) {
     list += (list.empty() ? "" : ", ") + reason_number(*p->value) + " (" + reason_time(p->ts_ms) + ")";
-    evaluated.push_back(json::object{{"timestamp", query_time(p->ts_ms)}, {"value", *p->value}});
+    json::object point{{"timestamp", query_time(p->ts_ms)}, {"value", *p->value}};
+    if (is_band_comparison(rule.comparison)) point["threshold"] = json::array{p->lower, p->upper};
+    evaluated.push_back(std::move(point));
   }
   e.data["evaluatedDatapoints"] = std::move(evaluated);
   int minimum = alarm ? needed : std::max(1, shown - needed + 1);
   e.reason = "Threshold Crossed: " + std::to_string(counted) + " out of the last " + std::to_string(shown) + " datapoints [" + list + "] " +
-             (counted == 1 ? "was " : "were ") + (alarm ? "" : "not ") + comparison_words(rule.comparison) + " the threshold (" +
-             reason_number(rule.threshold) + ") (minimum " + std::to_string(minimum) + (minimum == 1 ? " datapoint for " : " datapoints for ") +
+             (counted == 1 ? "was " : "were ") + (alarm ? "" : "not ") + comparison_words(rule.comparison) +
+             (is_band_comparison(rule.comparison) ? std::string(" the anomaly detection band")
+                                                  : " the threshold (" + reason_number(rule.threshold) + ")") +
+             " (minimum " + std::to_string(minimum) + (minimum == 1 ? " datapoint for " : " datapoints for ") +
              (alarm ? "OK -> ALARM" : "ALARM -> OK") + " transition).";
   if (filled > 0) e.reason += " " + std::to_string(filled) + (filled == 1 ? " missing datapoint was" : " missing datapoints were") + " treated as " +
                               (rule.treat_missing == TreatMissing::Breaching ? "breaching." : rule.treat_missing == TreatMissing::NotBreaching ? "not breaching." : "missing.");

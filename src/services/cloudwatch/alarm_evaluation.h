@@ -22,8 +22,10 @@ namespace citadel::services::cloudwatch {
 enum class TreatMissing { Missing, Ignore, Breaching, NotBreaching };
 std::optional<TreatMissing> treat_missing_from(std::string_view s);  // "missing", "ignore", ...
 
-enum class Comparison { GreaterOrEqual, Greater, Less, LessOrEqual };
+// The last three compare with an anomaly detection band (PeriodValue's lower and upper).
+enum class Comparison { GreaterOrEqual, Greater, Less, LessOrEqual, OutsideBand, BelowBand, AboveBand };
 std::optional<Comparison> comparison_from(std::string_view s);  // "GreaterThanOrEqualToThreshold", ...
+bool is_band_comparison(Comparison c);
 
 struct AlarmRule {
   int evaluation_periods = 1;   // N
@@ -41,6 +43,7 @@ int evaluation_range(const AlarmRule& r);
 struct PeriodValue {
   int64_t ts_ms = 0;
   std::optional<double> value;  // nullopt: no data in that period
+  double lower = 0, upper = 0;  // the band at that period (band comparisons, which need one to have a value)
 };
 
 struct Evaluation {

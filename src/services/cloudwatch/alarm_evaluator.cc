@@ -34,12 +34,21 @@ Result<std::vector<PeriodValue>> alarm_range(store::Tx& tx, const AlarmRow& a, c
   int count = evaluation_range(rule);
   int64_t first = (now_ms / p) * p - (count - 1) * p, end = (now_ms / p) * p + p;
   std::map<int64_t, double> points;
+  std::string band_id = text(a.config, "ThresholdMetricId");
+  const Series *lower = nullptr, *upper = nullptr;
+  std::vector<QueryResult> results;
   if (const auto* metrics = array(a.config, "Metrics"); metrics && !metrics->empty()) {
     QueryScope scope{a.account, a.region, first, end, now_ms, "Metrics"};
-    auto results = run_queries(tx, *metrics, scope);
-    if (!results) return results.error();
-    for (const auto& r : *results)
-      if (r.return_data && !r.series.empty()) points = r.series.front().points;
+    auto ran = run_queries(tx, *metrics, scope);
+    if (!ran) return ran.error();
+    results = std::move(*ran);
+    for (const auto& r : results) {
+      if (!band_id.empty() && r.id == band_id) {
+        if (r.series.size() == 2) lower = &r.series[0], upper = &r.series[1];
+      } else if (r.return_data && !r.series.empty()) {
+        points = r.series.front().points;
+      }
+    }
   } else {
     auto dims = read_dimensions(a.config.if_contains("Dimensions"), "Dimensions");
     if (!dims) return dims.error();
@@ -53,7 +62,19 @@ Result<std::vector<PeriodValue>> alarm_range(store::Tx& tx, const AlarmRow& a, c
         if (auto v = statistic(agg, rule.statistic)) points[ts] = *v;
     }
   }
-  return over_range(first, p, count, points);
+  auto range = over_range(first, p, count, points);
+  if (!band_id.empty())
+    for (auto& pv : range) {
+      // A period without a band (too little history) cannot be judged: it counts as missing.
+      auto lo = lower ? lower->points.find(pv.ts_ms) : std::map<int64_t, double>::const_iterator();
+      auto hi = upper ? upper->points.find(pv.ts_ms) : std::map<int64_t, double>::const_iterator();
+      if (!lower || !upper || lo == lower->points.end() || hi == upper->points.end()) {
+        pv.value.reset();
+        continue;
+      }
+      pv.lower = lo->second, pv.upper = hi->second;
+    }
+  return range;
 }
 
 Result<int> evaluate_all_alarms(store::Store& store, int64_t now_ms) {

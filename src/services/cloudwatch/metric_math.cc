@@ -226,11 +226,31 @@ class Parser {
     }
     if (t.kind != Tok::Ident) return fail("unexpected " + t.text);
     ++pos_;
+    if (t.text == "ANOMALY_DETECTION_BAND" && accept("(")) return anomaly_band();
     if (accept("(")) return call(t.text);
     auto v = ctx_.lookup(t.text);
     if (!v) return v.error();
     if (!*v) return fail("Unrecognized metric id or function: " + t.text);
     return std::move(**v);
+  }
+
+  // ANOMALY_DETECTION_BAND(m1[, k]): the band of a metric query, named by its id (not a value:
+  // the band needs the metric's history, not the range the request reads).
+  Result<MathValue> anomaly_band() {
+    if (peek().kind != Tok::Ident) return fail("ANOMALY_DETECTION_BAND takes the id of a metric as its first argument");
+    std::string id = peek().text;
+    ++pos_;
+    double k = 2;
+    if (accept(",")) {
+      auto v = logical();
+      if (!v) return v.error();
+      if (v->kind != MathValue::Kind::Scalar || !std::isfinite(v->scalar) || v->scalar <= 0)
+        return fail("ANOMALY_DETECTION_BAND takes a positive number of standard deviations");
+      k = v->scalar;
+    }
+    if (auto s = expect(")"); !s) return s.error();
+    if (!ctx_.anomaly_band) return fail("ANOMALY_DETECTION_BAND is not available here");
+    return ctx_.anomaly_band(id, k);
   }
 
   Result<std::vector<MathValue>> arguments() {

@@ -4,7 +4,7 @@
 // caller supplies by id. Supported: + - * / ^, comparisons (== != < <= > >=) and AND/OR (&&, ||)
 // giving 1 or 0, unary minus, [a, b] arrays, and the functions SUM AVG MIN MAX (of an array:
 // a series; of a series: a scalar), METRICS(["label part"]), FILL(x, value|REPEAT|LINEAR), RATE,
-// DIFF, IF(cond, a[, b]), ABS, CEIL, FLOOR.
+// DIFF, IF(cond, a[, b]), ABS, CEIL, FLOOR, ANOMALY_DETECTION_BAND(metric id[, standard deviations]).
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -34,6 +34,9 @@ struct MathContext {
   std::function<Result<std::optional<MathValue>>(const std::string& id)> lookup;
   // METRICS(): the series of every MetricStat query of the request.
   std::function<Result<std::vector<Series>>()> all_metrics;
+  // ANOMALY_DETECTION_BAND(id, k): the band of the MetricStat query `id` (anomaly_band.h), as an
+  // array of two series, the lower bound then the upper.
+  std::function<Result<MathValue>(const std::string& id, double stddevs)> anomaly_band;
   int64_t start_ms = 0, end_ms = 0;  // the request's range, for FILL and scalars
   int64_t period_s = 60;             // the period of results that have none of their own
 };

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <set>
 
+#include "services/cloudwatch/anomaly_band.h"
+#include "services/cloudwatch/anomaly_detectors.h"
 #include "services/cloudwatch/metric_store.h"
 #include "services/cloudwatch/period_rules.h"
 
@@ -91,7 +93,45 @@ class Evaluator {
       }
       return out;
     };
+    ctx.anomaly_band = [this, period = ctx.period_s](const std::string& id, double k) { return band(id, k, period); };
     return ctx;
+  }
+
+  // The band of MetricStat query `id` over the request's range (anomaly_band.h), trained on the
+  // metric's stored history and the excluded ranges of its anomaly detector, if it has one.
+  Result<MathValue> band(const std::string& id, double k, int64_t) {
+    const json::object* ms = nullptr;
+    for (const auto& q : queries_)
+      if (text(q.as_object(), "Id") == id) ms = q.as_object().if_contains("MetricStat") ? &q.as_object().at("MetricStat").as_object() : nullptr;
+    if (!ms)
+      return AwsError::sender("ValidationError", "Error in expression: ANOMALY_DETECTION_BAND needs the id of a MetricStat query, not " + id, 400);
+    const auto& m = ms->at("Metric").as_object();
+    auto dims = read_dimensions(m.if_contains("Dimensions"), "Dimensions");
+    if (!dims) return dims.error();
+    MetricKey key{scope_.account, scope_.region, text(m, "Namespace"), text(m, "MetricName"), std::move(*dims)};
+    std::string stat = text(*ms, "Stat");
+    int64_t period = integer(*ms, "Period").value_or(60), p = period * 1000;
+    std::map<int64_t, double> history;
+    auto metric = find_metric(tx_, key);
+    if (!metric) return metric.error();
+    if (*metric) {
+      auto periods = read_periods(tx_, **metric, (scope_.start_ms / p) * p - kAnomalyTrainingMs, scope_.end_ms, period,
+                                  text(*ms, "Unit"), is_percentile(stat));
+      if (!periods) return periods.error();
+      for (auto& [ts, agg] : *periods)
+        if (auto v = statistic(agg, stat)) history[ts] = *v;
+    }
+    auto excluded = detector_exclusions(tx_, key, stat);
+    if (!excluded) return excluded.error();
+    std::vector<int64_t> at;
+    for (int64_t t = (scope_.start_ms / p) * p; t < scope_.end_ms; t += p)
+      if (t >= scope_.start_ms) at.push_back(t);
+    Band b = anomaly_band(history, at, k, *excluded);
+    MathValue out;
+    out.kind = MathValue::Kind::Array;
+    out.series.push_back(Series{key.name + " Lower", period, std::move(b.lower)});
+    out.series.push_back(Series{key.name + " Upper", period, std::move(b.upper)});
+    return out;
   }
 
   Result<MathValue> value(size_t i) {
