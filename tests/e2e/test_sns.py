@@ -463,7 +463,8 @@ class Sns(IamFixtures, CitadelTestCase):
         self.error(self.sns.get_subscription_attributes, "NotFound", 404, SubscriptionArn=topic + ":0e3f1b7e-8c1a-4c35-9a4d-1f1f1f1f1f1f")
         self.error(self.sns.unsubscribe, "InvalidParameter", 400, SubscriptionArn="nonsense")
         self.error(self.sns.list_topics, "InvalidParameter", 400, NextToken="!!!")
-        self.error(self.sns.create_platform_application, "NotImplemented", 501, Name="app", Platform="GCM", Attributes={})
+        self.error(self.sns.create_platform_application, "NotImplemented", 501, Name="app", Platform="GCM",
+                   Attributes={"PlatformCredential": "key"})
 
     def test_https_endpoints_must_present_a_trusted_certificate(self):
         topic = self.sns.create_topic(Name="secure")["TopicArn"]

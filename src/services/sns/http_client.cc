@@ -64,12 +64,17 @@ asio::awaitable<int> exchange(Stream& stream, const HttpPost& p) {
   co_return parser.get().result_int();
 }
 
+// GCC 12 mishandles temporaries around a co_await (in a braced initializer, or as an argument), so
+// each awaited value and each argument is named first.
 asio::awaitable<HttpOutcome> post_one(std::shared_ptr<Connection> c, const HttpPost& p) {
+  std::string error;
   try {
-    auto addresses = co_await c->resolver.async_resolve(p.url.host, std::to_string(p.url.port), asio::use_awaitable);
+    const std::string port = std::to_string(p.url.port);
+    auto addresses = co_await c->resolver.async_resolve(p.url.host, port, asio::use_awaitable);
     if (!p.url.https) {
       co_await c->plain.async_connect(addresses, asio::use_awaitable);
-      co_return HttpOutcome{co_await exchange(c->plain, p), ""};
+      int status = co_await exchange(c->plain, p);
+      co_return HttpOutcome{status, ""};
     }
     boost::system::error_code ec;
     asio::ip::make_address(p.url.host, ec);
@@ -80,12 +85,14 @@ asio::awaitable<HttpOutcome> post_one(std::shared_ptr<Connection> c, const HttpP
     c->tls.set_verify_callback(asio::ssl::host_name_verification(p.url.host));
     co_await beast::get_lowest_layer(c->tls).async_connect(addresses, asio::use_awaitable);
     co_await c->tls.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
-    co_return HttpOutcome{co_await exchange(c->tls, p), ""};
+    int status = co_await exchange(c->tls, p);
+    co_return HttpOutcome{status, ""};
   } catch (const boost::system::system_error& e) {
-    co_return HttpOutcome{0, c->timed_out ? "timed out" : e.code().message()};
+    error = c->timed_out ? "timed out" : e.code().message();
   } catch (const std::exception& e) {
-    co_return HttpOutcome{0, e.what()};
+    error = e.what();
   }
+  co_return HttpOutcome{0, error};
 }
 
 }  // namespace

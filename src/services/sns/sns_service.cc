@@ -16,7 +16,8 @@ std::vector<OperationDef> SnsService::operations() const {
 
 AwsError SnsService::denied(AwsError e) const {
   e.code = "AuthorizationError";
-  for (size_t at = e.message.find("sns:"); at != std::string::npos; at = e.message.find("sns:", at + 4)) e.message.replace(at, 4, "SNS:");
+  // The action, not the ARN ("arn:aws:sns:..."): it follows a space.
+  for (size_t at = e.message.find(" sns:"); at != std::string::npos; at = e.message.find(" sns:", at + 5)) e.message.replace(at, 5, " SNS:");
   return e;
 }
 
