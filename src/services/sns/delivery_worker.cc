@@ -12,6 +12,26 @@ namespace {
 // A claim outlives the slowest attempt by this much before another round may take it again.
 constexpr std::chrono::milliseconds kLeaseMargin{30000};
 
+// The request for one delivery: signed JSON, or the bare message for raw delivery (of
+// notifications; confirmations are always JSON).
+Result<HttpPost> build_post(const QueuedDelivery& d, const Links& links, const SigningKey& key) {
+  HttpPost p;
+  auto url = parse_endpoint_url(d.endpoint);
+  if (!url) return AwsError::internal("the endpoint is not a valid URL");
+  p.url = std::move(*url);
+  bool raw = d.raw && d.message.type == "Notification";
+  p.headers = message_headers(d.message, raw);
+  p.headers.emplace_back("Content-Type", d.policy.content_type);
+  if (raw) {
+    p.body = d.message.message;
+    return p;
+  }
+  auto signature = sign(key, d.signature_version, string_to_sign(d.message, links));
+  if (!signature) return signature.error();
+  p.body = message_body(d.message, links, d.signature_version, *signature);
+  return p;
+}
+
 }  // namespace
 
 DeliveryWorker::DeliveryWorker(store::Store& store, const store::SecretBox& secrets, DeliveryOptions options)
@@ -38,40 +58,24 @@ Result<size_t> DeliveryWorker::run_batch(int64_t now_ms) {
     key_ = std::move(*k);
   }
   Links links{options_.base_url};
+  std::vector<HttpOutcome> outcomes(due->size());  // a delivery that cannot be built fails this attempt
   std::vector<HttpPost> posts;
-  std::vector<std::string> broken(due->size());  // why a delivery could not even be built
+  std::vector<size_t> sent;  // the delivery each post is
   for (size_t i = 0; i < due->size(); ++i) {
-    const QueuedDelivery& d = (*due)[i];
-    HttpPost p;
-    auto url = parse_endpoint_url(d.endpoint);
-    if (!url) broken[i] = "the endpoint is not a valid URL";
-    else p.url = *url;
-    // Raw delivery sends notifications as the bare message; confirmations are always JSON.
-    bool raw = d.raw && d.message.type == "Notification";
-    p.headers = message_headers(d.message, raw);
-    p.headers.emplace_back("Content-Type", d.policy.content_type);
-    if (raw) {
-      p.body = d.message.message;
-    } else {
-      auto signature = sign(*key_, d.signature_version, string_to_sign(d.message, links));
-      if (!signature) broken[i] = signature.error().message;
-      else p.body = message_body(d.message, links, d.signature_version, *signature);
+    auto post = build_post((*due)[i], links, *key_);
+    if (!post) {
+      outcomes[i].error = post.error().message;
+      continue;
     }
-    posts.push_back(std::move(p));
+    posts.push_back(std::move(*post));
+    sent.push_back(i);
   }
-  // Only the deliveries that could be built are sent; the others fail this attempt.
-  std::vector<HttpPost> sendable;
-  std::vector<size_t> index;
-  for (size_t i = 0; i < posts.size(); ++i)
-    if (broken[i].empty()) sendable.push_back(std::move(posts[i])), index.push_back(i);
-  auto outcomes = client_.post_all(sendable, options_.timeout);
-  std::vector<HttpOutcome> all(due->size(), HttpOutcome{0, ""});
-  for (size_t j = 0; j < index.size(); ++j) all[index[j]] = std::move(outcomes[j]);
+  auto answers = client_.post_all(posts, options_.timeout);
+  for (size_t j = 0; j < sent.size(); ++j) outcomes[sent[j]] = std::move(answers[j]);
   int64_t done_ms = timeutil::now_ms();
   for (size_t i = 0; i < due->size(); ++i) {
     const QueuedDelivery& d = (*due)[i];
-    HttpOutcome& o = all[i];
-    if (!broken[i].empty()) o.error = broken[i];
+    const HttpOutcome& o = outcomes[i];
     std::string error = delivered_status(o.status) ? "" : (o.status ? "HTTP " + std::to_string(o.status) : o.error);
     if (!error.empty() && !next_attempt(d, o.status, done_ms))
       std::cerr << "citadel: sns: gave up delivering " << d.message.type << " " << d.message.message_id << " to "

@@ -44,6 +44,7 @@ Result<size_t> check_attributes(const json::object& attributes) {
     if (!valid_attribute_name(name))
       return invalid_parameter("The message attribute name '" + name + "' is invalid. Names may contain letters, digits, "
                                "'_', '-' and '.', and must not start with AWS. or Amazon.");
+    if (!v.is_object()) return invalid_parameter("The message attribute '" + name + "' has no value.");
     const auto& a = v.as_object();
     std::string type = input_str(a, "DataType");
     std::string base = type.substr(0, type.find('.'));

@@ -91,10 +91,13 @@ Result<SigningKey> load_signing_key(store::Store& store, const store::SecretBox&
     kms::Secret priv = kms::generate_material(*kms::key_spec_info("RSA_2048"));
     auto pem = self_signed_certificate(priv.view(), kCommonName, now_ms, kValidDays);
     if (!pem) return AwsError::internal("could not make the SNS signing certificate");
-    auto w = tx.exec("INSERT INTO sns_signing_keys (id, private_sealed, certificate_pem, created_ms) VALUES ('current', ?, ?, ?)",
+    auto w = tx.exec("INSERT INTO sns_signing_keys (id, private_sealed, certificate_pem, created_ms) VALUES ('current', ?, ?, ?) "
+                     "ON CONFLICT (id) DO NOTHING",
                      {crypto::base64_encode(secrets.seal(priv.view(), kSealingContext)), *pem, now_ms});
     if (!w) return w.error();
-    key = SigningKey{std::move(priv), std::move(*pem)};
+    auto k = read_key(tx, secrets);  // ours, or the one a concurrent writer got in first with
+    if (!k) return k.error();
+    key = std::move(*k);
     return Ok{};
   });
   if (!made) return made.error();

@@ -52,10 +52,15 @@ Status check_subscription_attribute(const std::string& name, const std::string& 
   return invalid_parameter("AttributeName");
 }
 
-void set_attribute(Subscription& s, const std::string& name, const std::string& value) {
-  if (name == "DeliveryPolicy" && value.empty()) s.attributes.erase(name);
-  else if (name == "RawMessageDelivery") s.attributes[name] = *parse_bool(value) ? "true" : "false";
-  else s.attributes[name] = value;
+// What is kept of a checked attribute ("" = nothing: an empty DeliveryPolicy removes it).
+std::string stored_value(const std::string& name, const std::string& value) {
+  if (name == "RawMessageDelivery") return *parse_bool(value) ? "true" : "false";
+  return value;
+}
+
+void set_attribute(json::object& attributes, const std::string& name, const std::string& value) {
+  if (auto v = stored_value(name, value); v.empty()) attributes.erase(name);
+  else attributes[name] = v;
 }
 
 Result<json::value> subscribe(Call& call) {
@@ -68,9 +73,7 @@ Result<json::value> subscribe(Call& call) {
     for (const auto& [k, v] : a->as_object()) {
       std::string name(k), value = v.is_string() ? std::string(v.as_string()) : "";
       if (auto s = check_subscription_attribute(name, value); !s) return s.error();
-      Subscription scratch;
-      set_attribute(scratch, name, value);
-      for (auto& [sk, sv] : scratch.attributes) attributes[sk] = sv;
+      set_attribute(attributes, name, value);
     }
   bool return_arn = call.has("ReturnSubscriptionArn") && call.input.at("ReturnSubscriptionArn").as_bool();
   auto existing = find_subscription(call.tx, topic->ref, protocol, endpoint);
@@ -212,7 +215,7 @@ Result<json::value> set_subscription_attributes(Call& call) {
   if (!s) return s.error();
   std::string name = call.str("AttributeName"), value = call.str("AttributeValue");
   if (auto c = check_subscription_attribute(name, value); !c) return c.error();
-  set_attribute(*s, name, value);
+  set_attribute(s->attributes, name, value);
   if (auto w = save_subscription(call.tx, *s); !w) return w.error();
   return json::object{};
 }
@@ -234,13 +237,14 @@ AuthzRequest subscribe_authz(const RequestContext&, const json::object& in, stor
   return a;
 }
 
-// Unsigned calls land in the topic owner's account (their audit record is there).
+// Unsigned calls land in the topic owner's account (their audit record is there) — when the
+// topic exists: an ARN made up by an unsigned caller writes into no account's trail.
 void anonymous_lands_in_topic_account(OperationDef& op) {
   op.anonymous_allowed = true;
   op.authz = [inner = op.authz](const RequestContext& ctx, const json::object& in, store::Tx& tx) {
     auto a = inner(ctx, in, tx);
     auto topic = parse_topic_arn(a.resources.empty() ? "" : a.resources.front());
-    if (topic) a.resource_account = topic->account;
+    if (topic && a.has_resource_policy) a.resource_account = topic->account;
     return a;
   };
 }
