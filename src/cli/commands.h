@@ -20,6 +20,11 @@ struct ServeOptions {
   // Benchmarks only: measure what auditing costs by switching it off (never in real use).
   bool benchmark_without_audit = false;
   double alarm_evaluation_interval = 60;  // seconds between evaluations of every CloudWatch alarm
+  // SNS: how endpoints reach this server ("" = http(s)://HOST:PORT of --listen), how often the
+  // delivery worker looks for due deliveries, and further CAs trusted for HTTPS endpoints.
+  std::string public_url;
+  double sns_delivery_interval_s = 0.25;
+  std::string sns_ca_file;
 };
 
 int serve_main(const ServeOptions& options);

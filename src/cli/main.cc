@@ -47,6 +47,15 @@ int main(int argc, char** argv) {
   s->add_option("--digest-interval", serve.digest_interval_s, "Seconds each CloudTrail digest file covers")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  s->add_option("--public-url", serve.public_url,
+                 "How subscribed endpoints reach this server (SNS SubscribeURL, UnsubscribeURL, SigningCertURL); "
+                 "default: the --listen address");
+  s->add_option("--sns-delivery-interval", serve.sns_delivery_interval_s,
+                 "Seconds between the SNS delivery worker's looks at its queue (fractions allowed)")
+      ->check(CLI::Range(0.01, 60.0))
+      ->capture_default_str();
+  s->add_option("--sns-ca-file", serve.sns_ca_file, "PEM file of further CAs trusted for SNS HTTPS endpoints")
+      ->check(CLI::ExistingFile);
   s->add_option("--alarm-evaluation-interval", serve.alarm_evaluation_interval,
                 "Seconds between evaluations of the CloudWatch alarms (fractions allowed)")
       ->check(CLI::Range(0.05, 86400.0))

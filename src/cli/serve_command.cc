@@ -20,6 +20,7 @@
 #include "services/iam/bootstrap.h"
 #include "services/logs/logs_service.h"
 #include "services/s3/access_logging.h"
+#include "services/sns/delivery_worker.h"
 
 namespace citadel::cli {
 
@@ -152,6 +153,21 @@ int serve_main(const ServeOptions& o) {
     std::cerr << "citadel: " << s.error().message << "\n";
     return 1;
   }
+  // SNS deliveries go out from a thread of their own: an endpoint that is slow to answer holds up
+  // no other background job.
+  std::string public_url = o.public_url;
+  if (public_url.empty()) {
+    std::string host = sopt.host.find(':') != std::string::npos ? "[" + sopt.host + "]" : sopt.host;
+    if (host == "0.0.0.0" || host == "[::]") host = "127.0.0.1";
+    public_url = std::string(http.tls() ? "https://" : "http://") + host + ":" + std::to_string(http.port());
+  }
+  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+  services::sns::DeliveryWorker sns_worker(*dd->store, *dd->secrets, {public_url, std::chrono::seconds(15), 32, o.sns_ca_file});
+  server::PeriodicWorker sns_delivery({{"SNS delivery", seconds(o.sns_delivery_interval_s), [&sns_worker](int64_t now_ms) {
+                                          if (auto r = sns_worker.run_once(now_ms); !r)
+                                            std::cerr << "citadel: sns delivery: " << r.error().message << std::endl;
+                                        }}});
+
   if (!loopback(sopt.host) && !http.tls())
     std::cerr << "citadel: WARNING: listening on " << sopt.host
               << " without TLS; credentials and data cross the network in clear text. Use --tls-cert/--tls-key.\n";
@@ -176,6 +192,7 @@ int serve_main(const ServeOptions& o) {
   ioc.run();
   for (auto& t : pool) t.join();
   background.stop();
+  sns_delivery.stop();
   audit.stop();
   dd->store->close();
   std::cerr << "citadel: stopped" << std::endl;

@@ -215,6 +215,9 @@ Result<AuthzDecision> Authorizer::decide(store::Tx& tx, const services::RequestC
                                          const services::OperationDef& op, const services::AuthzRequest& request) {
   const auth::Principal& p = *ctx.principal;
   if (op.always_allowed) return AuthzDecision{true};
+  // The operation's input is the unsigned caller's credential (an SNS confirmation token): the
+  // handler checks it.
+  if (p.type == auth::PrincipalType::Anonymous && op.anonymous_allowed) return AuthzDecision{true};
   // An anonymous caller has no policies of its own: only a resource policy can allow it.
   if (p.type == auth::PrincipalType::Anonymous && !request.has_resource_policy)
     return AuthzDecision{false, policy::DecisionType::ImplicitlyDenied, policy::PolicyKind::Resource,

@@ -7,10 +7,13 @@
 #include "auth/session_token.h"
 #include "auth/sigv4.h"
 #include "base/ids.h"
+#include "base/uri.h"
 #include "base/time.h"
 #include "server/audit_event.h"
 #include "server/s3_access_record.h"
 #include "services/s3/access_logging.h"
+#include "services/sns/signing_key.h"
+#include "services/sns/sns_common.h"
 #include "server/authorizer.h"
 
 namespace citadel::server {
@@ -87,6 +90,23 @@ bool unsigned_rest(const protocol::HttpRequest& req) {
          req.header("content-type").substr(0, 33) != "application/x-www-form-urlencoded";
 }
 
+// SNS's SubscribeURL and UnsubscribeURL: an unsigned "GET /?Action=ConfirmSubscription&TopicArn=..&Token=.."
+// or "GET /?Action=Unsubscribe&SubscriptionArn=..", which AWS takes without a signature (the
+// token, or the subscription ARN, is the credential). Returns the region of the ARN it names
+// ("" when the request is not one of those); the handler decides whether the proof holds.
+std::string unsigned_sns_region(const protocol::HttpRequest& req) {
+  if (req.method != "GET" || req.path != "/" || !req.header("authorization").empty()) return "";
+  std::string action, arn;
+  for (auto& [k, v] : uri::parse_query(req.query)) {
+    if (k == "Action") action = v;
+    else if (k == "TopicArn" || k == "SubscriptionArn") arn = v;
+    else if (k == "X-Amz-Algorithm" || k == "X-Amz-Signature") return "";  // a presigned request: signed after all
+  }
+  if (action != "ConfirmSubscription" && action != "Unsubscribe") return "";
+  auto topic = action == "Unsubscribe" ? services::sns::topic_of_subscription(arn) : services::sns::parse_topic_arn(arn);
+  return topic ? topic->region : "";
+}
+
 // Signature Version 2 (Authorization "AWS KEY:SIG", or AWSAccessKeyId and Signature in a
 // presigned URL) is not accepted, as in every S3 region opened since 2014.
 bool signature_v2(const protocol::HttpRequest& req) {
@@ -99,6 +119,20 @@ Pipeline::Pipeline(const services::Registry& registry, services::Env env, AuditJ
     : registry_(registry), env_(env), audit_(audit), metrics_(registry), version_(std::move(version)) {}
 
 int64_t Pipeline::now_ms() const { return fixed_now_ms_ ? fixed_now_ms_ : timeutil::now_ms(); }
+
+HttpResponse Pipeline::sns_certificate() const {
+  HttpResponse res;
+  auto key = services::sns::load_signing_key(*env_.store, *env_.secrets, now_ms());
+  if (!key) {
+    res.status = 500;
+    res.content_type = "text/plain";
+    res.body = "the SNS signing certificate is not available: " + key.error().message + "\n";
+    return res;
+  }
+  res.content_type = "application/x-pem-file";
+  res.body = std::move(key->certificate_pem);
+  return res;
+}
 
 HttpResponse Pipeline::health() const {
   json::array services;
@@ -118,6 +152,9 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     res.body = metrics_.prometheus_text(version_, audit_.appended_count());
     return respond_to_client(std::move(res));
   }
+
+  // The certificate SNS messages are signed under (their SigningCertURL).
+  if (req.path == "/_citadel/sns/cert.pem" && req.method == "GET") return respond_to_client(sns_certificate());
 
   auto st = std::make_shared<CallState>();
   // Every answer is counted by the operation it was routed to; S3's go to its access logs too.
@@ -156,8 +193,12 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   bool v2 = !sig && signature_v2(req);
   if (v2)
     auth_error = AwsError::sender("InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", 400);
-  bool anonymous = !sig && !v2 && !auth::has_sigv4(sreq) && unsigned_rest(req);
-  std::string_view scope = sig ? std::string_view(sig->service) : anonymous || v2 ? std::string_view("s3") : std::string_view();
+  std::string sns_region = sig || v2 ? "" : unsigned_sns_region(req);
+  bool anonymous = !sig && !v2 && !auth::has_sigv4(sreq) && (unsigned_rest(req) || !sns_region.empty());
+  std::string_view scope = sig                    ? std::string_view(sig->service)
+                           : !sns_region.empty()  ? std::string_view("sns")
+                           : anonymous || v2      ? std::string_view("s3")
+                                                  : std::string_view();
   // S3 routes a virtual-hosted request as its path-style twin; the signature covers the request as sent.
   protocol::HttpRequest routed_req = req;
   if (scope == "s3")
@@ -171,7 +212,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   auto fail = [&](const AwsError& e) { respond(protocol::encode_error(st->route, for_wire(e, st->route), st->ctx.request_id)); };
   if (!sig && !(anonymous && routed)) return fail(auth_error);
   if (!routed) return fail(routed.error());
-  st->ctx.region = sig ? sig->region : "us-east-1";
+  st->ctx.region = sig ? sig->region : !sns_region.empty() ? sns_region : "us-east-1";
 
   // Authenticate: a long-term key (AKIA) is looked up; a temporary one (ASIA) travels in its
   // sealed session token. An unsigned S3 request is the anonymous principal.
@@ -263,7 +304,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     // sts:DecodeAuthorizationMessage reads; a denied read is UnauthorizedOperation in plain words.
     auto denied = [&](const services::AuthzRequest& r, const AuthzDecision& d) {
       if (st->route.wire == Wire::Ec2 && !op->read_only) return encoded_access_denied(*env_.secrets, st->principal, r, d);
-      auto e = access_denied(st->principal, r, d, json_wire(st->route));
+      auto e = service->denied(access_denied(st->principal, r, d, json_wire(st->route)));
       // AWS's common errors: the JSON protocols' AccessDeniedException is a 400, not a 403.
       if (st->route.wire == Wire::Json && e.code == "AccessDeniedException") e.http_status = 400;
       if (st->route.wire == Wire::Ec2) {

@@ -37,6 +37,7 @@ class Pipeline {
 
  private:
   protocol::HttpResponse health() const;
+  protocol::HttpResponse sns_certificate() const;
   int64_t now_ms() const;
 
   const services::Registry& registry_;

@@ -7,6 +7,7 @@
 #include "services/organizations/organizations_service.h"
 #include "services/s3/s3_service.h"
 #include "services/service.h"
+#include "services/sns/sns_service.h"
 #include "services/sts/sts_service.h"
 
 namespace citadel::services {
@@ -22,6 +23,7 @@ Registry make_registry() {
   r.add(std::make_unique<ec2::Ec2Service>());
   r.add(std::make_unique<logs::LogsService>());
   r.add(std::make_unique<cloudwatch::CloudWatchService>());
+  r.add(std::make_unique<sns::SnsService>());
   return r;
 }
 

@@ -101,6 +101,11 @@ struct OperationDef {
   // True for read-only calls that still change stored state (an STS call that consumes an MFA code):
   // they run in a write transaction, and are audited as reads.
   bool writes_store = false;
+  // True for calls AWS takes without a signature because their input carries its own proof (SNS's
+  // ConfirmSubscription token from a SubscriptionConfirmation, the UnsubscribeURL's subscription
+  // ARN): an unsigned request reaches the handler as the anonymous principal, which must check
+  // that proof. Signed callers are authorized as usual. Audited either way.
+  bool anonymous_allowed = false;
 };
 
 class Service {
@@ -110,6 +115,9 @@ class Service {
   virtual std::string event_source() const = 0;  // CloudTrail's eventSource: "iam.amazonaws.com"
   virtual std::vector<OperationDef> operations() const = 0;
   virtual std::vector<store::Migration> migrations() const { return {}; }
+  // The error a denied caller gets, from the pipeline's AccessDenied; a service whose API words
+  // denials its own way (SNS: AuthorizationError) restates it.
+  virtual AwsError denied(AwsError e) const { return e; }
 };
 
 class Registry {

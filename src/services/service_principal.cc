@@ -7,9 +7,16 @@ namespace citadel::services {
 
 bool resource_policy_allows_service(std::string_view policy_text, policy::PolicyKind kind, std::string_view service_principal,
                                     std::string_view resource_account, std::initializer_list<ServiceAccess> accesses) {
-  if (policy_text.empty()) return false;
+  return resource_policy_decision_for_service(policy_text, kind, service_principal, resource_account, accesses) ==
+         policy::DecisionType::Allowed;
+}
+
+policy::DecisionType resource_policy_decision_for_service(std::string_view policy_text, policy::PolicyKind kind,
+                                                          std::string_view service_principal, std::string_view resource_account,
+                                                          std::initializer_list<ServiceAccess> accesses) {
+  if (policy_text.empty()) return policy::DecisionType::ImplicitlyDenied;
   auto parsed = policy::parse_unbounded(policy_text, kind);
-  if (!parsed) return false;
+  if (!parsed) return policy::DecisionType::ImplicitlyDenied;
   auto compiled = policy::compile(parsed.value());
   policy::PolicySet set;
   set.resource = {compiled.get(), "resource"};
@@ -20,9 +27,9 @@ bool resource_policy_allows_service(std::string_view policy_text, policy::Policy
     req.resource = a.resource;
     req.resource_account = resource_account;
     req.context = a.context;
-    if (policy::evaluate(req, set).type != policy::DecisionType::Allowed) return false;
+    if (auto d = policy::evaluate(req, set).type; d != policy::DecisionType::Allowed) return d;
   }
-  return true;
+  return policy::DecisionType::Allowed;
 }
 
 }  // namespace citadel::services

@@ -6,6 +6,7 @@
 #include <span>
 #include <string_view>
 
+#include "policy/evaluate.h"
 #include "policy/policy.h"
 #include "policy/request.h"
 
@@ -20,5 +21,13 @@ struct ServiceAccess {
 // to `service_principal` ("cloudtrail.amazonaws.com"); false when it does not or does not parse.
 bool resource_policy_allows_service(std::string_view policy_text, policy::PolicyKind kind, std::string_view service_principal,
                                     std::string_view resource_account, std::initializer_list<ServiceAccess> accesses);
+
+// The same question answered with the decision, for a caller that treats an explicit deny apart
+// from the lack of an allow (SNS: a topic of the resource's own account takes what it does not
+// deny). The first access that is not allowed decides; a missing or unparsable policy allows
+// nothing (ImplicitlyDenied).
+policy::DecisionType resource_policy_decision_for_service(std::string_view policy_text, policy::PolicyKind kind,
+                                                          std::string_view service_principal, std::string_view resource_account,
+                                                          std::initializer_list<ServiceAccess> accesses);
 
 }  // namespace citadel::services

@@ -11,7 +11,8 @@ from botocore import xform_name
 
 from citadel_harness import CITADEL, TRAIL_DELIVERY_ARGS, AllEventsTrail, CitadelTestCase
 
-DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}  # EC2 says UnauthorizedOperation
+# EC2 says UnauthorizedOperation, SNS AuthorizationError.
+DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"}
 
 
 def sample_value(shape, account, depth=0):

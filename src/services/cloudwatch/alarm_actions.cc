@@ -1,6 +1,8 @@
 #include "services/cloudwatch/alarm_actions.h"
 
+#include "services/cloudwatch/alarm_notification.h"
 #include "services/ec2/instance_actions.h"
+#include "services/sns/publish.h"
 
 namespace citadel::services::cloudwatch {
 
@@ -21,6 +23,28 @@ std::string instance_of(const json::object& config) {
   return "";
 }
 
+HistoryItem failed(HistoryItem item, const std::string& arn, const AwsError& e) {
+  item.summary = "Failed to execute action " + arn + ". Received error: \"" + e.message + "\"";
+  item.data["error"] = e.code + ": " + e.message;
+  return item;
+}
+
+// Publishes the alarm's notification to the topic, as CloudWatch does: the topic's policy must
+// let cloudwatch.amazonaws.com publish for this alarm (SNS's default policy does, for the
+// owner's own alarms).
+HistoryItem notify_topic(store::Tx& tx, const AlarmRow& a, const std::string& arn, const std::string& old_state,
+                         int64_t now_ms, HistoryItem item) {
+  auto note = alarm_notification(a, old_state);
+  sns::Publication p{note.subject, note.message, std::nullopt, {}};
+  auto id = sns::publish_for_service(tx, arn, a.region, "cloudwatch.amazonaws.com", a.account, alarm_arn(a.region, a.account, a.name),
+                                     p, now_ms);
+  if (!id) return failed(std::move(item), arn, id.error());
+  item.summary = "Successfully executed action " + arn;
+  item.data["actionState"] = "Succeeded";
+  item.data["publishedMessage"] = json::serialize(json::object{{"default", note.message}});
+  return item;
+}
+
 }  // namespace
 
 Status check_action(const std::string& arn, const std::string& region, const json::object& config, const std::string& member) {
@@ -37,11 +61,12 @@ Status check_action(const std::string& arn, const std::string& region, const jso
   return invalid_value("Invalid arn syntax: " + arn);
 }
 
-HistoryItem run_action(store::Tx& tx, const AlarmRow& a, const std::string& arn, int64_t now_ms) {
+HistoryItem run_action(store::Tx& tx, const AlarmRow& a, const std::string& arn, const std::string& old_state, int64_t now_ms) {
   HistoryItem item;
   item.type = "Action";
   item.ts_ms = now_ms;
   item.data = json::object{{"actionState", "Failed"}, {"stateUpdateTimestamp", a.state_updated_ms}, {"notificationResource", arn}};
+  if (arn.rfind("arn:aws:sns:", 0) == 0) return notify_topic(tx, a, arn, old_state, now_ms, std::move(item));
   std::string verb = ec2_verb(arn, a.region);
   if (verb.empty() || verb == "recover") {
     std::string why = verb == "recover" ? "instance recovery needs hardware Citadel does not model" : "Citadel has no such target service yet";
@@ -51,11 +76,7 @@ HistoryItem run_action(store::Tx& tx, const AlarmRow& a, const std::string& arn,
   }
   std::string instance = instance_of(a.config);
   auto r = ec2::alarm_instance_action(tx, a.account, a.region, instance, verb, now_ms);
-  if (!r) {
-    item.summary = "Failed to execute action " + arn + ". Received error: \"" + r.error().message + "\"";
-    item.data["error"] = r.error().code + ": " + r.error().message;
-    return item;
-  }
+  if (!r) return failed(std::move(item), arn, r.error());
   item.summary = "Successfully executed action " + arn;
   item.data["actionState"] = "Succeeded";
   item.data["instanceId"] = instance;

@@ -39,7 +39,7 @@ Status move_alarm(store::Tx& tx, AlarmRow& a, const std::string& state, const st
   if (const auto* actions = array(a.config, member))
     for (const auto& arn : *actions)
       if (arn.is_string())
-        if (auto s = add_history(tx, a, run_action(tx, a, std::string(arn.as_string()), now_ms)); !s) return s;
+        if (auto s = add_history(tx, a, run_action(tx, a, std::string(arn.as_string()), old_state, now_ms)); !s) return s;
   return Ok{};
 }
 
