@@ -2,7 +2,7 @@
 # Authenticated GetCallerIdentity load against citadel, side by side with nginx answering
 # `return 200` on the same machine, with the same signing load generator (2 connections per core,
 # keep-alive). Prints both results and the ratio citadel/nginx.
-#   bench/load/run.sh [SECONDS]     (build first: scripts/build.sh)
+#   bench/load/run.sh [SECONDS]     (build first: scripts/build.sh; ROUNDS=N alternations, default 3)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-10}
@@ -48,15 +48,29 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # nginx does its work in worker processes; sum them.
 nginx_ticks() { local t=0; for p in $(pgrep -P "$npid") "$npid"; do t=$((t + $(cpu_ticks "$p"))); done; echo "$t"; }
 
-c0=$(cpu_ticks "$cpid"); c=$(load "$cport"); c1=$(cpu_ticks "$cpid")
-n0=$(nginx_ticks); n=$(load "$nport"); n1=$(nginx_ticks)
-echo "citadel: $c"
-echo "nginx:   $n"
-python3 - "$c" "$n" "$((c1 - c0))" "$((n1 - n0))" "$(getconf CLK_TCK)" <<'PY'
-import json, sys
-c, n = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-ctick, ntick, hz = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-print(f"ratio citadel/nginx: {c['rps'] / n['rps']:.2f}  (citadel {c['rps']:.0f} req/s p99 {c['p99_us']:.0f} us; "
+# Rounds alternate citadel and nginx so that a slow spell of the machine (a shared VM) weighs on
+# both; the figure is the median round's ratio.
+rounds=${ROUNDS:-3}
+results=()
+for _ in $(seq "$rounds"); do
+  c0=$(cpu_ticks "$cpid"); c=$(load "$cport"); c1=$(cpu_ticks "$cpid")
+  n0=$(nginx_ticks); n=$(load "$nport"); n1=$(nginx_ticks)
+  echo "citadel: $c"
+  echo "nginx:   $n"
+  results+=("$c|$n|$((c1 - c0))|$((n1 - n0))")
+done
+python3 - "$(getconf CLK_TCK)" "${results[@]}" <<'PY'
+import json, statistics, sys
+hz = int(sys.argv[1])
+rounds = []
+for r in sys.argv[2:]:
+    c, n, ctick, ntick = r.split("|")
+    c, n = json.loads(c), json.loads(n)
+    rounds.append((c["rps"] / n["rps"], c, n, int(ctick), int(ntick)))
+rounds.sort(key=lambda r: r[0])
+ratio, c, n, ctick, ntick = rounds[len(rounds) // 2]
+print("ratios by round: " + ", ".join(f"{r[0]:.2f}" for r in rounds))
+print(f"ratio citadel/nginx (median round): {ratio:.2f}  (citadel {c['rps']:.0f} req/s p99 {c['p99_us']:.0f} us; "
       f"nginx {n['rps']:.0f} req/s p99 {n['p99_us']:.0f} us)")
 print(f"server CPU per request: citadel {1e6 * ctick / hz / max(1, c['requests']):.1f} us, "
       f"nginx {1e6 * ntick / hz / max(1, n['requests']):.1f} us")

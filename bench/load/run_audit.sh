@@ -3,26 +3,29 @@
 # started with --benchmark-without-audit (a benchmark-only switch), same machine, same signing load
 # generator as run.sh (2 connections per core, keep-alive, a fresh signature per request).
 #   reads:  sts GetCallerIdentity (its record is appended to the audit journal)
-#   writes: kms TagResource on one key (its record is written in the call's own transaction)
-# Prints req/s of each and the ratio audited/unaudited.
+#   writes: kms TagResource on one key (its record goes to the journal from inside the call's
+#           transaction, which commits a marker row with the change)
+# Prints req/s of each and the ratio audited/unaudited (ROUNDS=N alternations, default 3).
 #   bench/load/run_audit.sh [SECONDS]     (build first: scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-5}
 conns=$((2 * $(nproc)))
 work=$(mktemp -d)
-cpid=""
-trap '[ -n "$cpid" ] && kill $cpid 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# Runs both loads against a fresh server started with the given extra arguments; prints two JSON lines.
-measure() {
-  local dir port
+# Starts a fresh server with the given extra arguments and a KMS key to tag; sets the globals
+# port_X, key_X, secret_X, tag_X and pid_X for X = $1.
+start_server() {
+  local name=$1 dir port
+  shift
   dir=$(mktemp -d -p "$work")
   port=$(free_port)
   ./build/citadel serve --data "$dir/data" --listen "127.0.0.1:$port" ${CITADEL_ARGS:-} "$@" >"$dir/creds.json" 2>"$dir/citadel.log" &
-  cpid=$!
+  pids+=($!)
   for _ in $(seq 100); do [ -s "$dir/creds.json" ] && curl -sf "http://127.0.0.1:$port/_citadel/health" >/dev/null && break; sleep 0.1; done
   python3 - "$dir/creds.json" "$port" >"$dir/bodies" <<'PY'
 import json, sys
@@ -36,19 +39,42 @@ print(json.dumps({"KeyId": key, "Tags": [{"TagKey": "bench", "TagValue": "audit"
 PY
   local key secret tag
   { read -r key; read -r secret; read -r tag; } <"$dir/bodies"
-  ./build/citadel_load --port "$port" --connections "$conns" --seconds "$seconds" --access-key "$key" --secret "$secret" --service sts
-  ./build/citadel_load --port "$port" --connections "$conns" --seconds "$seconds" --access-key "$key" --secret "$secret" \
-    --service kms --target TrentService.TagResource --body "$tag"
-  kill "$cpid"; wait "$cpid" 2>/dev/null || true; cpid=""
+  printf -v "port_$name" '%s' "$port"; printf -v "key_$name" '%s' "$key"; printf -v "secret_$name" '%s' "$secret"
+  printf -v "tag_$name" '%s' "$tag"
 }
 
-audited=$(measure)
-unaudited=$(measure --benchmark-without-audit)
-python3 - "$audited" "$unaudited" <<'PY'
+# One load of `kind` (reads or writes) against server X; prints its JSON line.
+load() {
+  local port="port_$1" key="key_$1" secret="secret_$1" tag="tag_$1"
+  if [ "$2" = reads ]; then
+    ./build/citadel_load --port "${!port}" --connections "$conns" --seconds "$seconds" --access-key "${!key}" --secret "${!secret}" --service sts
+  else
+    ./build/citadel_load --port "${!port}" --connections "$conns" --seconds "$seconds" --access-key "${!key}" --secret "${!secret}" \
+      --service kms --target TrentService.TagResource --body "${!tag}"
+  fi
+}
+
+# Both servers run side by side (only the one under load is busy); rounds alternate them, so a
+# slow spell of the machine weighs on both, and the figure is the median round's ratio.
+pids=()
+start_server audited
+start_server unaudited --benchmark-without-audit
+rounds=${ROUNDS:-3}
+for kind in reads writes; do
+  lines=()
+  for _ in $(seq "$rounds"); do lines+=("$(load audited $kind)|$(load unaudited $kind)"); done
+  python3 - "$kind" "${lines[@]}" <<'PY'
 import json, sys
-a = [json.loads(l) for l in sys.argv[1].splitlines()]
-u = [json.loads(l) for l in sys.argv[2].splitlines()]
-for name, x, y in (("GetCallerIdentity (journal)", a[0], u[0]), ("kms TagResource (in-transaction)", a[1], u[1])):
-    print(f"{name}: audited {x['rps']:.0f} req/s p99 {x['p99_us']:.0f} us, unaudited {y['rps']:.0f} req/s p99 {y['p99_us']:.0f} us, "
-          f"ratio {x['rps'] / y['rps']:.2f}; errors {x['errors'] + x['non_2xx'] + y['errors'] + y['non_2xx']}")
+kind = sys.argv[1]
+rounds = []
+for line in sys.argv[2:]:
+    a, u = (json.loads(x) for x in line.split("|"))
+    rounds.append((a["rps"] / u["rps"], a, u))
+rounds.sort(key=lambda r: r[0])
+ratio, a, u = rounds[len(rounds) // 2]
+errors = sum(x["errors"] + x["non_2xx"] for _, p, q in rounds for x in (p, q))
+name = "GetCallerIdentity (journal)" if kind == "reads" else "kms TagResource (journal, marker row in the call's transaction)"
+print(f"{name}: ratios by round {', '.join(f'{r[0]:.2f}' for r in rounds)}; median round: audited {a['rps']:.0f} req/s "
+      f"p99 {a['p99_us']:.0f} us, unaudited {u['rps']:.0f} req/s p99 {u['p99_us']:.0f} us, ratio {ratio:.2f}; errors {errors}")
 PY
+done

@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   auto* s = app.add_subcommand("serve", "Run the server");
   s->add_option("--data", serve.data_dir, "Data directory")->capture_default_str();
   s->add_option("--listen", serve.listen, "HOST:PORT to listen on")->capture_default_str();
-  s->add_option("--threads", serve.threads, "Worker threads (0 = one per core)")->capture_default_str();
+  s->add_option("--threads", serve.threads, "Request threads (0 = one per core but one, which the audit indexer and background workers use)")->capture_default_str();
   s->add_option("--tls-cert", serve.tls_cert, "PEM certificate chain; enables HTTPS with --tls-key");
   s->add_option("--tls-key", serve.tls_key, "PEM private key");
   s->add_option("--durability", serve.durability, "process (survives kill -9) or power (fsync every commit)")

@@ -158,7 +158,8 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
 
   auto st = std::make_shared<CallState>();
   // Every answer is counted by the operation it was routed to; S3's go to its access logs too.
-  Respond respond = [this, st, started = std::chrono::steady_clock::now(), facts = RequestFacts::of(req, client),
+  // handle() answers before it returns, so the request and client outlive every call of respond.
+  Respond respond = [this, st, started = std::chrono::steady_clock::now(), &req, &client,
                      out = std::move(respond_to_client)](HttpResponse res) {
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
     bool s3 = st->route.service && st->route.service->id == "s3";
@@ -168,7 +169,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
       usage_.record(st->principal.account_id, st->ctx.region, st->route.service->id, st->route.operation_name, res.status, micros);
     if (s3)
       services::s3::access_log_buffer().add(s3_access_record(
-          facts, S3CallFacts{&st->principal, &st->ctx, &st->input, st->output ? &*st->output : nullptr,
+          RequestFacts::of(req, client), S3CallFacts{&st->principal, &st->ctx, &st->input, st->output ? &*st->output : nullptr,
                              st->error ? &*st->error : nullptr, st->virtual_host_path},
           res, micros));
     out(std::move(res));
@@ -200,15 +201,21 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
                            : anonymous || v2      ? std::string_view("s3")
                                                   : std::string_view();
   // S3 routes a virtual-hosted request as its path-style twin; the signature covers the request as sent.
-  protocol::HttpRequest routed_req = req;
+  // The request as services see it: S3's rewrites (virtual-hosted path, aws-chunked body) work on
+  // a copy, made only when one is needed.
+  std::optional<protocol::HttpRequest> rewritten;
+  auto rewrite = [&]() -> protocol::HttpRequest& {
+    if (!rewritten) rewritten = req;
+    return *rewritten;
+  };
   if (scope == "s3")
     if (auto bucket = virtual_host_bucket(req.header("host")); !bucket.empty()) {
       st->virtual_host_path = "/" + bucket + std::string(req.path);
-      routed_req.path = st->virtual_host_path;
+      rewrite().path = st->virtual_host_path;
     }
 
   // Route first so that even authentication errors are answered in the service's own wire shape.
-  auto routed = protocol::route(routed_req, scope, st->route);
+  auto routed = protocol::route(rewritten ? *rewritten : req, scope, st->route);
   auto fail = [&](const AwsError& e) { respond(protocol::encode_error(st->route, for_wire(e, st->route), st->ctx.request_id)); };
   if (!sig && !(anonymous && routed)) return fail(auth_error);
   if (!routed) return fail(routed.error());
@@ -251,6 +258,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
         !declared.empty() && declared != std::to_string(st->decoded_body.size()))
       return fail(AwsError::sender("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header", 400));
     st->trailers = std::move(decoded->trailers);
+    auto& routed_req = rewrite();
     routed_req.body = st->decoded_body;
     std::erase_if(routed_req.headers, [](const auto& h) {
       return boost::algorithm::iequals(h.first, "content-encoding") && boost::algorithm::iequals(h.second, "aws-chunked");
@@ -277,7 +285,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
                       : protocol::encode_output(st->route, st->output.value(), st->ctx.request_id));
   };
 
-  auto input = protocol::decode_input(routed_req, st->route);
+  auto input = protocol::decode_input(rewritten ? *rewritten : req, st->route);
   if (!input) {
     st->error = input.error();
     return finish(false);

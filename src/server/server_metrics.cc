@@ -50,16 +50,15 @@ ServerMetrics::ServerMetrics(const services::Registry& registry)
     auto s = std::make_unique<Slot>();
     s->service = service;
     s->operation = op->name;
-    slots_.emplace(service + "/" + op->name, std::move(s));
+    slots_[service].emplace(op->name, std::move(s));
   }
 }
 
 ServerMetrics::Slot* ServerMetrics::slot(std::string_view service, std::string_view operation) {
-  std::string key;
-  key.reserve(service.size() + operation.size() + 1);
-  key.append(service).append("/").append(operation);
-  auto it = slots_.find(key);
-  return it == slots_.end() ? other_.get() : it->second.get();
+  auto by_service = slots_.find(service);
+  if (by_service == slots_.end()) return other_.get();
+  auto it = by_service->second.find(operation);
+  return it == by_service->second.end() ? other_.get() : it->second.get();
 }
 
 void ServerMetrics::record(std::string_view service, std::string_view operation, int http_status, int64_t micros) {
@@ -83,8 +82,9 @@ std::string ServerMetrics::prometheus_text(const std::string& version, uint64_t 
   out << "# HELP citadel_requests_total Requests answered, by service, operation and HTTP status class.\n"
       << "# TYPE citadel_requests_total counter\n";
   std::vector<const Slot*> used;
-  for (const auto& [key, s] : slots_)
-    if (s->count.load(std::memory_order_relaxed)) used.push_back(s.get());
+  for (const auto& [service, operations] : slots_)
+    for (const auto& [operation, s] : operations)
+      if (s->count.load(std::memory_order_relaxed)) used.push_back(s.get());
   if (other_->count.load(std::memory_order_relaxed)) used.push_back(other_.get());
   std::sort(used.begin(), used.end(), [](const Slot* a, const Slot* b) {
     return std::tie(a->service, a->operation) < std::tie(b->service, b->operation);
