@@ -2,6 +2,7 @@
 
 #include "services/cloudwatch/alarm_store.h"
 #include "services/cloudwatch/cloudwatch_operations.h"
+#include "services/cloudwatch/dashboard_store.h"
 #include "services/cloudwatch/metric_store.h"
 
 namespace citadel::services::cloudwatch {
@@ -17,12 +18,14 @@ std::vector<OperationDef> CloudWatchService::operations() const {
   add_alarm_history_operations(ops);
   add_tag_operations(ops);
   add_composite_alarm_operations(ops);
+  add_dashboard_operations(ops);
   return ops;
 }
 
 std::vector<store::Migration> CloudWatchService::migrations() const {
   auto out = metric_migrations();
   for (auto& m : alarm_migrations()) out.push_back(std::move(m));
+  for (auto& m : dashboard_migrations()) out.push_back(std::move(m));
   return out;
 }
 
