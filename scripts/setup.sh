@@ -2,6 +2,7 @@
 # Installs the Debian packages Citadel needs to build, test and benchmark.
 # Idempotent: packages already present are skipped, so a second run does nothing.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   # build
@@ -13,7 +14,12 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers for end-to-end tests and load benchmarks
   awscli nginx-light wrk curl python3 zbar-tools
+  # the web console's tests drive a headless Chromium
+  chromium chromium-driver
 )
+# The console's charting library comes from npm. A Node.js from elsewhere (NodeSource) carries its
+# own npm, which Debian's npm package would conflict with: install Debian's only when there is none.
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -38,5 +44,15 @@ fi
 if ! python3 -c 'import botocore' 2>/dev/null; then
   echo "setup: python3 has no botocore; installing Debian's python3-botocore"
   as_root apt-get install -y -qq --no-install-recommends python3-botocore python3-boto3 >/dev/null
+fi
+# The console's charting library (uPlot), from npm at the version console/package-lock.json pins,
+# copied into console/vendor/, where the build embeds it from. Skipped when the copy is current.
+vendor=console/vendor
+if [ ! -f "$vendor/uPlot.iife.min.js" ] || [ console/package-lock.json -nt "$vendor/uPlot.iife.min.js" ]; then
+  echo "setup: installing the console's charting library from npm"
+  (cd console && npm ci --no-audit --no-fund --loglevel=error)
+  mkdir -p "$vendor"
+  cp console/node_modules/uplot/dist/uPlot.iife.min.js console/node_modules/uplot/dist/uPlot.min.css \
+     console/node_modules/uplot/LICENSE "$vendor/"
 fi
 echo "setup: ok"

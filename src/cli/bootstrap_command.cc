@@ -1,9 +1,13 @@
 #include <boost/json.hpp>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/data_dir.h"
+#include "base/time.h"
 #include "services/iam/bootstrap.h"
+#include "services/iam/console_signin.h"
 
 namespace citadel::cli {
 
@@ -41,8 +45,61 @@ int with_data_dir_print_credentials(const std::string& data_dir, Make make) {
 }
 }  // namespace
 
-int bootstrap_main(const std::string& data_dir) {
-  return with_data_dir_print_credentials(data_dir, [](DataDir& dd) { return services::iam::bootstrap(*dd.store, *dd.secrets); });
+Result<std::optional<services::iam::RootSignIn>> read_root_signin(const RootSignInArgs& a) {
+  if (a.email.empty() && a.password_file.empty()) return std::optional<services::iam::RootSignIn>();
+  if (a.email.empty() || a.password_file.empty())
+    return AwsError::validation("--email and --password-file go together");
+  std::ifstream f(a.password_file);
+  if (!f) return AwsError::validation("cannot read the password file " + a.password_file);
+  std::string password;
+  std::getline(f, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  return std::optional<services::iam::RootSignIn>(services::iam::RootSignIn{a.email, password});
+}
+
+int bootstrap_main(const std::string& data_dir, const RootSignInArgs& signin) {
+  auto root = read_root_signin(signin);
+  if (!root) {
+    std::cerr << "citadel: " << root.error().message << "\n";
+    return 2;
+  }
+  return with_data_dir_print_credentials(data_dir, [&](DataDir& dd) {
+    return services::iam::bootstrap(*dd.store, *dd.secrets, *root ? &**root : nullptr);
+  });
+}
+
+int set_root_login_main(const std::string& data_dir, const std::string& account_id, const RootSignInArgs& signin) {
+  auto root = read_root_signin(signin);
+  if (!root || !*root) {
+    std::cerr << "citadel: " << (root ? "--email and --password-file are required" : root.error().message) << "\n";
+    return 2;
+  }
+  auto registry = services::make_registry();
+  auto dd = open_data_dir(data_dir, registry, store::Durability::Power);
+  if (!dd) {
+    std::cerr << "citadel: " << dd.error().message << "\n";
+    return 1;
+  }
+  std::string account = account_id;
+  auto s = dd->store->write([&](store::Tx& tx) -> Status {
+    if (account.empty()) {
+      auto rows = tx.query("SELECT account_id FROM accounts WHERE is_management = 1");
+      if (!rows) return rows.error();
+      if (rows->empty()) return AwsError::sender("NoSuchEntity", "This data directory has no management account yet.");
+      account = rows->front().str(0);
+    }
+    auto rows = tx.query("SELECT 1 FROM accounts WHERE account_id = ?", {account});
+    if (!rows) return rows.error();
+    if (rows->empty()) return AwsError::sender("NoSuchEntity", "No account " + account + " in this data directory.");
+    return services::iam::set_root_login(tx, account, (*root)->email, (*root)->password, timeutil::now_ms());
+  });
+  dd->store->close();
+  if (!s) {
+    std::cerr << "citadel: " << s.error().message << "\n";
+    return 1;
+  }
+  std::cerr << "citadel: the root user of " << account << " signs in to the console as " << (*root)->email << "\n";
+  return 0;
 }
 
 int create_root_key_main(const std::string& data_dir, const std::string& account_id) {

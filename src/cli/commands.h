@@ -25,10 +25,20 @@ struct ServeOptions {
   std::string public_url;
   double sns_delivery_interval_s = 0.25;
   std::string sns_ca_file;
+  // The root user's console sign-in, set on first start (as `citadel admin bootstrap` sets it).
+  std::string root_email, root_password_file;
+};
+
+// The root user's console sign-in as given on the command line: an email and a file holding the
+// password (its first line), so that the password is in no process listing or shell history.
+struct RootSignInArgs {
+  std::string email, password_file;
 };
 
 int serve_main(const ServeOptions& options);
-int bootstrap_main(const std::string& data_dir);
+int bootstrap_main(const std::string& data_dir, const RootSignInArgs& signin);
+// Gives an existing account's root user a console sign-in, or a new password (recovery).
+int set_root_login_main(const std::string& data_dir, const std::string& account_id, const RootSignInArgs& signin);
 int create_root_key_main(const std::string& data_dir, const std::string& account_id);
 // One JSON line per implemented operation: {"service", "operation", "action", "resourcePolicy", "readOnly", "alwaysAllowed"}.
 int operations_main();

@@ -1,6 +1,6 @@
 // citadel: the server and its tools.
 //   citadel serve --data DIR --listen HOST:PORT
-//   citadel admin bootstrap --data DIR
+//   citadel admin bootstrap --data DIR [--email E --password-file F]
 //   citadel policy validate|eval ...
 #include <CLI/CLI.hpp>
 #include <cstring>
@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   s->add_option("--sns-ca-file", serve.sns_ca_file, "PEM file of further CAs trusted for SNS HTTPS endpoints")
       ->check(CLI::ExistingFile);
+  s->add_option("--email", serve.root_email, "First start: the root user's console sign-in email");
+  s->add_option("--password-file", serve.root_password_file, "First start: a file holding the root user's console password");
   s->add_option("--alarm-evaluation-interval", serve.alarm_evaluation_interval,
                 "Seconds between evaluations of the CloudWatch alarms (fractions allowed)")
       ->check(CLI::Range(0.05, 86400.0))
@@ -64,8 +66,19 @@ int main(int argc, char** argv) {
   auto* admin = app.add_subcommand("admin", "Administer a data directory");
   admin->require_subcommand(1);
   std::string bootstrap_dir = "./citadel-data";
+  citadel::cli::RootSignInArgs bootstrap_signin;
   auto* b = admin->add_subcommand("bootstrap", "Create the management account and print its root access key as JSON");
   b->add_option("--data", bootstrap_dir, "Data directory")->capture_default_str();
+  b->add_option("--email", bootstrap_signin.email, "The root user's console sign-in email");
+  b->add_option("--password-file", bootstrap_signin.password_file, "A file holding the root user's console password");
+
+  std::string login_dir = "./citadel-data", login_account;
+  citadel::cli::RootSignInArgs login_signin;
+  auto* rl = admin->add_subcommand("set-root-login", "Set an account's root user console sign-in (email and password)");
+  rl->add_option("--data", login_dir, "Data directory")->capture_default_str();
+  rl->add_option("--account", login_account, "Account id (default: the management account)");
+  rl->add_option("--email", login_signin.email, "The root user's console sign-in email")->required();
+  rl->add_option("--password-file", login_signin.password_file, "A file holding the root user's console password")->required();
 
   std::string key_dir = "./citadel-data", key_account;
   auto* rk = admin->add_subcommand("create-root-key",
@@ -78,7 +91,8 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (s->parsed()) return citadel::cli::serve_main(serve);
-  if (b->parsed()) return citadel::cli::bootstrap_main(bootstrap_dir);
+  if (b->parsed()) return citadel::cli::bootstrap_main(bootstrap_dir, bootstrap_signin);
+  if (rl->parsed()) return citadel::cli::set_root_login_main(login_dir, login_account, login_signin);
   if (ops->parsed()) return citadel::cli::operations_main();
   if (rk->parsed()) return citadel::cli::create_root_key_main(key_dir, key_account);
   return 2;

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/data_dir.h"
 #include "server/audit_journal.h"
+#include "server/console/console.h"
 #include "server/http_server.h"
 #include "server/periodic_worker.h"
 #include "services/cloudwatch/usage_metrics.h"
@@ -25,6 +26,7 @@
 namespace citadel::cli {
 
 void print_root_credentials(const services::iam::RootCredentials& c);
+Result<std::optional<services::iam::RootSignIn>> read_root_signin(const RootSignInArgs& a);
 
 namespace {
 
@@ -78,8 +80,16 @@ int serve_main(const ServeOptions& o) {
     std::cerr << "citadel: " << mgmt.error().message << "\n";
     return 1;
   }
+  auto root_signin = read_root_signin({o.root_email, o.root_password_file});
+  if (!root_signin) {
+    std::cerr << "citadel: " << root_signin.error().message << "\n";
+    return 2;
+  }
+  if (mgmt.value() && *root_signin)
+    std::cerr << "citadel: --email and --password-file apply on first start only; this data directory has its root "
+                 "user already (citadel admin set-root-login changes its sign-in)\n";
   if (!mgmt.value()) {
-    auto creds = services::iam::bootstrap(*dd->store, *dd->secrets);
+    auto creds = services::iam::bootstrap(*dd->store, *dd->secrets, *root_signin ? &**root_signin : nullptr);
     if (!creds) {
       std::cerr << "citadel: " << creds.error().message << "\n";
       return 1;
@@ -88,7 +98,9 @@ int serve_main(const ServeOptions& o) {
   }
 
   auth::CredentialResolver credentials(*dd->store, *dd->secrets);
-  if (auto m = dd->store->migrate(server::AuditJournal::migrations()); !m) {
+  auto server_migrations = server::AuditJournal::migrations();
+  for (auto& m : server::console::Console::migrations()) server_migrations.push_back(std::move(m));
+  if (auto m = dd->store->migrate(server_migrations); !m) {
     std::cerr << "citadel: " << m.error().message << "\n";
     return 1;
   }
@@ -101,6 +113,9 @@ int serve_main(const ServeOptions& o) {
   auto& audit = *journal.value();
   services::Env env{dd->store.get(), dd->secrets.get(), &credentials, [&audit] { audit.wait_indexed(); }, audit_dir, o.data_dir};
   server::Pipeline pipeline(registry, env, audit, CITADEL_VERSION);
+  server::console::Console console(pipeline, env, audit);
+  pipeline.set_front([&console](const protocol::HttpRequest& req, const server::ClientInfo& client,
+                                const server::Pipeline::Respond& respond) { return console.handle(req, client, respond); });
   if (o.benchmark_without_audit) {
     std::cerr << "citadel: WARNING: --benchmark-without-audit: calls are NOT recorded. For benchmarks only." << std::endl;
     pipeline.disable_audit_for_benchmark();

@@ -124,12 +124,7 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   w.begin_object().field("eventVersion", "1.11");
   w.key("userIdentity");
   write_user_identity(w, p);
-  w.field("eventTime", timeutil::iso8601(ctx.now_ms))
-      .field("eventSource", ev.event_source)
-      .field("eventName", ev.event_name)
-      .field("awsRegion", ctx.region)
-      .field("sourceIPAddress", ctx.source_ip)
-      .field("userAgent", ctx.user_agent);
+  write_event_origin(w, ev, ctx.source_ip, ctx.user_agent);
   if (call.error) {
     ev.error_code = call.error->code;
     w.field("errorCode", call.error->code).field("errorMessage", call.error->message);
@@ -151,6 +146,16 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
   w.end_object();
   ev.event_json = std::move(w.str());
   return ev;
+}
+
+void write_event_origin(JsonWriter& w, const services::cloudtrail::StoredEvent& ev, std::string_view source_ip,
+                        std::string_view user_agent) {
+  w.field("eventTime", timeutil::iso8601(ev.event_time_ms))
+      .field("eventSource", ev.event_source)
+      .field("eventName", ev.event_name)
+      .field("awsRegion", ev.region)
+      .field("sourceIPAddress", source_ip)
+      .field("userAgent", user_agent);
 }
 
 }  // namespace citadel::server

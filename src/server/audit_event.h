@@ -5,6 +5,7 @@
 
 #include "auth/principal.h"
 #include "base/error.h"
+#include "base/json_writer.h"
 #include "protocol/codec.h"
 #include "services/cloudtrail/event_store.h"
 #include "services/service.h"
@@ -26,5 +27,11 @@ struct CallRecord {
 };
 
 services::cloudtrail::StoredEvent make_event(const CallRecord& call);
+
+// The fields every CloudTrail record has after userIdentity, in CloudTrail's order: eventTime,
+// eventSource, eventName and awsRegion (from `ev`), sourceIPAddress, userAgent. For records of
+// other kinds than API calls (console sign-ins).
+void write_event_origin(JsonWriter& w, const services::cloudtrail::StoredEvent& ev, std::string_view source_ip,
+                        std::string_view user_agent);
 
 }  // namespace citadel::server

@@ -201,7 +201,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     http::response<http::string_body> res{static_cast<http::status>(r.status), req_.version()};
     res.set(http::field::server, "Citadel");
     if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers) res.set(k, v);
+    // Set-Cookie is the one header a response may repeat (a sign-in sets one cookie and clears another).
+    for (auto& [k, v] : r.headers) {
+      if (beast::iequals(k, "set-cookie")) res.insert(k, v);
+      else res.set(k, v);
+    }
     res.keep_alive(keep_alive_ && !server_->stopping);
     if (req_.method() == http::verb::head) {
       // HEAD answers with the headers a GET would have, Content-Length included (S3's HeadObject).

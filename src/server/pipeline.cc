@@ -54,22 +54,6 @@ AwsError invalid_token() {
   return AwsError::sender("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
 }
 
-// The state of one call that must outlive the handler while its audit record is written.
-struct CallState {
-  protocol::Route route;
-  auth::Principal principal;
-  services::RequestContext ctx;
-  json::object input;
-  std::optional<json::value> output;
-  std::optional<AwsError> error;
-  std::vector<std::string> resources;
-  std::string resource_account;  // the owner of what the call acted on, when its ARN does not say
-  bool read_only = false;
-  std::string virtual_host_path;  // "/BUCKET/key" for a virtual-hosted S3 request
-  // An aws-chunked body, decoded, and the trailing headers it carried.
-  std::string decoded_body;
-  std::vector<std::pair<std::string, std::string>> trailers;
-};
 
 // S3's virtual-hosted style: "BUCKET.localhost:4566" or "BUCKET.s3.REGION.amazonaws.com" name the
 // bucket in the Host header; "" when the host is an address or names no bucket.
@@ -115,6 +99,23 @@ bool signature_v2(const protocol::HttpRequest& req) {
 
 }  // namespace
 
+// The state of one call that must outlive the handler while its audit record is written.
+struct Pipeline::CallState {
+  protocol::Route route;
+  auth::Principal principal;
+  services::RequestContext ctx;
+  json::object input;
+  std::optional<json::value> output;
+  std::optional<AwsError> error;
+  std::vector<std::string> resources;
+  std::string resource_account;  // the owner of what the call acted on, when its ARN does not say
+  bool read_only = false;
+  std::string virtual_host_path;  // "/BUCKET/key" for a virtual-hosted S3 request
+  // An aws-chunked body, decoded, and the trailing headers it carried.
+  std::string decoded_body;
+  std::vector<std::pair<std::string, std::string>> trailers;
+};
+
 Pipeline::Pipeline(const services::Registry& registry, services::Env env, AuditJournal& audit, std::string version)
     : registry_(registry), env_(env), audit_(audit), metrics_(registry), version_(std::move(version)) {}
 
@@ -145,6 +146,7 @@ HttpResponse Pipeline::health() const {
 
 void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client, Respond respond_to_client) {
   if (req.path == "/_citadel/health" && (req.method == "GET" || req.method == "HEAD")) return respond_to_client(health());
+  if (front_ && req.path.substr(0, 10) == "/_citadel/" && front_(req, client, respond_to_client)) return;
   // Prometheus scrapes without signing; a signed GET /metrics stays S3's (a bucket named "metrics").
   if (req.path == "/metrics" && req.method == "GET" && req.query.empty() && req.header("authorization").empty()) {
     HttpResponse res;
@@ -156,31 +158,8 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   // The certificate SNS messages are signed under (their SigningCertURL).
   if (req.path == "/_citadel/sns/cert.pem" && req.method == "GET") return respond_to_client(sns_certificate());
 
-  auto st = std::make_shared<CallState>();
-  // Every answer is counted by the operation it was routed to; S3's go to its access logs too.
-  // handle() answers before it returns, so the request and client outlive every call of respond.
-  Respond respond = [this, st, started = std::chrono::steady_clock::now(), &req, &client,
-                     out = std::move(respond_to_client)](HttpResponse res) {
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-    bool s3 = st->route.service && st->route.service->id == "s3";
-    metrics_.record(st->route.service ? std::string_view(st->route.service->id) : std::string_view("other"),
-                    st->route.operation_name, res.status, micros);
-    if (st->route.service)
-      usage_.record(st->principal.account_id, st->ctx.region, st->route.service->id, st->route.operation_name, res.status, micros);
-    if (s3)
-      services::s3::access_log_buffer().add(s3_access_record(
-          RequestFacts::of(req, client), S3CallFacts{&st->principal, &st->ctx, &st->input, st->output ? &*st->output : nullptr,
-                             st->error ? &*st->error : nullptr, st->virtual_host_path},
-          res, micros));
-    out(std::move(res));
-  };
-  st->ctx.request_id = ids::uuid4();
-  st->ctx.now_ms = now_ms();
-  st->ctx.secrets = env_.secrets;
-  st->ctx.source_ip = client.source_ip;
-  st->ctx.secure_transport = client.tls;
-  st->ctx.user_agent = std::string(req.header("user-agent"));
-  st->ctx.principal = &st->principal;
+  auto st = start_call(req, client);
+  Respond respond = counted(st, req, client, std::move(respond_to_client));
 
   auth::SigV4Request sreq{req.method, req.path, req.query, req.headers, req.body};
   std::optional<auth::SigV4Auth> sig;
@@ -266,6 +245,68 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     for (const auto& [name, value] : st->trailers) routed_req.headers.emplace_back(name, value);
   }
 
+  run(st, rewritten ? *rewritten : req, respond);
+}
+
+std::shared_ptr<Pipeline::CallState> Pipeline::start_call(const protocol::HttpRequest& req, const ClientInfo& client) {
+  auto st = std::make_shared<CallState>();
+  st->ctx.request_id = ids::uuid4();
+  st->ctx.now_ms = now_ms();
+  st->ctx.secrets = env_.secrets;
+  st->ctx.source_ip = client.source_ip;
+  st->ctx.secure_transport = client.tls;
+  st->ctx.user_agent = std::string(req.header("user-agent"));
+  st->ctx.principal = &st->principal;
+  return st;
+}
+
+// Every answer is counted by the operation it was routed to; S3's go to its access logs too.
+Pipeline::Respond Pipeline::counted(std::shared_ptr<CallState> st, const protocol::HttpRequest& req, const ClientInfo& client,
+                                    Respond out) {
+  // The pipeline answers before handle() returns, so the request and client outlive every call
+  // of the returned function: S3's log facts are read from them only for an S3 call.
+  return [this, st, started = std::chrono::steady_clock::now(), &req, &client, out = std::move(out)](HttpResponse res) {
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    bool s3 = st->route.service && st->route.service->id == "s3";
+    metrics_.record(st->route.service ? std::string_view(st->route.service->id) : std::string_view("other"),
+                    st->route.operation_name, res.status, micros);
+    if (st->route.service)
+      usage_.record(st->principal.account_id, st->ctx.region, st->route.service->id, st->route.operation_name, res.status, micros);
+    if (s3)
+      services::s3::access_log_buffer().add(s3_access_record(
+          RequestFacts::of(req, client), S3CallFacts{&st->principal, &st->ctx, &st->input, st->output ? &*st->output : nullptr,
+                             st->error ? &*st->error : nullptr, st->virtual_host_path},
+          res, micros));
+    out(std::move(res));
+  };
+}
+
+void Pipeline::handle_authenticated(const protocol::HttpRequest& req, const ClientInfo& client, const AuthenticatedCall& call,
+                                    Respond respond_to_client) {
+  auto st = start_call(req, client);
+  Respond respond = counted(st, req, client, std::move(respond_to_client));
+  st->principal = call.principal;
+  st->ctx.region = call.region;
+  st->route.wire = Wire::Json;
+  st->route.operation_name = call.operation;
+  st->route.service = protocol::Models::instance().by_id(call.service);
+  auto fail = [&](const AwsError& e) { respond(protocol::encode_error(st->route, e, st->ctx.request_id)); };
+  if (!st->route.service || !st->route.service->speaks(Wire::Json))
+    return fail(AwsError::sender("UnknownOperationException", "The service " + call.service + " is not reachable this way.", 400));
+  auto it = st->route.service->operations.find(call.operation);
+  if (it == st->route.service->operations.end())
+    return fail(AwsError::sender("UnknownOperationException", "Unknown operation " + call.operation, 400));
+  st->route.operation = &it->second;
+  // The input is decoded as a JSON request body would be: the same types, shapes and constraints.
+  protocol::HttpRequest routed_req;
+  routed_req.method = "POST";
+  routed_req.path = "/";
+  routed_req.body = call.body;
+  run(st, routed_req, respond);
+}
+
+// From authentication on: decode, authorize, run the handler, audit and answer.
+void Pipeline::run(std::shared_ptr<CallState> st, const protocol::HttpRequest& routed_req, const Respond& respond) {
   // From here on the call has reached a service: whatever happens is audited.
   const services::Service* service = registry_.service(st->route.service->id);
   const services::OperationDef* op = registry_.operation(st->route.service->id, st->route.operation_name);
@@ -285,7 +326,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
                       : protocol::encode_output(st->route, st->output.value(), st->ctx.request_id));
   };
 
-  auto input = protocol::decode_input(rewritten ? *rewritten : req, st->route);
+  auto input = protocol::decode_input(routed_req, st->route);
   if (!input) {
     st->error = input.error();
     return finish(false);

@@ -3,6 +3,7 @@
 // Transport-independent: the HTTP server hands it a request and gets a response back through a
 // callback, before handle() returns.
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "auth/credentials.h"
@@ -20,6 +21,17 @@ struct ClientInfo {
   bool tls = false;
 };
 
+// A call on behalf of a principal that is already authenticated by other means (a signed-in
+// console session): from there on it is decoded, authorized, run and audited exactly as a signed
+// request is.
+struct AuthenticatedCall {
+  auth::Principal principal;
+  std::string service;    // a service that speaks JSON ("cloudwatch")
+  std::string operation;  // "GetMetricData"
+  std::string region;
+  std::string body;       // the input as a JSON request body
+};
+
 class Pipeline {
  public:
   using Respond = std::function<void(protocol::HttpResponse)>;
@@ -27,6 +39,15 @@ class Pipeline {
   Pipeline(const services::Registry& registry, services::Env env, AuditJournal& audit, std::string version);
 
   void handle(const protocol::HttpRequest& req, const ClientInfo& client, Respond respond);
+  // `req` is the HTTP request that asked for the call (for metrics and logs); the answer is the
+  // service's JSON response or error, as a JSON client would get it.
+  void handle_authenticated(const protocol::HttpRequest& req, const ClientInfo& client, const AuthenticatedCall& call,
+                            Respond respond);
+
+  // Requests under /_citadel/ other than the health check go to `front` first (the console); it
+  // returns false for paths it does not serve. Set before the server starts.
+  using Front = std::function<bool(const protocol::HttpRequest&, const ClientInfo&, const Respond&)>;
+  void set_front(Front front) { front_ = std::move(front); }
 
   // Clock override for tests (SigV4 vectors carry fixed dates). 0 = wall clock.
   void set_fixed_now_ms(int64_t ms) { fixed_now_ms_ = ms; }
@@ -36,6 +57,10 @@ class Pipeline {
   UsageMeter& usage() { return usage_; }
 
  private:
+  struct CallState;  // one call, kept alive until its answer is sent
+  std::shared_ptr<CallState> start_call(const protocol::HttpRequest& req, const ClientInfo& client);
+  Respond counted(std::shared_ptr<CallState> st, const protocol::HttpRequest& req, const ClientInfo& client, Respond out);
+  void run(std::shared_ptr<CallState> st, const protocol::HttpRequest& routed_req, const Respond& respond);
   protocol::HttpResponse health() const;
   protocol::HttpResponse sns_certificate() const;
   int64_t now_ms() const;
@@ -49,6 +74,7 @@ class Pipeline {
   std::string version_;
   int64_t fixed_now_ms_ = 0;
   bool audit_enabled_ = true;
+  Front front_;
 };
 
 }  // namespace citadel::server

@@ -17,11 +17,11 @@ class WireProtocols(CitadelTestCase):
 
     def test_cloudwatch_json_query_compatible_mode(self):
         cw = self.server.client("cloudwatch")
-        err = self.assertNotImplemented(lambda: cw.list_dashboards())  # dashboards are not built
+        err = self.assertNotImplemented(lambda: cw.list_metric_streams())  # metric streams are not built
         self.assertEqual(err["ResponseMetadata"]["HTTPHeaders"].get("x-amzn-query-error"), "NotImplemented;Receiver")
 
     def test_cloudwatch_query_protocol_from_cli_v2(self):
-        rc, _, err = self.server.aws_v2("cloudwatch", "list-dashboards")
+        rc, _, err = self.server.aws_v2("cloudwatch", "list-metric-streams")
         self.assertNotEqual(rc, 0)
         self.assertIn("NotImplemented", err)
 

@@ -15,5 +15,6 @@ void add_alarm_state_operations(std::vector<OperationDef>& ops);
 void add_alarm_history_operations(std::vector<OperationDef>& ops);
 void add_tag_operations(std::vector<OperationDef>& ops);
 void add_composite_alarm_operations(std::vector<OperationDef>& ops);
+void add_dashboard_operations(std::vector<OperationDef>& ops);
 
 }  // namespace citadel::services::cloudwatch

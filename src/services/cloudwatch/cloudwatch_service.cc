@@ -3,6 +3,7 @@
 #include "services/cloudwatch/alarm_store.h"
 #include "services/cloudwatch/anomaly_detectors.h"
 #include "services/cloudwatch/cloudwatch_operations.h"
+#include "services/cloudwatch/dashboard_store.h"
 #include "services/cloudwatch/metric_store.h"
 
 namespace citadel::services::cloudwatch {
@@ -19,6 +20,7 @@ std::vector<OperationDef> CloudWatchService::operations() const {
   add_tag_operations(ops);
   add_composite_alarm_operations(ops);
   add_anomaly_detector_operations(ops);
+  add_dashboard_operations(ops);
   return ops;
 }
 
@@ -26,6 +28,7 @@ std::vector<store::Migration> CloudWatchService::migrations() const {
   auto out = metric_migrations();
   for (auto& m : alarm_migrations()) out.push_back(std::move(m));
   for (auto& m : anomaly_detector_migrations()) out.push_back(std::move(m));
+  for (auto& m : dashboard_migrations()) out.push_back(std::move(m));
   return out;
 }
 

@@ -81,6 +81,16 @@ std::optional<std::string> alarm_name_of(const std::string& arn, const std::stri
   return arn.substr(prefix.size());
 }
 
+std::string dashboard_arn(const std::string& account, const std::string& name) {
+  return "arn:aws:cloudwatch::" + account + ":dashboard/" + name;
+}
+
+std::optional<std::string> dashboard_name_of(const std::string& arn, const std::string& account) {
+  std::string prefix = dashboard_arn(account, "");
+  if (arn.size() <= prefix.size() || arn.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+  return arn.substr(prefix.size());
+}
+
 namespace {
 
 std::vector<std::string> alarm_resources(const RequestContext& ctx, const json::object& in, Resource r) {
@@ -90,6 +100,12 @@ std::vector<std::string> alarm_resources(const RequestContext& ctx, const json::
     case Resource::None: return {"*"};
     case Resource::AlarmName: return {alarm_arn(ctx.region, account, input_str(in, "AlarmName"))};
     case Resource::ResourceArn: return {input_str(in, "ResourceARN")};
+    case Resource::DashboardName: return {dashboard_arn(account, input_str(in, "DashboardName"))};
+    case Resource::DashboardNames:
+      if (const auto* names = array(in, "DashboardNames"))
+        for (const auto& n : *names)
+          if (n.is_string()) out.push_back(dashboard_arn(account, std::string(n.as_string())));
+      return out.empty() ? std::vector<std::string>{"*"} : out;
     case Resource::AlarmNames:
     case Resource::AlarmsOrAll:
       if (const auto* names = array(in, "AlarmNames"); names && !names->empty()) {

@@ -33,6 +33,9 @@ Dimensions dimensions_from_key(const std::string& key);
 std::string alarm_arn(const std::string& region, const std::string& account, const std::string& name);
 // The alarm name of an alarm ARN of this account and region, or nullopt.
 std::optional<std::string> alarm_name_of(const std::string& arn, const std::string& region, const std::string& account);
+// Dashboards are global: arn:aws:cloudwatch::ACCOUNT:dashboard/NAME, no region.
+std::string dashboard_arn(const std::string& account, const std::string& name);
+std::optional<std::string> dashboard_name_of(const std::string& arn, const std::string& account);
 
 // Whose resources an operation acts on, for its authorization.
 enum class Resource {
@@ -41,6 +44,8 @@ enum class Resource {
   AlarmNames,     // each alarm of AlarmNames
   AlarmsOrAll,    // each alarm of AlarmNames, or every alarm (alarm:*) when none is named
   ResourceArn,    // ResourceARN (tags)
+  DashboardName,  // the dashboard named by DashboardName
+  DashboardNames, // each dashboard of DashboardNames
 };
 // An operation whose IAM action is cloudwatch:<name>.
 OperationDef cw_op(const char* name, bool read_only, Resource resource, Handler handler);

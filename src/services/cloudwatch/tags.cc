@@ -1,9 +1,10 @@
-// TagResource, UntagResource, ListTagsForResource on alarms (the only taggable CloudWatch resource
-// Citadel has).
+// TagResource, UntagResource, ListTagsForResource on alarms and dashboards (the taggable CloudWatch
+// resources Citadel has).
 #include <set>
 
 #include "services/cloudwatch/alarm_store.h"
 #include "services/cloudwatch/cloudwatch_operations.h"
+#include "services/cloudwatch/dashboard_store.h"
 
 namespace citadel::services::cloudwatch {
 
@@ -15,9 +16,15 @@ AwsError resource_not_found(const std::string& arn) {
   return AwsError::sender("ResourceNotFoundException", "The specified resource " + arn + " does not exist.", 404);
 }
 
-// The alarm a ResourceARN names, or ResourceNotFoundException.
-Result<AlarmRow> tagged_alarm(Call& call) {
+// Checks that the alarm or dashboard a ResourceARN names exists (ResourceNotFoundException).
+Status tagged_resource(Call& call) {
   std::string arn = call.str("ResourceARN");
+  if (auto dashboard = dashboard_name_of(arn, call.account())) {
+    auto d = load_dashboard(call.tx, call.account(), *dashboard);
+    if (!d) return d.error();
+    if (!*d) return resource_not_found(arn);
+    return Ok{};
+  }
   auto name = alarm_name_of(arn, call.ctx.region, call.account());
   if (!name) {
     if (arn.rfind("arn:", 0) != 0) return invalid_value("The value " + arn + " for parameter ResourceARN is not a valid ARN.");
@@ -26,12 +33,11 @@ Result<AlarmRow> tagged_alarm(Call& call) {
   auto a = load_alarm(call.tx, call.account(), call.ctx.region, *name);
   if (!a) return a.error();
   if (!*a) return resource_not_found(arn);
-  return std::move(**a);
+  return Ok{};
 }
 
 Result<json::value> tag_resource(Call& call) {
-  auto a = tagged_alarm(call);
-  if (!a) return a.error();
+  if (auto s = tagged_resource(call); !s) return s.error();
   std::string arn = call.str("ResourceARN");
   auto current = alarm_tags(call.tx, arn);
   if (!current) return current.error();
@@ -45,15 +51,13 @@ Result<json::value> tag_resource(Call& call) {
 }
 
 Result<json::value> untag_resource(Call& call) {
-  auto a = tagged_alarm(call);
-  if (!a) return a.error();
+  if (auto s = tagged_resource(call); !s) return s.error();
   if (auto s = remove_alarm_tags(call.tx, call.str("ResourceARN"), *array(call.input, "TagKeys")); !s) return s.error();
   return json::object{};
 }
 
 Result<json::value> list_tags_for_resource(Call& call) {
-  auto a = tagged_alarm(call);
-  if (!a) return a.error();
+  if (auto s = tagged_resource(call); !s) return s.error();
   auto tags = alarm_tags(call.tx, call.str("ResourceARN"));
   if (!tags) return tags.error();
   json::array out;

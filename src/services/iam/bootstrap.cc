@@ -2,6 +2,7 @@
 
 #include "base/ids.h"
 #include "base/time.h"
+#include "services/iam/console_signin.h"
 
 namespace citadel::services::iam {
 
@@ -27,7 +28,7 @@ Result<std::optional<std::string>> management_account(store::Store& store) {
   return id;
 }
 
-Result<RootCredentials> bootstrap(store::Store& store, const store::SecretBox& secrets) {
+Result<RootCredentials> bootstrap(store::Store& store, const store::SecretBox& secrets, const RootSignIn* signin) {
   RootCredentials c{ids::account_id(), ids::unique_id("AKIA", 16), ids::secret_access_key()};
   auto s = store.write([&](store::Tx& tx) -> Status {
     auto rows = tx.query("SELECT account_id FROM accounts WHERE is_management = 1");
@@ -39,6 +40,8 @@ Result<RootCredentials> bootstrap(store::Store& store, const store::SecretBox& s
     auto a = tx.exec("INSERT INTO accounts (account_id, name, email, is_management, created_ms) VALUES (?, ?, ?, 1, ?)",
                      {c.account_id, std::string("management"), std::string("root@citadel.local"), now});
     if (!a) return a.error();
+    if (signin)
+      if (auto s = set_root_login(tx, c.account_id, signin->email, signin->password, now); !s) return s;
     return insert_root_key(tx, secrets, c, now);
   });
   if (!s) return s.error();

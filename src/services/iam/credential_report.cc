@@ -3,6 +3,7 @@
 // IAM, a report younger than four hours is served again instead of a new one.
 #include "base/crypto.h"
 #include "base/time.h"
+#include "services/iam/console_signin.h"
 #include "services/iam/iam_common.h"
 #include "services/iam/iam_operations.h"
 #include "services/iam/password_policy.h"
@@ -64,9 +65,13 @@ Result<std::string> build_report(store::Tx& tx, const std::string& account) {
   if (!acct->empty()) {
     auto keys = key_columns(tx, account, std::nullopt);
     if (!keys) return keys.error();
-    csv += "<root_account>,arn:aws:iam::" + account + ":root," + report_time(acct->front().i64(0)) +
-           ",not_supported,no_information,not_supported,not_supported," + (acct->front().i64(1) > 0 ? "true" : "false") + "," +
-           *keys + "\n";
+    // The root user's password columns are not_supported, as in IAM, but when it last signed in to
+    // the console is reported.
+    auto used = root_password_last_used(tx, account);
+    if (!used) return used.error();
+    csv += "<root_account>,arn:aws:iam::" + account + ":root," + report_time(acct->front().i64(0)) + ",not_supported," +
+           (*used ? report_time(**used) : std::string("no_information")) + ",not_supported,not_supported," +
+           (acct->front().i64(1) > 0 ? "true" : "false") + "," + *keys + "\n";
   }
 
   auto users = tx.query(

@@ -1,6 +1,7 @@
 #include "services/iam/iam_service.h"
 
 #include "auth/identity_schema.h"
+#include "services/iam/console_signin.h"
 #include "services/iam/iam_operations.h"
 #include "services/iam/iam_schema.h"
 #include "services/iam/simulator.h"
@@ -33,6 +34,7 @@ std::vector<store::Migration> IamService::migrations() const {
   for (auto& m : policy_migrations()) all.push_back(std::move(m));
   for (auto& m : aws_managed_policy_migrations()) all.push_back(std::move(m));
   for (auto& m : credential_migrations()) all.push_back(std::move(m));
+  for (auto& m : root_login_migrations()) all.push_back(std::move(m));
   return all;
 }
 
