@@ -45,10 +45,15 @@ class ConsoleClient:
 
     def __init__(self, server):
         self.port = server.port
+        self.tls = server.scheme == "https"
         self.cookies = {}
 
     def request(self, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        if self.tls:
+            import ssl
+            conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=30, context=ssl._create_unverified_context())
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         h = dict(headers or {})
         if self.cookies:
             h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -426,6 +431,37 @@ class DashboardConsole(IamFixtures, CitadelTestCase):
         # The health check and the API are where they were.
         self.assertEqual(self.server.health()[0], 200)
         self.cw.list_dashboards()
+
+
+class ConsoleOverTls(unittest.TestCase):
+    """Served over TLS, every console cookie is Secure as well."""
+
+    def test_cookies_are_secure_over_tls(self):
+        s = Server()
+        cert, key = os.path.join(s.data_dir, "cert.pem"), os.path.join(s.data_dir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+        s.extra_args = ["--tls-cert", cert, "--tls-key", key, "--email", ROOT_EMAIL, "--password-file",
+                        password_file(ROOT_PASSWORD)]
+        s.scheme = "https"
+        s.start()
+        try:
+            c = ConsoleClient(s)
+            set_cookies = lambda raw: [v for k, v in raw if k.lower() == "set-cookie"]
+            form = set_cookies(c.request("GET", "/_citadel/signin")[3])
+            self.assertTrue(form and all("; Secure" in v for v in form), form)
+            token = c.signin_form()
+            status, _, _, raw = c.request("POST", "/_citadel/signin", {"csrf": token, "kind": "root", "email": ROOT_EMAIL,
+                                                                       "password": ROOT_PASSWORD},
+                                          {"Origin": f"https://127.0.0.1:{s.port}", "Host": f"127.0.0.1:{s.port}"})
+            self.assertEqual(status, 303)
+            session = [v for v in set_cookies(raw) if v.startswith("citadel-session=")]
+            self.assertEqual(len(session), 1)
+            self.assertIn("; HttpOnly; SameSite=Strict; Secure", session[0])
+            self.assertEqual(c.request("GET", "/_citadel/dashboards")[0], 200)
+        finally:
+            s.stop()
+            s.cleanup()
 
 
 class RootSignInFromAdminBootstrap(unittest.TestCase):
