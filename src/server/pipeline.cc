@@ -146,6 +146,8 @@ HttpResponse Pipeline::health() const {
 
 void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client, Respond respond_to_client) {
   if (req.path == "/_citadel/health" && (req.method == "GET" || req.method == "HEAD")) return respond_to_client(health());
+  // The certificate SNS messages are signed under (their SigningCertURL).
+  if (req.path == "/_citadel/sns/cert.pem" && req.method == "GET") return respond_to_client(sns_certificate());
   if (front_ && req.path.substr(0, 10) == "/_citadel/" && front_(req, client, respond_to_client)) return;
   // Prometheus scrapes without signing; a signed GET /metrics stays S3's (a bucket named "metrics").
   if (req.path == "/metrics" && req.method == "GET" && req.query.empty() && req.header("authorization").empty()) {
@@ -154,9 +156,6 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     res.body = metrics_.prometheus_text(version_, audit_.appended_count());
     return respond_to_client(std::move(res));
   }
-
-  // The certificate SNS messages are signed under (their SigningCertURL).
-  if (req.path == "/_citadel/sns/cert.pem" && req.method == "GET") return respond_to_client(sns_certificate());
 
   auto st = start_call(req, client);
   Respond respond = counted(st, req, client, std::move(respond_to_client));
