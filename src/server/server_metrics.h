@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/string_hash.h"
 #include "services/service.h"
 
 namespace citadel::server {
@@ -37,12 +38,8 @@ class ServerMetrics {
   Slot* slot(std::string_view service, std::string_view operation);
 
   // By service, then operation; looked up by string_view, so recording builds no string.
-  struct ViewHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   template <class V>
-  using ByName = std::unordered_map<std::string, V, ViewHash, std::equal_to<>>;
+  using ByName = std::unordered_map<std::string, V, TransparentStringHash, std::equal_to<>>;
   ByName<ByName<std::unique_ptr<Slot>>> slots_;
   std::unique_ptr<Slot> other_;  // anything else (unknown services and operations)
   int64_t started_ms_;

@@ -9,6 +9,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "base/string_hash.h"
 #include "store/store.h"
 
 namespace citadel::store {
@@ -131,11 +132,7 @@ class Connection final : public Tx {
 
   sqlite3* db_;
   // Looked up by string_view: no string is built per query.
-  struct SqlHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
+  std::unordered_map<std::string, sqlite3_stmt*, TransparentStringHash, std::equal_to<>> cache_;
 };
 
 class SqliteStore final : public Store {

@@ -93,44 +93,55 @@ class Evaluator {
       }
       return out;
     };
-    ctx.anomaly_band = [this, period = ctx.period_s](const std::string& id, double k) { return band(id, k, period); };
+    ctx.anomaly_band = [this](const std::string& id, double k) { return band(id, k); };
     return ctx;
+  }
+
+  // A MetricStat's metric, and its statistic per period of [from_ms, end of the range).
+  struct StatPoints {
+    MetricKey key;
+    std::string stat;
+    int64_t period = 60;
+    std::map<int64_t, double> points;
+  };
+  Result<StatPoints> stat_points(const json::object& ms, int64_t from_ms, bool respect_retention) {
+    const auto& m = ms.at("Metric").as_object();
+    auto dims = read_dimensions(m.if_contains("Dimensions"), "Dimensions");
+    if (!dims) return dims.error();
+    StatPoints out{MetricKey{scope_.account, scope_.region, text(m, "Namespace"), text(m, "MetricName"), std::move(*dims)},
+                   text(ms, "Stat"), integer(ms, "Period").value_or(60), {}};
+    auto id = find_metric(tx_, out.key);
+    if (!id) return id.error();
+    if (!*id || (respect_retention && out.period < coarsest_grain_s(scope_.start_ms, scope_.now_ms))) return out;
+    int64_t p = out.period * 1000;
+    auto periods = read_periods(tx_, **id, (from_ms / p) * p, scope_.end_ms, out.period, text(ms, "Unit"), is_percentile(out.stat));
+    if (!periods) return periods.error();
+    for (auto& [ts, agg] : *periods)
+      if (auto v = statistic(agg, out.stat)) out.points[ts] = *v;
+    return out;
   }
 
   // The band of MetricStat query `id` over the request's range (anomaly_band.h), trained on the
   // metric's stored history and the excluded ranges of its anomaly detector, if it has one.
-  Result<MathValue> band(const std::string& id, double k, int64_t) {
+  Result<MathValue> band(const std::string& id, double k) {
     const json::object* ms = nullptr;
     for (const auto& q : queries_)
       if (text(q.as_object(), "Id") == id) ms = q.as_object().if_contains("MetricStat") ? &q.as_object().at("MetricStat").as_object() : nullptr;
     if (!ms)
       return AwsError::sender("ValidationError", "Error in expression: ANOMALY_DETECTION_BAND needs the id of a MetricStat query, not " + id, 400);
-    const auto& m = ms->at("Metric").as_object();
-    auto dims = read_dimensions(m.if_contains("Dimensions"), "Dimensions");
-    if (!dims) return dims.error();
-    MetricKey key{scope_.account, scope_.region, text(m, "Namespace"), text(m, "MetricName"), std::move(*dims)};
-    std::string stat = text(*ms, "Stat");
-    int64_t period = integer(*ms, "Period").value_or(60), p = period * 1000;
-    std::map<int64_t, double> history;
-    auto metric = find_metric(tx_, key);
-    if (!metric) return metric.error();
-    if (*metric) {
-      auto periods = read_periods(tx_, **metric, (scope_.start_ms / p) * p - kAnomalyTrainingMs, scope_.end_ms, period,
-                                  text(*ms, "Unit"), is_percentile(stat));
-      if (!periods) return periods.error();
-      for (auto& [ts, agg] : *periods)
-        if (auto v = statistic(agg, stat)) history[ts] = *v;
-    }
-    auto excluded = detector_exclusions(tx_, key, stat);
+    auto history = stat_points(*ms, scope_.start_ms - kAnomalyTrainingMs, false);
+    if (!history) return history.error();
+    auto excluded = detector_exclusions(tx_, history->key, history->stat);
     if (!excluded) return excluded.error();
+    int64_t p = history->period * 1000;
     std::vector<int64_t> at;
     for (int64_t t = (scope_.start_ms / p) * p; t < scope_.end_ms; t += p)
       if (t >= scope_.start_ms) at.push_back(t);
-    Band b = anomaly_band(history, at, k, *excluded);
+    Band b = anomaly_band(history->points, at, k, *excluded);
     MathValue out;
     out.kind = MathValue::Kind::Array;
-    out.series.push_back(Series{key.name + " Lower", period, std::move(b.lower)});
-    out.series.push_back(Series{key.name + " Upper", period, std::move(b.upper)});
+    out.series.push_back(Series{history->key.name + " Lower", history->period, std::move(b.lower)});
+    out.series.push_back(Series{history->key.name + " Upper", history->period, std::move(b.upper)});
     return out;
   }
 
@@ -147,25 +158,11 @@ class Evaluator {
   }
 
   Result<MathValue> metric_stat(const json::object& ms) {
-    const auto& m = ms.at("Metric").as_object();
-    auto dims = read_dimensions(m.if_contains("Dimensions"), "Dimensions");
-    if (!dims) return dims.error();
-    MetricKey key{scope_.account, scope_.region, text(m, "Namespace"), text(m, "MetricName"), std::move(*dims)};
-    std::string stat = text(ms, "Stat");
-    int64_t period = integer(ms, "Period").value_or(60);
+    auto read = stat_points(ms, scope_.start_ms, true);
+    if (!read) return read.error();
     MathValue out;
     out.kind = MathValue::Kind::Series;
-    Series s{key.name, period, {}};
-    auto id = find_metric(tx_, key);
-    if (!id) return id.error();
-    if (*id && period >= coarsest_grain_s(scope_.start_ms, scope_.now_ms)) {
-      int64_t p = period * 1000;
-      auto periods = read_periods(tx_, **id, (scope_.start_ms / p) * p, scope_.end_ms, period, text(ms, "Unit"), is_percentile(stat));
-      if (!periods) return periods.error();
-      for (auto& [ts, agg] : *periods)
-        if (auto v = statistic(agg, stat)) s.points[ts] = *v;
-    }
-    out.series.push_back(std::move(s));
+    out.series.push_back(Series{read->key.name, read->period, std::move(read->points)});
     return out;
   }
 
