@@ -21,9 +21,11 @@ struct ServeOptions {
   bool benchmark_without_audit = false;
   double alarm_evaluation_interval = 60;  // seconds between evaluations of every CloudWatch alarm
   // SNS: how endpoints reach this server ("" = http(s)://HOST:PORT of --listen), how often the
-  // delivery worker looks for due deliveries, and further CAs trusted for HTTPS endpoints.
+  // delivery workers (SNS, Logs subscription filters) look for due deliveries, and further CAs
+  // trusted for HTTPS endpoints (both).
   std::string public_url;
   double sns_delivery_interval_s = 0.25;
+  double subscription_delivery_interval_s = 0.25;  // CloudWatch Logs subscription filters
   std::string sns_ca_file;
   // The root user's console sign-in, set on first start (as `citadel admin bootstrap` sets it).
   std::string root_email, root_password_file;

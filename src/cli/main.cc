@@ -54,7 +54,12 @@ int main(int argc, char** argv) {
                  "Seconds between the SNS delivery worker's looks at its queue (fractions allowed)")
       ->check(CLI::Range(0.01, 60.0))
       ->capture_default_str();
-  s->add_option("--sns-ca-file", serve.sns_ca_file, "PEM file of further CAs trusted for SNS HTTPS endpoints")
+  s->add_option("--subscription-delivery-interval", serve.subscription_delivery_interval_s,
+                 "Seconds between looks at the queue of CloudWatch Logs subscription filter deliveries (fractions allowed)")
+      ->check(CLI::Range(0.01, 60.0))
+      ->capture_default_str();
+  s->add_option("--sns-ca-file,--endpoint-ca-file", serve.sns_ca_file,
+                 "PEM file of further CAs trusted for HTTPS endpoints (SNS subscriptions, Logs subscription filters)")
       ->check(CLI::ExistingFile);
   s->add_option("--email", serve.root_email, "First start: the root user's console sign-in email");
   s->add_option("--password-file", serve.root_password_file, "First start: a file holding the root user's console password");

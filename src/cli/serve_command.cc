@@ -21,6 +21,7 @@
 #include "services/iam/bootstrap.h"
 #include "services/logs/logs_service.h"
 #include "services/s3/access_logging.h"
+#include "services/logs/subscription_worker.h"
 #include "services/sns/delivery_worker.h"
 
 namespace citadel::cli {
@@ -183,9 +184,15 @@ int serve_main(const ServeOptions& o) {
   }
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
   services::sns::DeliveryWorker sns_worker(*dd->store, *dd->secrets, {public_url, std::chrono::seconds(15), 32, o.sns_ca_file});
+  services::logs::SubscriptionWorker subscription_worker(*dd->store, *dd->secrets, std::chrono::seconds(15), o.sns_ca_file);
   server::PeriodicWorker sns_delivery({{"SNS delivery", seconds(o.sns_delivery_interval_s), [&sns_worker](int64_t now_ms) {
                                           if (auto r = sns_worker.run_once(now_ms); !r)
                                             std::cerr << "citadel: sns delivery: " << r.error().message << std::endl;
+                                        }},
+                                       {"Logs subscription delivery", seconds(o.subscription_delivery_interval_s),
+                                        [&subscription_worker](int64_t now_ms) {
+                                          if (auto r = subscription_worker.run_once(now_ms); !r)
+                                            std::cerr << "citadel: logs subscription delivery: " << r.error().message << std::endl;
                                         }}});
 
   if (!loopback(sopt.host) && !http.tls())

@@ -3,9 +3,11 @@
 // a subscription's policy stands over its topic's.
 #include <gtest/gtest.h>
 
+#include "services/outbound/http_client.h"
 #include "services/sns/delivery_policy.h"
 
 using namespace citadel::services::sns;
+namespace outbound = citadel::services::outbound;
 
 namespace {
 
@@ -53,11 +55,11 @@ TEST(DeliveryPolicy, EveryBackoffFunctionClimbsFromMinToMax) {
 }
 
 TEST(DeliveryPolicy, FiveHundredsAndThrottlingAndSilenceAreRetriedOtherAnswersAreNot) {
-  for (int s : {0, 429, 500, 502, 503, 504}) EXPECT_TRUE(retryable_status(s)) << s;
-  for (int s : {200, 204, 301, 400, 403, 404}) EXPECT_FALSE(retryable_status(s)) << s;
-  EXPECT_TRUE(delivered_status(200));
-  EXPECT_TRUE(delivered_status(204));
-  EXPECT_FALSE(delivered_status(404));
+  for (int s : {0, 429, 500, 502, 503, 504}) EXPECT_TRUE(outbound::retryable_status(s)) << s;
+  for (int s : {200, 204, 301, 400, 403, 404}) EXPECT_FALSE(outbound::retryable_status(s)) << s;
+  EXPECT_TRUE(outbound::delivered_status(200));
+  EXPECT_TRUE(outbound::delivered_status(204));
+  EXPECT_FALSE(outbound::delivered_status(404));
 }
 
 TEST(DeliveryPolicy, ChecksAsSnsDoes) {

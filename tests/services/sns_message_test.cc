@@ -7,12 +7,13 @@
 
 #include "base/crypto.h"
 #include "services/kms/key_crypto.h"
-#include "services/sns/endpoint_url.h"
+#include "services/outbound/endpoint_url.h"
 #include "services/sns/signing_key.h"
 #include "services/sns/sns_message.h"
 
 using namespace citadel;
 using namespace citadel::services::sns;
+namespace outbound = citadel::services::outbound;
 namespace json = boost::json;
 
 namespace {
@@ -129,7 +130,7 @@ TEST(SnsMessage, SignaturesVerifyWithTheCertificate) {
 }
 
 TEST(EndpointUrl, ParsesWhatSubscribeAccepts) {
-  auto u = parse_endpoint_url("https://user:p%40ss@example.com:8443/hook?x=1#frag");
+  auto u = outbound::parse_endpoint_url("https://user:p%40ss@example.com:8443/hook?x=1#frag");
   ASSERT_TRUE(u);
   EXPECT_TRUE(u->https);
   EXPECT_EQ(u->host, "example.com");
@@ -137,15 +138,15 @@ TEST(EndpointUrl, ParsesWhatSubscribeAccepts) {
   EXPECT_EQ(u->target, "/hook?x=1");
   EXPECT_EQ(u->userinfo, "user:p%40ss");
   EXPECT_EQ(u->host_header(), "example.com:8443");
-  auto plain = parse_endpoint_url("http://127.0.0.1");
+  auto plain = outbound::parse_endpoint_url("http://127.0.0.1");
   ASSERT_TRUE(plain);
   EXPECT_EQ(plain->port, 80);
   EXPECT_EQ(plain->target, "/");
   EXPECT_EQ(plain->host_header(), "127.0.0.1");
-  auto v6 = parse_endpoint_url("http://[::1]:9000/x");
+  auto v6 = outbound::parse_endpoint_url("http://[::1]:9000/x");
   ASSERT_TRUE(v6);
   EXPECT_EQ(v6->host, "::1");
   EXPECT_EQ(v6->host_header(), "[::1]:9000");
   for (const char* bad : {"ftp://x", "http://", "http://:80/", "http://h:0/", "http://h:99999/", "http://h:8a/", "http://a b/", "mailto:x@y"})
-    EXPECT_FALSE(parse_endpoint_url(bad)) << bad;
+    EXPECT_FALSE(outbound::parse_endpoint_url(bad)) << bad;
 }

@@ -5,6 +5,7 @@
 #include "services/logs/log_encryption.h"
 #include "services/logs/logs_common.h"
 #include "services/logs/metric_filters.h"
+#include "services/logs/subscription_filters.h"
 
 namespace citadel::services::logs {
 
@@ -30,9 +31,12 @@ Status deliver_log_events(Call& call, const std::string& account, const std::str
   auto key = keys.for_ingest(account, region, group);
   if (!key) return key.error();
   int64_t bytes = 0;
-  for (const auto& [ts, message] : events) {
-    if (auto w = insert_event(tx, *key, account, region, group, stream, ts, now_ms, message); !w) return w;
+  std::vector<StoredEvent> stored;
+  for (auto& [ts, message] : events) {
+    auto id = insert_event(tx, *key, account, region, group, stream, ts, now_ms, message);
+    if (!id) return id.error();
     bytes += static_cast<int64_t>(message.size()) + 26;
+    stored.push_back(StoredEvent{*id, ts, std::move(message)});
   }
   auto u = tx.exec(
       "UPDATE logs_streams SET stored_bytes = stored_bytes + ?, last_ingestion_ms = ?, "
@@ -41,7 +45,14 @@ Status deliver_log_events(Call& call, const std::string& account, const std::str
       {bytes, now_ms, events.front().first, events.front().first, events.back().first, events.back().first, account, region,
        group, stream});
   if (!u) return u.error();
-  return publish_metric_filters(tx, account, region, group, events, now_ms);
+  return events_stored(call, account, region, group, stream, stored, now_ms);
+}
+
+Status events_stored(Call& call, const std::string& account, const std::string& region, const std::string& group,
+                     const std::string& stream, const std::vector<StoredEvent>& events, int64_t now_ms) {
+  if (events.empty()) return Ok{};
+  if (auto s = publish_metric_filters(call.tx, account, region, group, events, now_ms); !s) return s;
+  return queue_subscription_deliveries(call, account, region, group, stream, events, now_ms);
 }
 
 }  // namespace citadel::services::logs

@@ -5,12 +5,17 @@
 #include <utility>
 #include <vector>
 
-#include "services/service.h"
+#include "services/logs/logs_common.h"
 
 namespace citadel::services::logs {
 
 // Whether `group` exists in that account and region.
 Result<bool> log_group_exists(store::Tx& tx, const std::string& account, const std::string& region, const std::string& group);
+
+// What a group's metric filters and subscription filters make of events just stored in `stream`
+// (by PutLogEvents or a delivery): metrics published, deliveries queued.
+Status events_stored(Call& call, const std::string& account, const std::string& region, const std::string& group,
+                     const std::string& stream, const std::vector<StoredEvent>& events, int64_t now_ms);
 
 // Appends (timestamp, message) events, in time order, to `stream` of `group` (created when absent).
 // ResourceNotFoundException when the group does not exist.

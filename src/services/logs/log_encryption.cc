@@ -78,15 +78,16 @@ Result<IngestKey> DataKeys::for_ingest(const std::string& account, const std::st
   return IngestKey(std::make_pair(id, *key));
 }
 
-Status insert_event(store::Tx& tx, const IngestKey& key, const std::string& account, const std::string& region,
-                    const std::string& group, const std::string& stream, int64_t ts, int64_t now_ms, const std::string& message) {
-  auto w = tx.exec(
+Result<int64_t> insert_event(store::Tx& tx, const IngestKey& key, const std::string& account, const std::string& region,
+                             const std::string& group, const std::string& stream, int64_t ts, int64_t now_ms,
+                             const std::string& message) {
+  auto w = tx.query(
       "INSERT INTO logs_events (account_id, region, group_name, stream_name, ts, ingestion_ms, message, data_key_id) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
       {account, region, group, stream, ts, now_ms, key ? DataKeys::seal(key->second, message) : message,
        key ? store::Value{key->first} : store::Value{}});
   if (!w) return w.error();
-  return Ok{};
+  return w->front().i64(0);
 }
 
 Result<std::string> DataKeys::open(const store::Value& data_key_id, const std::string& stored) {

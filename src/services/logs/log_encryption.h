@@ -46,8 +46,8 @@ class DataKeys {
 };
 
 // Inserts one event, sealed under `key` when it is set. Every ingest path (PutLogEvents, delivery
-// from CloudTrail) goes through here.
-Status insert_event(store::Tx& tx, const IngestKey& key, const std::string& account, const std::string& region,
+// from CloudTrail) goes through here. Returns the event's sequence number (its eventId).
+Result<int64_t> insert_event(store::Tx& tx, const IngestKey& key, const std::string& account, const std::string& region,
                     const std::string& group, const std::string& stream, int64_t ts, int64_t now_ms, const std::string& message);
 
 std::vector<store::Migration> encryption_migrations();

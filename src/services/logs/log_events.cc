@@ -8,7 +8,7 @@
 #include "services/logs/filter_pattern.h"
 #include "services/logs/log_encryption.h"
 #include "services/logs/logs_common.h"
-#include "services/logs/metric_filters.h"
+#include "services/logs/log_delivery.h"
 
 namespace citadel::services::logs {
 
@@ -56,7 +56,7 @@ Result<json::value> put_log_events(Call& call) {
   int64_t retention_floor = g->retention_days ? now - *g->retention_days * kDayMs : INT64_MIN;
   json::object rejected;
   int64_t stored = 0, stored_bytes = 0, low = INT64_MAX, high = INT64_MIN;
-  std::vector<std::pair<int64_t, std::string>> accepted;  // for the group's metric filters
+  std::vector<StoredEvent> accepted;  // for the group's metric and subscription filters
   for (size_t i = 0; i < events.size(); ++i) {
     const auto& o = events[i].as_object();
     int64_t ts = o.at("timestamp").to_number<int64_t>();
@@ -73,10 +73,11 @@ Result<json::value> put_log_events(Call& call) {
       continue;
     }
     std::string message(o.at("message").as_string());
-    if (auto s = insert_event(call.tx, *key, call.account(), call.ctx.region, group, stream, ts, now, message); !s) return s.error();
+    auto id = insert_event(call.tx, *key, call.account(), call.ctx.region, group, stream, ts, now, message);
+    if (!id) return id.error();
     ++stored;
     stored_bytes += static_cast<int64_t>(message.size()) + kEventOverhead;
-    accepted.emplace_back(ts, std::move(message));
+    accepted.push_back(StoredEvent{*id, ts, std::move(message)});
     low = std::min(low, ts);
     high = std::max(high, ts);
   }
@@ -87,7 +88,7 @@ Result<json::value> put_log_events(Call& call) {
       "WHERE account_id = ? AND region = ? AND group_name = ? AND name = ? RETURNING upload_seq",
       {stored_bytes, now, stored, low, low, stored, high, high, call.account(), call.ctx.region, group, stream});
   if (!seq) return seq.error();
-  if (auto s = publish_metric_filters(call.tx, call.account(), call.ctx.region, group, accepted, now); !s) return s.error();
+  if (auto s = events_stored(call, call.account(), call.ctx.region, group, stream, accepted, now); !s) return s.error();
   char token[57];
   std::snprintf(token, sizeof token, "%056" PRId64, seq->front().i64(0));
   json::object out{{"nextSequenceToken", token}};

@@ -10,7 +10,6 @@ namespace citadel::services::logs {
 
 namespace {
 
-constexpr int64_t kMaxDescribe = 50;
 constexpr std::array<int64_t, 22> kRetentionDays{1,   3,   5,   7,    14,   30,   60,   90,   120,  150,  180,
                                                  365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
 
@@ -21,19 +20,6 @@ Status check_group_name(const std::string& name) {
     return invalid_parameter("1 validation error detected: Value '" + name +
                              "' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+");
   return Ok{};
-}
-
-// Opaque paging: the last name returned, base64.
-std::string page_token(const std::string& last) { return crypto::base64_encode(last); }
-Result<std::string> page_after(const Call& call) {
-  if (!call.has("nextToken")) return std::string();
-  auto raw = crypto::base64_decode(call.str("nextToken"));
-  if (!raw) return invalid_parameter("The specified nextToken is invalid.");
-  return *raw;
-}
-
-int64_t page_limit(const Call& call) {
-  return call.has("limit") ? std::min<int64_t>(call.input.at("limit").to_number<int64_t>(), kMaxDescribe) : kMaxDescribe;
 }
 
 Status save_tags(store::Tx& tx, const std::string& account, const std::string& region, const std::string& group,
@@ -92,7 +78,9 @@ Result<json::value> delete_log_group(Call& call) {
   if (!g) return g.error();
   if (g->deletion_protection)
     return AwsError::sender("OperationAbortedException", "Log group " + g->name + " has deletion protection enabled.", 400);
-  for (const char* table : {"logs_events", "logs_streams", "logs_group_tags"}) {
+  // The group's filters go with it (AWS deletes them), and the deliveries they had queued.
+  for (const char* table : {"logs_events", "logs_streams", "logs_group_tags", "logs_metric_filters", "logs_subscription_filters",
+                            "logs_subscription_deliveries"}) {
     auto d = call.tx.exec(std::string("DELETE FROM ") + table + " WHERE account_id = ? AND region = ? AND group_name = ?",
                           {call.account(), call.ctx.region, g->name});
     if (!d) return d.error();
@@ -282,12 +270,6 @@ Result<json::value> list_tags_for_resource(Call& call) {
   json::object tags;
   for (const auto& r : *rows) tags[r.str(0)] = r.str(1);
   return json::object{{"tags", std::move(tags)}};
-}
-
-OperationDef on_group(const char* name, bool read_only, Handler h) {
-  return OperationDef{name, read_only, false,
-                      [name](const RequestContext& c, const json::object& in, store::Tx&) { return group_authz(name, c, in); },
-                      std::move(h)};
 }
 
 OperationDef on_tagged(const char* name, bool read_only, Handler h) {

@@ -1,5 +1,9 @@
 #include "services/logs/logs_common.h"
 
+#include <algorithm>
+
+#include "base/crypto.h"
+
 namespace citadel::services::logs {
 
 AwsError invalid_parameter(const std::string& message) { return AwsError::sender("InvalidParameterException", message, 400); }
@@ -56,6 +60,29 @@ AuthzRequest stream_authz(const char* action, const RequestContext& ctx, const j
   std::string group = requested_group(in), stream = input_str(in, "logStreamName");
   if (group.empty() || stream.empty()) return group_authz(action, ctx, in);
   return AuthzRequest{std::string("logs:") + action, {stream_arn(ctx.region, ctx.principal->account_id, group, stream)}, {}};
+}
+
+OperationDef on_group(const char* name, bool read_only, Handler h) {
+  return OperationDef{name, read_only, false,
+                      [name](const RequestContext& c, const json::object& in, store::Tx&) { return group_authz(name, c, in); },
+                      std::move(h)};
+}
+
+namespace {
+constexpr int64_t kMaxDescribe = 50;
+}
+
+std::string page_token(const std::string& last) { return crypto::base64_encode(last); }
+
+Result<std::string> page_after(const Call& call) {
+  if (!call.has("nextToken")) return std::string();
+  auto raw = crypto::base64_decode(call.str("nextToken"));
+  if (!raw) return invalid_parameter("The specified nextToken is invalid.");
+  return *raw;
+}
+
+int64_t page_limit(const Call& call) {
+  return call.has("limit") ? std::min<int64_t>(call.input.at("limit").to_number<int64_t>(), kMaxDescribe) : kMaxDescribe;
 }
 
 }  // namespace citadel::services::logs

@@ -2,6 +2,7 @@
 // Shared pieces of the Logs service: errors, ARNs, and the rows of groups and streams.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "services/service.h"
 
@@ -18,6 +19,13 @@ std::string stream_arn(const std::string& region, const std::string& account, co
 // The group a request names by logGroupName or logGroupIdentifier (a name or an ARN).
 std::string requested_group(const json::object& input);
 
+// An event as stored: its sequence number (the eventId callers see), timestamp and message.
+struct StoredEvent {
+  int64_t id = 0;
+  int64_t ts = 0;
+  std::string message;
+};
+
 struct GroupRow {
   std::string name;
   int64_t created_ms = 0;
@@ -32,6 +40,14 @@ Status require_stream(Call& call, const std::string& group, const std::string& s
 // Authorization of a call on a group (or a stream of it) named in the input.
 AuthzRequest group_authz(const char* action, const RequestContext& ctx, const json::object& in);
 AuthzRequest stream_authz(const char* action, const RequestContext& ctx, const json::object& in);
+
+// An operation on the group its input names, authorized as logs:NAME on that group.
+OperationDef on_group(const char* name, bool read_only, Handler h);
+
+// Opaque paging of Describe* calls: the last key returned, base64; at most 50 a page.
+std::string page_token(const std::string& last);
+Result<std::string> page_after(const Call& call);  // "" when the call has no nextToken
+int64_t page_limit(const Call& call);
 
 void add_group_operations(std::vector<OperationDef>& ops);   // log_groups.cc
 void add_event_operations(std::vector<OperationDef>& ops);   // log_events.cc

@@ -3,6 +3,7 @@
 #include "services/logs/log_encryption.h"
 #include "services/logs/logs_common.h"
 #include "services/logs/metric_filters.h"
+#include "services/logs/subscription_filters.h"
 
 namespace citadel::services::logs {
 
@@ -11,11 +12,12 @@ std::vector<OperationDef> LogsService::operations() const {
   add_group_operations(ops);
   add_event_operations(ops);
   add_metric_filter_operations(ops);
+  add_subscription_filter_operations(ops);
   return ops;
 }
 
 std::vector<store::Migration> LogsService::migrations() const {
-  return {{"logs/001_groups_streams_events", R"sql(
+  std::vector<store::Migration> m{{"logs/001_groups_streams_events", R"sql(
 CREATE TABLE logs_groups (
   account_id          TEXT NOT NULL,
   region              TEXT NOT NULL,
@@ -62,6 +64,8 @@ CREATE INDEX logs_events_by_stream ON logs_events(account_id, region, group_name
 CREATE INDEX logs_events_by_group ON logs_events(account_id, region, group_name, ts, seq);
 )sql"},
           metric_filter_migrations().front(), encryption_migrations().front()};
+  for (auto& s : subscription_filter_migrations()) m.push_back(std::move(s));
+  return m;
 }
 
 Status apply_retention(store::Store& store, int64_t now_ms) {

@@ -81,18 +81,14 @@ Result<json::value> describe_metric_filters(Call& call) {
   if (!prefix.empty() && group.empty()) return invalid_parameter("filterNamePrefix requires logGroupName.");
   if (!group.empty())
     if (auto g = load_group(call, group); !g) return g.error();
-  int64_t limit = call.has("limit") ? std::min<int64_t>(call.input.at("limit").to_number<int64_t>(), 50) : 50;
-  std::string after;
-  if (call.has("nextToken")) {
-    auto raw = crypto::base64_decode(call.str("nextToken"));
-    if (!raw) return invalid_parameter("The specified nextToken is invalid.");
-    after = *raw;
-  }
+  int64_t limit = page_limit(call);
+  auto after = page_after(call);
+  if (!after) return after.error();
   auto rows = call.tx.query(
       "SELECT group_name, name, pattern, transformations, created_ms FROM logs_metric_filters WHERE account_id = ? AND region = ? "
       "AND (? = '' OR group_name = ?) AND substr(name, 1, length(?)) = ? AND group_name || '/' || name > ? "
       "ORDER BY group_name, name",
-      {call.account(), call.ctx.region, group, group, prefix, prefix, after});
+      {call.account(), call.ctx.region, group, group, prefix, prefix, *after});
   if (!rows) return rows.error();
   json::array filters;
   json::object out;
@@ -104,7 +100,7 @@ Result<json::value> describe_metric_filters(Call& call) {
       if (input_str(t, "metricName") != metric || input_str(t, "metricNamespace") != ns) continue;
     }
     if (static_cast<int64_t>(filters.size()) == limit) {
-      out["nextToken"] = crypto::base64_encode(last);
+      out["nextToken"] = page_token(last);
       break;
     }
     filters.push_back(json::object{{"filterName", r.str(1)},
@@ -130,12 +126,6 @@ Result<json::value> test_metric_filter(Call& call) {
     matches.push_back(json::object{{"eventNumber", n}, {"eventMessage", message}, {"extractedValues", json::object{}}});
   }
   return json::object{{"matches", std::move(matches)}};
-}
-
-OperationDef on_group(const char* name, bool read_only, Handler h) {
-  return OperationDef{name, read_only, false,
-                      [name](const RequestContext& c, const json::object& in, store::Tx&) { return group_authz(name, c, in); },
-                      std::move(h)};
 }
 
 }  // namespace
@@ -172,7 +162,7 @@ void add_metric_filter_operations(std::vector<OperationDef>& ops) {
 }
 
 Status publish_metric_filters(store::Tx& tx, const std::string& account, const std::string& region, const std::string& group,
-                              const std::vector<std::pair<int64_t, std::string>>& events, int64_t now_ms) {
+                              const std::vector<StoredEvent>& events, int64_t now_ms) {
   auto rows = tx.query("SELECT pattern, transformations FROM logs_metric_filters WHERE account_id = ? AND region = ? AND group_name = ?",
                        {account, region, group});
   if (!rows) return rows.error();
@@ -192,8 +182,8 @@ Status publish_metric_filters(store::Tx& tx, const std::string& account, const s
     std::optional<double> fallback;
     if (const auto* d = t.if_contains("defaultValue"); d && d->is_number()) fallback = d->to_number<double>();
     std::optional<int64_t> metric_id;
-    for (const auto& [ts, message] : events) {
-      std::optional<double> v = pattern->matches(message) ? metric_value(*pattern, value, message) : fallback;
+    for (const auto& e : events) {
+      std::optional<double> v = pattern->matches(e.message) ? metric_value(*pattern, value, e.message) : fallback;
       if (!v) continue;
       if (!metric_id) {
         auto id = cloudwatch::upsert_metric(tx, key, now_ms);
@@ -201,7 +191,7 @@ Status publish_metric_filters(store::Tx& tx, const std::string& account, const s
         metric_id = *id;
       }
       cloudwatch::Sample s;
-      s.ts_ms = ts;
+      s.ts_ms = e.ts;
       s.unit = t.contains("unit") ? input_str(t, "unit") : "None";
       s.count = 1;
       s.sum = s.min = s.max = *v;

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "services/service.h"
+#include "services/logs/logs_common.h"
 
 namespace citadel::services::logs {
 
@@ -17,6 +17,6 @@ void add_metric_filter_operations(std::vector<OperationDef>& ops);
 
 // Publishes what the group's metric filters make of newly stored (timestamp, message) events.
 Status publish_metric_filters(store::Tx& tx, const std::string& account, const std::string& region, const std::string& group,
-                              const std::vector<std::pair<int64_t, std::string>>& events, int64_t now_ms);
+                              const std::vector<StoredEvent>& events, int64_t now_ms);
 
 }  // namespace citadel::services::logs

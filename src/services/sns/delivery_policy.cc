@@ -171,8 +171,6 @@ std::optional<int64_t> retry_delay_ms(const RetryPolicy& p, int n) {
   return static_cast<int64_t>(std::llround(d));
 }
 
-bool retryable_status(int status) { return status == 0 || status == 429 || status >= 500; }
-
 Result<json::object> parse_topic_delivery_policy(std::string_view text) {
   auto o = parse_object(text);
   if (!o) return o;

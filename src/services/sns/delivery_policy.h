@@ -46,11 +46,6 @@ struct DeliveryPolicy {
 // AWS documents the phases and the functions' names, not their formulas; these are Citadel's.
 std::optional<int64_t> retry_delay_ms(const RetryPolicy& p, int n);
 
-// Whether an HTTP/S answer is worth a retry, as SNS decides it: 5xx and 429 are; no answer at all
-// (status 0: refused, reset, timed out) is; any other status ends the delivery.
-bool retryable_status(int status);
-// Whether an answer delivered the message (2xx).
-inline bool delivered_status(int status) { return status >= 200 && status < 300; }
 
 // A topic's DeliveryPolicy attribute ({"http": {"defaultHealthyRetryPolicy": {...},
 // "defaultThrottlePolicy": {...}, "defaultRequestPolicy": {...}, "disableSubscriptionOverrides":

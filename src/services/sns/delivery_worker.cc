@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "base/time.h"
+#include "services/outbound/lease_queue.h"
 #include "services/sns/delivery_queue.h"
 
 namespace citadel::services::sns {
@@ -14,9 +15,9 @@ constexpr std::chrono::milliseconds kLeaseMargin{30000};
 
 // The request for one delivery: signed JSON, or the bare message for raw delivery (of
 // notifications; confirmations are always JSON).
-Result<HttpPost> build_post(const QueuedDelivery& d, const Links& links, const SigningKey& key) {
-  HttpPost p;
-  auto url = parse_endpoint_url(d.endpoint);
+Result<outbound::HttpPost> build_post(const QueuedDelivery& d, const Links& links, const SigningKey& key) {
+  outbound::HttpPost p;
+  auto url = outbound::parse_endpoint_url(d.endpoint);
   if (!url) return AwsError::internal("the endpoint is not a valid URL");
   p.url = std::move(*url);
   bool raw = d.raw && d.message.type == "Notification";
@@ -38,14 +39,7 @@ DeliveryWorker::DeliveryWorker(store::Store& store, const store::SecretBox& secr
     : store_(store), secrets_(secrets), options_(std::move(options)), client_(options_.extra_ca_file) {}
 
 Result<size_t> DeliveryWorker::run_once(int64_t now_ms) {
-  size_t total = 0;
-  for (;;) {
-    auto n = run_batch(now_ms);
-    if (!n) return n.error();
-    total += *n;
-    if (*n < options_.batch) return total;
-    now_ms = timeutil::now_ms();
-  }
+  return outbound::drain(options_.batch, now_ms, [this](int64_t at) { return run_batch(at); });
 }
 
 Result<size_t> DeliveryWorker::run_batch(int64_t now_ms) {
@@ -58,8 +52,8 @@ Result<size_t> DeliveryWorker::run_batch(int64_t now_ms) {
     key_ = std::move(*k);
   }
   Links links{options_.base_url};
-  std::vector<HttpOutcome> outcomes(due->size());  // a delivery that cannot be built fails this attempt
-  std::vector<HttpPost> posts;
+  std::vector<outbound::HttpOutcome> outcomes(due->size());  // a delivery that cannot be built fails this attempt
+  std::vector<outbound::HttpPost> posts;
   std::vector<size_t> sent;  // the delivery each post is
   for (size_t i = 0; i < due->size(); ++i) {
     auto post = build_post((*due)[i], links, *key_);
@@ -75,8 +69,8 @@ Result<size_t> DeliveryWorker::run_batch(int64_t now_ms) {
   int64_t done_ms = timeutil::now_ms();
   for (size_t i = 0; i < due->size(); ++i) {
     const QueuedDelivery& d = (*due)[i];
-    const HttpOutcome& o = outcomes[i];
-    std::string error = delivered_status(o.status) ? "" : (o.status ? "HTTP " + std::to_string(o.status) : o.error);
+    const outbound::HttpOutcome& o = outcomes[i];
+    std::string error = outbound::delivered_status(o.status) ? "" : (o.status ? "HTTP " + std::to_string(o.status) : o.error);
     if (!error.empty() && !next_attempt(d, o.status, done_ms))
       std::cerr << "citadel: sns: gave up delivering " << d.message.type << " " << d.message.message_id << " to "
                 << d.endpoint << " after " << d.attempts + 1 << " attempt(s): " << error << std::endl;

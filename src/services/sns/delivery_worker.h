@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "services/sns/http_client.h"
+#include "services/outbound/http_client.h"
 #include "services/sns/signing_key.h"
 
 namespace citadel::services::sns {
@@ -34,7 +34,7 @@ class DeliveryWorker {
   store::Store& store_;
   const store::SecretBox& secrets_;
   DeliveryOptions options_;
-  HttpClient client_;
+  outbound::HttpClient client_;
   std::optional<SigningKey> key_;  // loaded (or made) on first use
 };
 

@@ -3,7 +3,7 @@
 // subscription attributes.
 #include "base/crypto.h"
 #include "base/ids.h"
-#include "services/sns/endpoint_url.h"
+#include "services/outbound/endpoint_url.h"
 #include "services/sns/sns_operations.h"
 #include "services/sns/subscription_store.h"
 
@@ -28,7 +28,7 @@ Status check_endpoint(const std::string& protocol, const std::string& endpoint) 
       return invalid_parameter("Protocol Reason: Citadel delivers to http and https endpoints only; " + protocol + " is not built");
     return invalid_parameter("Amazon SNS does not support this protocol string: " + protocol);
   }
-  auto url = parse_endpoint_url(endpoint);
+  auto url = outbound::parse_endpoint_url(endpoint);
   if (!url) return invalid_parameter("Endpoint Reason: not a valid " + protocol + " URL");
   if (url->https != (protocol == "https")) return invalid_parameter("Endpoint must match the specified protocol");
   return Ok{};

@@ -1,9 +1,9 @@
-#include "services/sns/endpoint_url.h"
+#include "services/outbound/endpoint_url.h"
 
 #include <algorithm>
 #include <charconv>
 
-namespace citadel::services::sns {
+namespace citadel::services::outbound {
 
 std::string EndpointUrl::host_header() const {
   std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -58,4 +58,4 @@ std::optional<EndpointUrl> parse_endpoint_url(std::string_view url) {
   return u;
 }
 
-}  // namespace citadel::services::sns
+}  // namespace citadel::services::outbound

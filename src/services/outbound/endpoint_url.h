@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace citadel::services::sns {
+namespace citadel::services::outbound {
 
 struct EndpointUrl {
   bool https = false;
@@ -20,4 +20,4 @@ struct EndpointUrl {
 // (another scheme, no host, a bad port, spaces or control characters).
 std::optional<EndpointUrl> parse_endpoint_url(std::string_view url);
 
-}  // namespace citadel::services::sns
+}  // namespace citadel::services::outbound

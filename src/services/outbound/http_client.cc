@@ -1,4 +1,4 @@
-#include "services/sns/http_client.h"
+#include "services/outbound/http_client.h"
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -9,7 +9,7 @@
 #include "base/crypto.h"
 #include "base/uri.h"
 
-namespace citadel::services::sns {
+namespace citadel::services::outbound {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -125,4 +125,4 @@ std::vector<HttpOutcome> HttpClient::post_all(const std::vector<HttpPost>& posts
   return out;
 }
 
-}  // namespace citadel::services::sns
+}  // namespace citadel::services::outbound

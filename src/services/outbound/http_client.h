@@ -1,15 +1,16 @@
 #pragma once
-// The HTTP/HTTPS client SNS delivers with (Boost.Beast over Asio, TLS by OpenSSL): POSTs a batch
-// of requests concurrently, each bounded by a deadline, and reports each one's status.
+// The HTTP/HTTPS client the services deliver to customers' endpoints with (SNS subscriptions, Logs
+// subscription filters): Boost.Beast over Asio, TLS by OpenSSL. POSTs a batch of requests
+// concurrently, each bounded by a deadline, and reports each one's status.
 #include <chrono>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "services/sns/endpoint_url.h"
+#include "services/outbound/endpoint_url.h"
 
-namespace citadel::services::sns {
+namespace citadel::services::outbound {
 
 struct HttpPost {
   EndpointUrl url;
@@ -21,6 +22,12 @@ struct HttpOutcome {
   int status = 0;     // the answer's status; 0 when there was none
   std::string error;  // why there was none ("timed out", "Connection refused", a TLS failure)
 };
+
+// Whether an answer delivered the request (2xx).
+inline bool delivered_status(int status) { return status >= 200 && status < 300; }
+// Whether an answer is worth a retry, as SNS and CloudWatch Logs decide it: 5xx and 429 are; no
+// answer at all (status 0: refused, reset, timed out) is; any other status ends the delivery.
+inline bool retryable_status(int status) { return status == 0 || status == 429 || status >= 500; }
 
 class HttpClient {
  public:
@@ -41,4 +48,4 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace citadel::services::sns
+}  // namespace citadel::services::outbound
