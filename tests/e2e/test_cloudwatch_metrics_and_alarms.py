@@ -227,6 +227,52 @@ class CloudWatch(CitadelTestCase):
         linked = self.cw.list_metrics(Namespace="Web", MetricName="Errors", IncludeLinkedAccounts=True)
         self.assertEqual(linked["OwningAccounts"], [self.account])
 
+    def test_search_expressions(self):
+        t = now().replace(second=0, microsecond=0) - datetime.timedelta(minutes=10)
+        data = []
+        for minute in range(2):
+            ts = t + datetime.timedelta(minutes=minute)
+            for i, host in enumerate(("web-1", "web-2", "db-1")):
+                data.append({"MetricName": "CPUUtilization", "Dimensions": [{"Name": "Host", "Value": host}], "Timestamp": ts,
+                             "Value": 10 * (i + 1) + minute})
+            data.append({"MetricName": "CPUUtilization", "Dimensions": [{"Name": "Host", "Value": "web-1"},
+                                                                        {"Name": "Core", "Value": "0"}], "Timestamp": ts, "Value": 99})
+            data.append({"MetricName": "NetworkIn", "Dimensions": [{"Name": "Host", "Value": "web-1"}], "Timestamp": ts, "Value": 5})
+        self.cw.put_metric_data(Namespace="Fleet", MetricData=data)
+        end = t + datetime.timedelta(minutes=2)
+
+        def search(expression, **kw):
+            r = self.cw.get_metric_data(StartTime=t, EndTime=end, ScanBy="TimestampAscending",
+                                        MetricDataQueries=[{"Id": "s", "Expression": expression, **kw}])
+            return {x["Label"]: x["Values"] for x in r["MetricDataResults"]}
+
+        # The schema keeps Host-only metrics; the term keeps CPUUtilization (a partial match on "CPU").
+        self.assertEqual(search("SEARCH('{Fleet,Host} CPU', 'Average', 60)"),
+                         {"db-1 CPUUtilization": [30.0, 31.0], "web-1 CPUUtilization": [10.0, 11.0],
+                          "web-2 CPUUtilization": [20.0, 21.0]})
+        self.assertEqual(sorted(search("SEARCH('{Fleet,Host} Host=web', 'Sum', 60)")),
+                         ["web-1 CPUUtilization", "web-1 NetworkIn", "web-2 CPUUtilization"])
+        self.assertEqual(sorted(search('SEARCH(\'Namespace="Fleet" Host="web-1" NOT NetworkIn\', \'Maximum\', 60)')),
+                         ["0 web-1 CPUUtilization", "web-1 CPUUtilization"])
+        self.assertEqual(search("SUM(SEARCH('{Fleet,Host} MetricName=\"CPUUtilization\"', 'Average', 60))", Label="fleet"),
+                         {"fleet": [60.0, 63.0]})
+        self.assertEqual(search("SEARCH('{Fleet,Host} Nothing', 'Average', 60)"), {})
+        # Bad searches and statistics; searches cannot drive alarms.
+        for bad in ("SEARCH('{Fleet,Host', 'Average', 60)", "SEARCH('CPU', 'Mean', 60)", "SEARCH('CPU')",
+                    "SEARCH('CPU', 'Average', 7)"):
+            with self.subTest(bad=bad):
+                self.error(self.cw.get_metric_data, "ValidationError", StartTime=t, EndTime=end,
+                           MetricDataQueries=[{"Id": "s", "Expression": bad}])
+        self.error(self.cw.put_metric_alarm, "InvalidParameterValue", AlarmName="searching", EvaluationPeriods=1,
+                   ComparisonOperator="GreaterThanThreshold", Threshold=1,
+                   Metrics=[{"Id": "s", "Expression": "MAX(SEARCH('{Fleet,Host} CPU', 'Average', 60))"}])
+        # The query protocol (aws CLI v1) carries searches too.
+        rc, out, err = self.server.aws_v1("cloudwatch", "get-metric-data", "--metric-data-queries", json.dumps(
+            [{"Id": "s", "Expression": "SEARCH('{Fleet,Host} NetworkIn', 'Sum', 60)"}]), "--start-time", t.isoformat(),
+            "--end-time", end.isoformat(), "--scan-by", "TimestampAscending")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([(r["Label"], r["Values"]) for r in out["MetricDataResults"]], [("web-1 NetworkIn", [5.0, 5.0])])
+
     def test_alarm_lifecycle_history_and_tags(self):
         self.cw.put_metric_alarm(AlarmName="orders-latency", Namespace="Shop", MetricName="Latency", Statistic="Average",
                                  Period=60, EvaluationPeriods=3, DatapointsToAlarm=2, Threshold=500,

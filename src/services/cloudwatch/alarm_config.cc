@@ -16,6 +16,9 @@ constexpr size_t kMaxActions = 5;
 // anomaly detection alarm's band, ThresholdMetricId, returns data besides it).
 Status check_metrics(const json::array& metrics, const std::string& band_id) {
   if (auto s = check_queries(metrics, "Metrics"); !s) return s;
+  for (const auto& q : metrics)  // CloudWatch alarms cannot watch a search's changing set of metrics
+    if (text(q.as_object(), "Expression").find("SEARCH(") != std::string::npos)
+      return invalid_value("SEARCH expressions are not supported in alarms.");
   int returning = 0;
   for (const auto& q : metrics) {
     const auto* rd = q.as_object().if_contains("ReturnData");

@@ -38,7 +38,7 @@ Result<std::vector<PeriodValue>> alarm_range(store::Tx& tx, const AlarmRow& a, c
   const Series *lower = nullptr, *upper = nullptr;
   std::vector<QueryResult> results;
   if (const auto* metrics = array(a.config, "Metrics"); metrics && !metrics->empty()) {
-    QueryScope scope{a.account, a.region, first, end, now_ms, "Metrics"};
+    QueryScope scope{a.account, a.region, first, end, now_ms, "Metrics", /*allow_search=*/false};
     auto ran = run_queries(tx, *metrics, scope);
     if (!ran) return ran.error();
     results = std::move(*ran);

@@ -295,7 +295,7 @@ class Parser {
     auto need = [&](size_t lo, size_t hi) -> Status {
       if (a.size() < lo || a.size() > hi) return fail("wrong number of arguments to " + fn);
       for (size_t i = 0; i < a.size(); ++i)
-        if (is_word(a[i]) && !(fn == "FILL" && i == 1) && !(fn == "METRICS" && i == 0))
+        if (is_word(a[i]) && !(fn == "FILL" && i == 1) && !(fn == "METRICS" && i == 0) && !(fn == "SEARCH" && i < 2))
           return fail("unexpected text argument to " + fn);
       return Ok{};
     };
@@ -309,6 +309,18 @@ class Parser {
       for (auto& s : *metrics)
         if (filter.empty() || s.label.find(filter) != std::string::npos) out.series.push_back(std::move(s));
       return out;
+    }
+    if (fn == "SEARCH") {
+      if (auto s = need(2, 3); !s) return s.error();
+      if (!is_word(a[0]) || !is_word(a[1])) return fail("SEARCH takes a quoted search and a quoted statistic");
+      int64_t period = ctx_.period_s;
+      if (a.size() == 3) {
+        if (a[2].kind != K::Scalar || !(a[2].scalar >= 1) || a[2].scalar != std::floor(a[2].scalar))
+          return fail("the period of SEARCH must be a whole number of seconds");
+        period = static_cast<int64_t>(a[2].scalar);
+      }
+      if (!ctx_.search) return fail("SEARCH is not supported here");
+      return ctx_.search(a[0].series.front().label, a[1].series.front().label, period);
     }
     if (fn == "SUM" || fn == "AVG" || fn == "MIN" || fn == "MAX") {
       if (auto s = need(1, 1); !s) return s.error();

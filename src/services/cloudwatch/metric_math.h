@@ -4,7 +4,8 @@
 // caller supplies by id. Supported: + - * / ^, comparisons (== != < <= > >=) and AND/OR (&&, ||)
 // giving 1 or 0, unary minus, [a, b] arrays, and the functions SUM AVG MIN MAX (of an array:
 // a series; of a series: a scalar), METRICS(["label part"]), FILL(x, value|REPEAT|LINEAR), RATE,
-// DIFF, IF(cond, a[, b]), ABS, CEIL, FLOOR, ANOMALY_DETECTION_BAND(metric id[, standard deviations]).
+// DIFF, IF(cond, a[, b]), ABS, CEIL, FLOOR, ANOMALY_DETECTION_BAND(metric id[, standard deviations]),
+// SEARCH('{schema} terms', 'stat'[, period]).
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -37,6 +38,9 @@ struct MathContext {
   // ANOMALY_DETECTION_BAND(id, k): the band of the MetricStat query `id` (anomaly_band.h), as an
   // array of two series, the lower bound then the upper.
   std::function<Result<MathValue>(const std::string& id, double stddevs)> anomaly_band;
+  // SEARCH(search, stat[, period]): the series of the metrics the search finds (metric_search.h),
+  // as an array; unset where searches are not allowed (alarms).
+  std::function<Result<MathValue>(const std::string& search, const std::string& stat, int64_t period_s)> search;
   int64_t start_ms = 0, end_ms = 0;  // the request's range, for FILL and scalars
   int64_t period_s = 60;             // the period of results that have none of their own
 };

@@ -1,10 +1,12 @@
 #include "services/cloudwatch/metric_queries.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
 #include "services/cloudwatch/anomaly_band.h"
 #include "services/cloudwatch/anomaly_detectors.h"
+#include "services/cloudwatch/metric_search.h"
 #include "services/cloudwatch/metric_store.h"
 #include "services/cloudwatch/period_rules.h"
 
@@ -13,6 +15,8 @@ namespace citadel::services::cloudwatch {
 namespace {
 
 constexpr size_t kMaxQueries = 500;
+constexpr size_t kMaxSearchSeries = 500;
+constexpr int64_t kSearchWindowMs = 14LL * 24 * 3600 * 1000;  // SEARCH finds metrics put in the last two weeks
 
 bool valid_id(const std::string& id) {
   if (id.empty() || id[0] < 'a' || id[0] > 'z') return false;
@@ -52,10 +56,10 @@ class Evaluator {
       // Labels: the query's own; else a metric's name, an expression's id (an array keeps the
       // labels of its series).
       std::string label = text(q, "Label");
-      bool expression = !q.contains("MetricStat");
+      bool single_value = !q.contains("MetricStat") && v->kind != MathValue::Kind::Array;
       for (auto& s : r.series) {
         if (!label.empty()) s.label = label;
-        else if ((expression && r.series.size() == 1) || s.label.empty()) s.label = r.id;
+        else if (single_value || s.label.empty()) s.label = r.id;
       }
       r.label = r.series.empty() ? (label.empty() ? r.id : label) : r.series.front().label;
       out.push_back(std::move(r));
@@ -94,6 +98,8 @@ class Evaluator {
       return out;
     };
     ctx.anomaly_band = [this](const std::string& id, double k) { return band(id, k); };
+    if (scope_.allow_search)
+      ctx.search = [this](const std::string& text, const std::string& stat, int64_t period_s) { return search(text, stat, period_s); };
     return ctx;
   }
 
@@ -113,11 +119,53 @@ class Evaluator {
     auto id = find_metric(tx_, out.key);
     if (!id) return id.error();
     if (!*id || (respect_retention && out.period < coarsest_grain_s(scope_.start_ms, scope_.now_ms))) return out;
-    int64_t p = out.period * 1000;
-    auto periods = read_periods(tx_, **id, (from_ms / p) * p, scope_.end_ms, out.period, text(ms, "Unit"), is_percentile(out.stat));
+    auto points = read_statistic(**id, out.stat, out.period, text(ms, "Unit"), from_ms);
+    if (!points) return points.error();
+    out.points = std::move(*points);
+    return out;
+  }
+
+  // The statistic of a stored metric per period of [from_ms, end of the range).
+  Result<std::map<int64_t, double>> read_statistic(int64_t metric_id, const std::string& stat, int64_t period_s,
+                                                   const std::string& unit, int64_t from_ms) {
+    int64_t p = period_s * 1000;
+    auto periods = read_periods(tx_, metric_id, (from_ms / p) * p, scope_.end_ms, period_s, unit, is_percentile(stat));
     if (!periods) return periods.error();
+    std::map<int64_t, double> out;
     for (auto& [ts, agg] : *periods)
-      if (auto v = statistic(agg, out.stat)) out.points[ts] = *v;
+      if (auto v = statistic(agg, stat)) out[ts] = *v;
+    return out;
+  }
+
+  // SEARCH: every metric of the account and region put in the last two weeks that the search
+  // finds, at most 500 of them (CloudWatch's limit), each labelled by its dimension values and name.
+  Result<MathValue> search(const std::string& text, const std::string& stat, int64_t period_s) {
+    if (!is_statistic(stat))
+      return AwsError::sender("ValidationError", "Error in expression: SEARCH's statistic " + stat + " is not a valid statistic.", 400);
+    if (!check_period(period_s, "Period"))
+      return AwsError::sender("ValidationError", "Error in expression: SEARCH's period must be 1, 5, 10, 20, 30, or a multiple of 60.", 400);
+    auto s = MetricSearch::parse(text);
+    if (!s) return s.error();
+    auto listed = list_metrics(tx_, scope_.account, scope_.region, s->schema_namespace(), "", scope_.now_ms - kSearchWindowMs, 0,
+                               INT64_MAX);
+    if (!listed) return listed.error();
+    MathValue out;
+    out.kind = MathValue::Kind::Array;
+    bool coarse = period_s < coarsest_grain_s(scope_.start_ms, scope_.now_ms);
+    for (const auto& m : *listed) {
+      if (!s->matches(m.ns, m.name, m.dims)) continue;
+      if (out.series.size() == kMaxSearchSeries) break;
+      Series series{"", period_s, {}};
+      for (const auto& d : m.dims) series.label += d.value + " ";
+      series.label += m.name;
+      if (!coarse) {
+        auto points = read_statistic(m.id, stat, period_s, "", scope_.start_ms);
+        if (!points) return points.error();
+        series.points = std::move(*points);
+      }
+      out.series.push_back(std::move(series));
+    }
+    std::sort(out.series.begin(), out.series.end(), [](const Series& a, const Series& b) { return a.label < b.label; });
     return out;
   }
 

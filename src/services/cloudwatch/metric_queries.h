@@ -20,6 +20,7 @@ struct QueryScope {
   std::string account, region;
   int64_t start_ms = 0, end_ms = 0, now_ms = 0;
   std::string where = "MetricDataQueries";  // the member name in errors ("Metrics" for alarms)
+  bool allow_search = true;                 // SEARCH expressions (not in alarms, as in CloudWatch)
 };
 
 // Checks the queries (ids, one of MetricStat/Expression, statistics, periods) without reading.
