@@ -13,7 +13,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers for end-to-end tests and load benchmarks
-  awscli nginx-light wrk curl python3 zbar-tools
+  awscli nginx-light wrk curl python3 zbar-tools prometheus
   # the web console's tests drive a headless Chromium
   chromium chromium-driver
 )
