@@ -80,6 +80,48 @@ class AnomalyDetection(CitadelTestCase):
         self.assertEqual(state["StateValue"], "ALARM", state.get("StateReason"))
         self.assertIn("anomaly detection band", state["StateReason"])
 
+    def test_detectors_and_bands_on_metric_math(self):
+        now = self.history("Hits")
+        self.history("Misses")
+        stat = lambda name: {"Metric": {"Namespace": "App", "MetricName": name}, "Period": 60, "Stat": "Sum"}
+        queries = [{"Id": "h", "MetricStat": stat("Hits"), "ReturnData": False},
+                   {"Id": "m", "MetricStat": stat("Misses"), "ReturnData": False},
+                   {"Id": "total", "Expression": "h + m", "ReturnData": True}]
+        self.cw.put_anomaly_detector(MetricMathAnomalyDetector={"MetricDataQueries": queries})
+        found = self.cw.describe_anomaly_detectors(AnomalyDetectorTypes=["METRIC_MATH"])["AnomalyDetectors"]
+        self.assertEqual(len(found), 1)
+        self.assertEqual([q["Id"] for q in found[0]["MetricMathAnomalyDetector"]["MetricDataQueries"]], ["h", "m", "total"])
+        self.assertEqual(found[0]["StateValue"], "TRAINED")
+        # A metric filter leaves math detectors out; SINGLE_METRIC alone too.
+        self.assertEqual(self.cw.describe_anomaly_detectors(Namespace="App", AnomalyDetectorTypes=["METRIC_MATH"])["AnomalyDetectors"], [])
+        self.assertFalse(any("MetricMathAnomalyDetector" in d for d in
+                             self.cw.describe_anomaly_detectors(AnomalyDetectorTypes=["SINGLE_METRIC"])["AnomalyDetectors"]))
+
+        # The band of the expression: h + m alternates 20 and 22.
+        out = self.cw.get_metric_data(MetricDataQueries=queries + [{"Id": "band", "Expression": "ANOMALY_DETECTION_BAND(total, 2)"}],
+                                      StartTime=now - datetime.timedelta(minutes=5), EndTime=now + datetime.timedelta(minutes=1))
+        bands = [r for r in out["MetricDataResults"] if r["Id"] == "band"]
+        self.assertEqual(len(bands), 2)
+        self.assertTrue(bands[0]["Values"] and all(18 < lo < 21 for lo in bands[0]["Values"]), bands[0]["Values"])
+        self.assertTrue(bands[1]["Values"] and all(21 < hi < 24 for hi in bands[1]["Values"]), bands[1]["Values"])
+
+        # Bad detectors; then delete.
+        for bad, code in (({"MetricDataQueries": [dict(q, ReturnData=False) for q in queries]}, "InvalidParameterValue"),
+                          ({"MetricDataQueries": [{"Id": "x", "Expression": "h +"}]}, "ValidationError"),
+                          ({"MetricDataQueries": [{"Id": "x", "Expression": "nothing * 2"}]}, "ValidationError")):
+            with self.subTest(bad=bad), self.assertRaises(ClientError) as ctx:
+                self.cw.put_anomaly_detector(MetricMathAnomalyDetector=bad)
+            self.assertAwsError(ctx, code, 400)
+        with self.assertRaises(ClientError) as ctx:
+            self.cw.put_anomaly_detector(MetricMathAnomalyDetector={"MetricDataQueries": queries},
+                                         SingleMetricAnomalyDetector={"Namespace": "App", "MetricName": "Hits", "Stat": "Sum"})
+        self.assertAwsError(ctx, "InvalidParameterCombination", 400)
+        self.cw.delete_anomaly_detector(MetricMathAnomalyDetector={"MetricDataQueries": queries})
+        self.assertEqual(self.cw.describe_anomaly_detectors(AnomalyDetectorTypes=["METRIC_MATH"])["AnomalyDetectors"], [])
+        with self.assertRaises(ClientError) as ctx:
+            self.cw.delete_anomaly_detector(MetricMathAnomalyDetector={"MetricDataQueries": queries})
+        self.assertAwsError(ctx, "ResourceNotFoundException", 404)
+
     def test_alarm_configuration_errors(self):
         metric = {"Id": "m1", "MetricStat": {"Metric": {"Namespace": "App", "MetricName": "X"}, "Period": 60, "Stat": "Sum"}}
         with self.assertRaises(ClientError) as ctx:  # a band comparison needs the band

@@ -67,6 +67,17 @@ class Evaluator {
     return out;
   }
 
+  // The series of query `id` (there is one).
+  Result<std::vector<Series>> series_of(const std::string& id) {
+    for (size_t k = 0; k < queries_.size(); ++k)
+      if (text(queries_[k].as_object(), "Id") == id) {
+        auto v = value(k);
+        if (!v) return v.error();
+        return as_series(*v, context(k));
+      }
+    return std::vector<Series>();
+  }
+
  private:
   MathContext context(size_t i) {
     MathContext ctx;
@@ -171,25 +182,45 @@ class Evaluator {
 
   // The band of MetricStat query `id` over the request's range (anomaly_band.h), trained on the
   // metric's stored history and the excluded ranges of its anomaly detector, if it has one.
+  // An expression query's band is trained on the expression evaluated over the training window
+  // too, with the excluded ranges of the metric math detector whose returning query it is.
   Result<MathValue> band(const std::string& id, double k) {
-    const json::object* ms = nullptr;
+    const json::object* query = nullptr;
     for (const auto& q : queries_)
-      if (text(q.as_object(), "Id") == id) ms = q.as_object().if_contains("MetricStat") ? &q.as_object().at("MetricStat").as_object() : nullptr;
-    if (!ms)
-      return AwsError::sender("ValidationError", "Error in expression: ANOMALY_DETECTION_BAND needs the id of a MetricStat query, not " + id, 400);
-    auto history = stat_points(*ms, scope_.start_ms - kAnomalyTrainingMs, false);
-    if (!history) return history.error();
-    auto excluded = detector_exclusions(tx_, history->key, history->stat);
-    if (!excluded) return excluded.error();
-    int64_t p = history->period * 1000;
+      if (text(q.as_object(), "Id") == id) query = &q.as_object();
+    if (!query)
+      return AwsError::sender("ValidationError", "Error in expression: ANOMALY_DETECTION_BAND names no query " + id, 400);
+    std::string name;
+    int64_t period = 60;
+    std::map<int64_t, double> history;
+    std::vector<std::pair<int64_t, int64_t>> excluded;
+    if (const auto* ms = query->if_contains("MetricStat")) {
+      auto read = stat_points(ms->as_object(), scope_.start_ms - kAnomalyTrainingMs, false);
+      if (!read) return read.error();
+      auto ex = detector_exclusions(tx_, read->key, read->stat);
+      if (!ex) return ex.error();
+      name = read->key.name, period = read->period, history = std::move(read->points), excluded = std::move(*ex);
+    } else {
+      QueryScope training = scope_;
+      training.start_ms = scope_.start_ms - kAnomalyTrainingMs;
+      auto evaluated = Evaluator(tx_, queries_, training).series_of(id);
+      if (!evaluated) return evaluated.error();
+      std::vector<Series>& series = *evaluated;
+      if (series.size() != 1)
+        return AwsError::sender("ValidationError", "Error in expression: ANOMALY_DETECTION_BAND needs " + id + " to be a single time series", 400);
+      auto ex = math_detector_exclusions(tx_, scope_.account, scope_.region, text(*query, "Expression"));
+      if (!ex) return ex.error();
+      name = id, period = series.front().period_s, history = std::move(series.front().points), excluded = std::move(*ex);
+    }
+    int64_t p = period * 1000;
     std::vector<int64_t> at;
     for (int64_t t = (scope_.start_ms / p) * p; t < scope_.end_ms; t += p)
       if (t >= scope_.start_ms) at.push_back(t);
-    Band b = anomaly_band(history->points, at, k, *excluded);
+    Band b = anomaly_band(history, at, k, excluded);
     MathValue out;
     out.kind = MathValue::Kind::Array;
-    out.series.push_back(Series{history->key.name + " Lower", history->period, std::move(b.lower)});
-    out.series.push_back(Series{history->key.name + " Upper", history->period, std::move(b.upper)});
+    out.series.push_back(Series{name + " Lower", period, std::move(b.lower)});
+    out.series.push_back(Series{name + " Upper", period, std::move(b.upper)});
     return out;
   }
 
