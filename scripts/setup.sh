@@ -14,6 +14,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers for end-to-end tests and load benchmarks
   awscli nginx-light wrk curl python3 zbar-tools prometheus
+  # *.localhost resolves to this machine: S3 Control puts the account id before the host
+  libnss-myhostname
   # the web console's tests drive a headless Chromium
   chromium chromium-driver
 )

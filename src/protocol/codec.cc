@@ -338,6 +338,7 @@ Result<Route> route(const HttpRequest& req, std::string_view scope_service, Rout
     return r;
   }
   // 3. REST: the method and path within the signing service.
+  if (svc && svc->id == "s3" && is_s3_control_path(req.path)) svc = models.by_signing_name("s3-control");
   r.service = svc;
   r.wire = svc && svc->speaks(Wire::RestXml) ? Wire::RestXml : Wire::RestJson;
   if (!svc) return AwsError::sender("UnknownOperationException", "The request does not name a known service or operation.", 404);

@@ -43,6 +43,10 @@ struct Route {
 // On failure the error still says which wire to answer on (through `route`).
 Result<Route> route(const HttpRequest& req, std::string_view scope_service, Route& partial);
 
+// S3 Control signs as "s3" and names the account in a host prefix ("ACCOUNT.host"), so neither
+// the scope nor the host tells it from S3: its paths start with its API version.
+inline bool is_s3_control_path(std::string_view path) { return path.rfind("/v20180820/", 0) == 0; }
+
 // Decodes and validates the operation's input (required members, lengths, types).
 Result<json::object> decode_input(const HttpRequest& req, const Route& route);
 

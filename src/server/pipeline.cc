@@ -186,7 +186,7 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
     if (!rewritten) rewritten = req;
     return *rewritten;
   };
-  if (scope == "s3")
+  if (scope == "s3" && !protocol::is_s3_control_path(req.path))
     if (auto bucket = virtual_host_bucket(req.header("host")); !bucket.empty()) {
       st->virtual_host_path = "/" + bucket + std::string(req.path);
       rewrite().path = st->virtual_host_path;

@@ -5,6 +5,7 @@
 #include "services/kms/kms_service.h"
 #include "services/logs/logs_service.h"
 #include "services/organizations/organizations_service.h"
+#include "services/s3/account_public_access.h"
 #include "services/s3/s3_service.h"
 #include "services/service.h"
 #include "services/sns/sns_service.h"
@@ -20,6 +21,7 @@ Registry make_registry() {
   r.add(std::make_unique<organizations::OrganizationsService>());
   r.add(std::make_unique<kms::KmsService>());
   r.add(std::make_unique<s3::S3Service>());
+  r.add(std::make_unique<s3::S3ControlService>());
   r.add(std::make_unique<ec2::Ec2Service>());
   r.add(std::make_unique<logs::LogsService>());
   r.add(std::make_unique<cloudwatch::CloudWatchService>());

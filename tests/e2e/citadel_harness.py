@@ -83,9 +83,16 @@ class Server:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
     # Clients -------------------------------------------------------------------------------
-    def client(self, service, key_id=None, secret=None, region="us-east-1", **kw):
+    @property
+    def named_endpoint(self):
+        """The endpoint by the name localhost: clients that put a prefix before the host (S3
+        Control's ACCOUNT.host, virtual-hosted S3) need a name that resolves with the prefix
+        (libnss-myhostname resolves *.localhost)."""
+        return self.endpoint.replace("127.0.0.1", "localhost")
+
+    def client(self, service, key_id=None, secret=None, region="us-east-1", endpoint=None, **kw):
         return boto3.client(
-            service, endpoint_url=self.endpoint, region_name=region,
+            service, endpoint_url=endpoint or self.endpoint, region_name=region,
             aws_access_key_id=key_id or self.root["AccessKeyId"],
             aws_secret_access_key=secret or self.root["SecretAccessKey"],
             config=Config(retries={"max_attempts": 1}, **kw), verify=False)
@@ -99,14 +106,14 @@ class Server:
         env.pop("AWS_SESSION_TOKEN", None)
         return env
 
-    def aws_v1(self, *args, key_id=None, secret=None):
+    def aws_v1(self, *args, key_id=None, secret=None, endpoint=None):
         """The machine Python's aws CLI v1 (current botocore, current protocols)."""
-        return self._run([sys.executable, "-m", "awscli", "--endpoint-url", self.endpoint, "--output", "json", *args],
+        return self._run([sys.executable, "-m", "awscli", "--endpoint-url", endpoint or self.endpoint, "--output", "json", *args],
                          key_id, secret)
 
-    def aws_v2(self, *args, key_id=None, secret=None):
+    def aws_v2(self, *args, key_id=None, secret=None, endpoint=None):
         """Debian's aws CLI v2 (older botocore: query protocol for CloudWatch and the like)."""
-        return self._run([AWS_V2, "--endpoint-url", self.endpoint, "--output", "json", *args], key_id, secret)
+        return self._run([AWS_V2, "--endpoint-url", endpoint or self.endpoint, "--output", "json", *args], key_id, secret)
 
     def _run(self, cmd, key_id, secret):
         p = subprocess.run(cmd, env=self.cli_env(key_id, secret), capture_output=True, text=True, timeout=60)

@@ -1,6 +1,7 @@
 // Bucket policies (PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy) and bucket tags. The
 // policy is the bucket's resource policy in every S3 call's authorization (s3_common.h).
 #include "policy/policy.h"
+#include "services/s3/account_public_access.h"
 #include "services/s3/public_access.h"
 #include "services/s3/s3_common.h"
 #include "services/s3/s3_operations.h"
@@ -27,7 +28,7 @@ Result<json::value> put_bucket_policy(Call& call) {
       if (r != "*" && r.rfind(arn, 0) != 0 && r.rfind("arn:aws:s3:::*", 0) != 0)
         return AwsError::sender("MalformedPolicy", "Policy has invalid resource", 400);
     }
-  auto pab = load_public_access_block(call.tx, b->name);
+  auto pab = effective_public_access_block(call.tx, b->name);
   if (!pab) return pab.error();
   if (pab->block_public_policy && is_public_policy(doc))
     return AwsError::sender("AccessDenied",

@@ -1,6 +1,7 @@
 #include "services/s3/s3_common.h"
 
 #include "services/s3/object_files.h"
+#include "services/s3/account_public_access.h"
 #include "services/s3/public_access.h"
 
 
@@ -50,7 +51,7 @@ AuthzRequest on_bucket_resource(std::string action, std::string arn, const Reque
     a.resource_policy = (*b)->policy;
     a.resource_account = (*b)->account_id;
     if (!a.resource_policy.empty() && ctx.principal->account_id != a.resource_account)
-      if (auto pab = load_public_access_block(tx, bucket); pab && pab->restrict_public_buckets && is_public_policy(a.resource_policy))
+      if (auto pab = effective_public_access_block(tx, bucket); pab && pab->restrict_public_buckets && is_public_policy(a.resource_policy))
         a.resource_policy = without_public_statements(a.resource_policy);
   }
   return a;
