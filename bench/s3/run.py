@@ -5,7 +5,9 @@ on the same machine, and the server's peak RSS while a large object moves throug
   python3 bench/s3/run.py [--small-count N] [--large-mib M] [--huge-mib H]   (build first)
 
 Each object size is moved the way the aws CLI moves it: 1 MiB with one PutObject/GetObject, large
-objects as 8 MiB multipart parts and 8 MiB ranged GETs (s3transfer, 4 threads). The raw disk
+objects as 8 MiB multipart parts and 8 MiB ranged GETs (s3transfer, 4 threads). The huge object then
+moves twice: that way, and in one PutObject and one whole GetObject, whose bodies the server streams
+to and from the object's file (the peak RSS must not grow with the object). The raw disk
 baseline writes each object to a file with fsync (as the server makes each blob durable) and reads
 it back; both sides read through the page cache. Prints one JSON line per measurement."""
 import argparse
@@ -43,6 +45,12 @@ def peak_rss_mib(pid):
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def reset_peak_rss(pid):
+    """Starts VmHWM over from the current RSS, so that each measurement has its own peak."""
+    with open(f"/proc/{pid}/clear_refs", "w") as f:
+        f.write("5")
 
 
 def raw_disk(work, size, count):
@@ -101,6 +109,7 @@ def main():
         for r in results:
             print(json.dumps(r))
         # Peak RSS while a large object goes up and comes back down.
+        reset_peak_rss(proc.pid)
         before = peak_rss_mib(proc.pid)
         path = os.path.join(work, "huge")
         with open(path, "wb") as f:
@@ -109,6 +118,22 @@ def main():
         s3.upload_file(path, "bench", "huge", Config=transfer)
         s3.download_file("bench", "huge", os.path.join(work, "huge-back"), Config=transfer)
         print(json.dumps({"huge_object_mib": args.huge_mib, "server_peak_rss_mib_before": round(before, 1),
+                          "server_peak_rss_mib_after": round(peak_rss_mib(proc.pid), 1)}))
+        # The same bytes in one request each way: streamed through the server, never held whole.
+        reset_peak_rss(proc.pid)
+        before = peak_rss_mib(proc.pid)
+        t0 = time.perf_counter()
+        with open(path, "rb") as f:
+            s3.put_object(Bucket="bench", Key="huge-single", Body=f)
+        put = args.huge_mib / (time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        body = s3.get_object(Bucket="bench", Key="huge-single")["Body"]
+        with open(os.path.join(work, "huge-back"), "wb") as f:
+            for chunk in body.iter_chunks(MIB):
+                f.write(chunk)
+        get = args.huge_mib / (time.perf_counter() - t0)
+        print(json.dumps({"huge_single_request_mib": args.huge_mib, "put_mib_s": round(put, 1), "get_mib_s": round(get, 1),
+                          "server_peak_rss_mib_before": round(before, 1),
                           "server_peak_rss_mib_after": round(peak_rss_mib(proc.pid), 1)}))
     finally:
         proc.terminate()

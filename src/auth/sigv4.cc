@@ -283,6 +283,11 @@ std::string string_to_sign(const SigV4Auth& auth, std::string_view canonical) {
   return s;
 }
 
+AwsError payload_hash_mismatch(const SigV4Options& opt) {
+  return AwsError::sender(opt.normalize_path ? "SignatureDoesNotMatch" : "XAmzContentSHA256Mismatch",
+                          "The provided 'x-amz-content-sha256' header does not match what was computed.", 400);
+}
+
 const std::string& signing_key(std::string_view secret, std::string_view date, std::string_view region,
                                std::string_view service) {
   thread_local std::unordered_map<std::string, std::string> cache;
@@ -326,9 +331,9 @@ Status verify_sigv4(const SigV4Request& req, const SigV4Auth& auth, std::string_
     return AwsError::sender("SignatureDoesNotMatch", msg, 403);
   }
   // A signed payload hash must be the body's: otherwise the body could be swapped under a valid signature.
-  if (!auth.presigned && auth.payload_hash.size() == 64 && auth.payload_hash != crypto::sha256_hex(req.body))
-    return AwsError::sender(opt.normalize_path ? "SignatureDoesNotMatch" : "XAmzContentSHA256Mismatch",
-                            "The provided 'x-amz-content-sha256' header does not match what was computed.", 400);
+  if (!auth.presigned && !opt.payload_checked_later && auth.payload_hash.size() == 64 &&
+      auth.payload_hash != crypto::sha256_hex(req.body))
+    return payload_hash_mismatch(opt);
   const std::string& key = signing_key(secret, auth.date, auth.region, auth.service);
   auto matches = [&](bool omit_token) {
     std::string sts = string_to_sign(auth, canonical(req, auth, opt, omit_token));

@@ -25,6 +25,9 @@ struct SigV4Options {
   bool double_encode = true;    // every service but S3 percent-encodes the already-encoded path again
   // S3 presigned URLs sign "UNSIGNED-PAYLOAD"; other services sign the body's hash.
   bool presigned_payload_unsigned = false;
+  // The body has not arrived yet (it streams to disk after the headers are verified): the caller
+  // checks x-amz-content-sha256 against it once it has.
+  bool payload_checked_later = false;
   int64_t max_skew_ms = 15 * 60 * 1000;
 };
 
@@ -57,6 +60,10 @@ std::string string_to_sign(const SigV4Auth& auth, std::string_view canonical);
 // credentials sign request after request on one day.
 const std::string& signing_key(std::string_view secret, std::string_view date, std::string_view region,
                                std::string_view service);
+
+// The error of a body whose SHA-256 is not the x-amz-content-sha256 it was signed with
+// (S3: XAmzContentSHA256Mismatch).
+AwsError payload_hash_mismatch(const SigV4Options& opt);
 
 // Verifies the signature and the time window (±15 minutes for the header form; the X-Amz-Expires
 // window for presigned URLs) in constant time.

@@ -68,6 +68,30 @@ std::string to_hex(const uint8_t* data, size_t n) {
 
 std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
 
+namespace {
+const EVP_MD* digest_md(IncrementalDigest::Algorithm a) {
+  return a == IncrementalDigest::Algorithm::Sha256 ? sha256_md() : EVP_md5();
+}
+}  // namespace
+
+IncrementalDigest::IncrementalDigest(Algorithm algorithm) : ctx_(EVP_MD_CTX_new()), algorithm_(algorithm) {
+  if (!ctx_ || EVP_DigestInit_ex2(static_cast<EVP_MD_CTX*>(ctx_), digest_md(algorithm_), nullptr) != 1) std::abort();
+}
+
+IncrementalDigest::~IncrementalDigest() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void IncrementalDigest::update(std::string_view data) {
+  if (EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size()) != 1) std::abort();
+}
+
+std::string IncrementalDigest::finish() {
+  auto* ctx = static_cast<EVP_MD_CTX*>(ctx_);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (EVP_DigestFinal_ex(ctx, md, &n) != 1 || EVP_DigestInit_ex2(ctx, digest_md(algorithm_), nullptr) != 1) std::abort();
+  return std::string(reinterpret_cast<char*>(md), n);
+}
+
 std::string md5_hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;

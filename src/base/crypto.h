@@ -18,6 +18,24 @@ std::string sha256_hex(std::string_view data);
 // MD5, for identifiers AWS defines with it (key fingerprints); never for security.
 std::string md5_hex(std::string_view data);
 
+// A digest computed over bytes that arrive in pieces (a streamed request body): update() as
+// they pass, finish() once at the end.
+class IncrementalDigest {
+ public:
+  enum class Algorithm { Md5, Sha256 };
+  explicit IncrementalDigest(Algorithm algorithm);
+  ~IncrementalDigest();
+  IncrementalDigest(const IncrementalDigest&) = delete;
+  IncrementalDigest& operator=(const IncrementalDigest&) = delete;
+  void update(std::string_view data);
+  // The raw digest; afterwards the digest starts over (empty input).
+  std::string finish();
+
+ private:
+  void* ctx_;  // EVP_MD_CTX
+  Algorithm algorithm_;
+};
+
 // Compares in time independent of where the inputs differ (CRYPTO_memcmp).
 bool constant_time_equal(std::string_view a, std::string_view b);
 

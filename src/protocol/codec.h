@@ -3,12 +3,14 @@
 // protocol, driven by the service models. Inputs and outputs are JSON values keyed by the model's
 // member names; timestamps inside them are integers of milliseconds since the epoch.
 #include <boost/json.hpp>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "base/error.h"
+#include "protocol/body_source.h"
 #include "protocol/model.h"
 
 namespace citadel::protocol {
@@ -27,6 +29,9 @@ struct HttpResponse {
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set instead of `body` for a body read while it is sent (BodySource).
+  std::shared_ptr<BodySource> body_source;
+  int64_t body_size() const { return body_source ? body_source->size() : static_cast<int64_t>(body.size()); }
 };
 
 // Which service and operation a request is for, and on which wire it came.

@@ -9,6 +9,7 @@
 
 #include "base/ids.h"
 #include "base/xml_writer.h"
+#include "server/response_body.h"
 
 namespace citadel::server {
 
@@ -51,7 +52,9 @@ namespace {
 
 // A transport-level error in the query protocol's shape: the service is not known yet, and every
 // AWS SDK reads the code from this form.
-http::response<http::string_body> transport_error(unsigned status, std::string_view code, std::string_view message) {
+using Response = http::response<ResponseBody>;
+
+Response transport_error(unsigned status, std::string_view code, std::string_view message) {
   XmlWriter w;
   w.declaration();
   w.open("ErrorResponse");
@@ -62,16 +65,18 @@ http::response<http::string_body> transport_error(unsigned status, std::string_v
   w.close("Error");
   w.element("RequestId", ids::uuid4());
   w.close("ErrorResponse");
-  http::response<http::string_body> res{static_cast<http::status>(status), 11};
+  Response res{static_cast<http::status>(status), 11};
   res.set(http::field::server, "Citadel");
   res.set(http::field::content_type, "text/xml");
   res.keep_alive(false);
-  res.body() = std::move(w.str());
+  res.body().text = std::move(w.str());
   res.prepare_payload();
   return res;
 }
 
 constexpr size_t kReadBufferBytes = 16 * 1024;
+// A streamed request body (Pipeline::stream) is read this much at a time.
+constexpr size_t kStreamChunkBytes = 256 * 1024;
 
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
@@ -131,12 +136,54 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void read() {
     if (server_->stopping) return close();
-    parser_.emplace();
-    parser_->header_limit(static_cast<uint32_t>(server_->opt.max_header_bytes));
-    parser_->body_limit(server_->opt.max_body_bytes);
+    parser_.reset();
+    stream_parser_.reset();
+    upload_.reset();
+    // The head is read alone: whether the body goes to memory or streams to disk is decided from it.
+    head_.emplace();
+    head_->header_limit(static_cast<uint32_t>(server_->opt.max_header_bytes));
+    head_->body_limit(boost::none);
     arm(server_->opt.read_timeout_s);
-    http::async_read_header(stream_, buffer_, *parser_,
+    http::async_read_header(stream_, buffer_, *head_,
                             [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
+  }
+
+  ClientInfo client() const { return ClientInfo{peer_, !std::is_same_v<Stream, beast::tcp_stream>}; }
+
+  // The body of an operation that streams (S3's PutObject, UploadPart) goes to disk as it arrives,
+  // after the pipeline routed and authenticated the head; every other body is read into memory,
+  // up to --max-body-bytes.
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read(ec);
+    const auto& head = head_->get();
+    version_ = head.version();
+    is_head_ = head.method() == http::verb::head;
+    keep_alive_ = head.keep_alive();
+    protocol::HttpRequest view;
+    std::string_view target = head.target();
+    auto q = target.find('?');
+    view.method = head.method_string();
+    view.path = target.substr(0, q);
+    view.query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+    for (auto& f : head) view.headers.emplace_back(f.name_string(), f.value());
+    upload_ = server_->pipeline.stream(view, client());
+    if (upload_) {
+      busy_ = true;  // a body on its way is a request in flight: a graceful stop lets it finish
+      stream_parser_.emplace(std::move(*head_));
+      head_.reset();
+      if (!stream_buffer_) stream_buffer_ = std::make_unique<char[]>(kStreamChunkBytes);
+      if (upload_->failed()) return finish_stream();  // answered before its body: the connection closes
+    } else {
+      if (auto n = head_->content_length(); n && *n > server_->opt.max_body_bytes) return on_read(http::error::body_limit);
+      parser_.emplace(std::move(*head_));
+      head_.reset();
+      parser_->body_limit(server_->opt.max_body_bytes);
+    }
+    expect_continue();
+  }
+
+  bool body_done() const {
+    return parser_ ? parser_->is_done() : stream_parser_ ? stream_parser_->is_done() : !head_ || head_->is_done();
   }
 
   // A client that sent "Expect: 100-continue" (the aws CLI's uploads) waits for a go-ahead before it
@@ -145,31 +192,63 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   // with the same header on the connection, which then reads its real status line as a header
   // (its part uploads lost their ETag). No 100 once body bytes have arrived: that client stopped
   // waiting.
-  void on_header(beast::error_code ec) {
-    if (ec) return on_read(ec);
-    if (beast::iequals(parser_->get()[http::field::expect], "100-continue") && buffer_.size() == 0) {
+  void expect_continue() {
+    const auto& fields = parser_ ? parser_->get().base() : stream_parser_->get().base();
+    if (beast::iequals(fields[http::field::expect], "100-continue") && buffer_.size() == 0) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
                        [self = this->shared_from_this()](beast::error_code ec, size_t) {
                          if (ec) return self->close();
-                         if (self->parser_->is_done()) return self->on_read({});
                          self->read_body();
                        });
       return;
     }
-    if (parser_->is_done()) return on_read(ec);
     read_body();
   }
 
   void read_body() {
+    if (stream_parser_) return read_stream();
+    if (parser_->is_done()) return on_read({});
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
+  static bool disconnected(beast::error_code ec) {
+    return ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+           ec == net::error::connection_reset || ec == net::error::eof || ec == http::error::partial_message;
+  }
+
+  // One piece of a streamed body at a time, into the call; the deadline moves with every piece.
+  void read_stream() {
+    auto& p = *stream_parser_;
+    if (p.is_done()) return finish_stream();
+    p.get().body().data = stream_buffer_.get();
+    p.get().body().size = kStreamChunkBytes;
+    arm(server_->opt.read_timeout_s);
+    http::async_read_some(stream_, buffer_, p, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) {
+        // The client went away (or sent bytes that are not HTTP) mid-body: the call and its
+        // temporary file go, nothing was made visible.
+        self->upload_.reset();
+        if (disconnected(ec)) return self->close();
+        return self->send(transport_error(400, "BadRequest", "The request could not be parsed as HTTP/1.1."));
+      }
+      auto& body = self->stream_parser_->get().body();
+      self->upload_->append(std::string_view(self->stream_buffer_.get(), kStreamChunkBytes - body.size));
+      if (self->upload_->failed() || self->stream_parser_->is_done()) return self->finish_stream();
+      self->read_stream();
+    });
+  }
+
+  void finish_stream() {
+    busy_ = true;
+    auto call = std::move(upload_);
+    call->finish([self = this->shared_from_this()](protocol::HttpResponse res) { self->reply(std::move(res)); });
+  }
+
   void on_read(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
-        ec == net::error::connection_reset || ec == net::error::eof)
-      return close();
+    if (disconnected(ec)) return close();
     if (ec == http::error::body_limit)
       return send(transport_error(413, "RequestEntityTooLarge",
                                   "Request body is larger than the limit of " + std::to_string(server_->opt.max_body_bytes) + " bytes."));
@@ -189,16 +268,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     preq_.body = req_.body();
     preq_.headers.clear();
     for (auto& f : req_) preq_.headers.emplace_back(f.name_string(), f.value());
-    keep_alive_ = req_.keep_alive();
-    ClientInfo client{peer_, !std::is_same_v<Stream, beast::tcp_stream>};
-    server_->pipeline.handle(preq_, client, [self = this->shared_from_this()](protocol::HttpResponse res) {
+    server_->pipeline.handle(preq_, client(), [self = this->shared_from_this()](protocol::HttpResponse res) {
       // Called on this session's strand, before handle() returns.
       self->reply(std::move(res));
     });
   }
 
   void reply(protocol::HttpResponse r) {
-    http::response<http::string_body> res{static_cast<http::status>(r.status), req_.version()};
+    Response res{static_cast<http::status>(r.status), version_};
     res.set(http::field::server, "Citadel");
     if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
     // Set-Cookie is the one header a response may repeat (a sign-in sets one cookie and clears another).
@@ -207,23 +284,33 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       else res.set(k, v);
     }
     res.keep_alive(keep_alive_ && !server_->stopping);
-    if (req_.method() == http::verb::head) {
+    if (is_head_) {
       // HEAD answers with the headers a GET would have, Content-Length included (S3's HeadObject).
       if (res.find(http::field::content_length) == res.end()) res.content_length(r.body.size());
     } else {
-      res.body() = std::move(r.body);
+      res.body().text = std::move(r.body);
+      res.body().source = std::move(r.body_source);
       res.prepare_payload();
     }
     send(std::move(res));
   }
 
-  void send(http::response<http::string_body> res) {
-    res_ = std::make_shared<http::response<http::string_body>>(std::move(res));
-    if (res_->result_int() >= 400 && !parser_->is_done()) res_->keep_alive(false);
+  void send(Response res) {
+    res_ = std::make_shared<Response>(std::move(res));
+    if (res_->result_int() >= 400 && !body_done()) res_->keep_alive(false);
+    serializer_.emplace(*res_);
+    write_some();
+  }
+
+  // The response leaves a piece at a time (a large object's body is read as it is sent); the
+  // deadline moves with every piece.
+  void write_some() {
     arm(server_->opt.read_timeout_s);
-    http::async_write(stream_, *res_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+    http::async_write_some(stream_, *serializer_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      if (!ec && !self->serializer_->is_done()) return self->write_some();
       self->busy_ = false;
       if (ec || !self->res_->keep_alive()) return self->close();
+      self->serializer_.reset();
       self->res_.reset();
       self->read();
     });
@@ -245,11 +332,19 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Stream stream_;
   std::shared_ptr<HttpServer::Impl> server_;
   beast::flat_buffer buffer_;
+  // One request at a time: its head, then its body into memory (parser_) or streamed (stream_parser_).
+  std::optional<http::request_parser<http::empty_body>> head_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::buffer_body>> stream_parser_;
+  std::unique_ptr<StreamedCall> upload_;
+  std::unique_ptr<char[]> stream_buffer_;
   http::request<http::string_body> req_;
   protocol::HttpRequest preq_;
-  std::shared_ptr<http::response<http::string_body>> res_;
+  std::shared_ptr<Response> res_;
+  std::optional<http::response_serializer<ResponseBody>> serializer_;
   std::string peer_;
+  unsigned version_ = 11;
+  bool is_head_ = false;
   bool keep_alive_ = false;
   bool busy_ = false;
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();

@@ -10,6 +10,7 @@
 #include "base/uri.h"
 #include "base/time.h"
 #include "server/audit_event.h"
+#include "server/call_state.h"
 #include "server/s3_access_record.h"
 #include "services/s3/access_logging.h"
 #include "services/sns/signing_key.h"
@@ -49,6 +50,27 @@ AwsError for_wire(AwsError e, const protocol::Route& r) {
   }
   return e;
 }
+
+}  // namespace
+
+auth::SigV4Options sigv4_options(const protocol::Route& route) {
+  auth::SigV4Options opt;
+  if (route.service->id == "s3") opt.normalize_path = opt.double_encode = false, opt.presigned_payload_unsigned = true;
+  return opt;
+}
+
+AwsError incomplete_body() {
+  return AwsError::sender("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header", 400);
+}
+
+void as_decoded(protocol::HttpRequest& req, const std::vector<std::pair<std::string, std::string>>& trailers) {
+  std::erase_if(req.headers, [](const auto& h) {
+    return boost::algorithm::iequals(h.first, "content-encoding") && boost::algorithm::iequals(h.second, "aws-chunked");
+  });
+  for (const auto& [name, value] : trailers) req.headers.emplace_back(name, value);
+}
+
+namespace {
 
 AwsError invalid_token() {
   return AwsError::sender("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
@@ -99,23 +121,6 @@ bool signature_v2(const protocol::HttpRequest& req) {
 
 }  // namespace
 
-// The state of one call that must outlive the handler while its audit record is written.
-struct Pipeline::CallState {
-  protocol::Route route;
-  auth::Principal principal;
-  services::RequestContext ctx;
-  json::object input;
-  std::optional<json::value> output;
-  std::optional<AwsError> error;
-  std::vector<std::string> resources;
-  std::string resource_account;  // the owner of what the call acted on, when its ARN does not say
-  bool read_only = false;
-  std::string virtual_host_path;  // "/BUCKET/key" for a virtual-hosted S3 request
-  // An aws-chunked body, decoded, and the trailing headers it carried.
-  std::string decoded_body;
-  std::vector<std::pair<std::string, std::string>> trailers;
-};
-
 Pipeline::Pipeline(const services::Registry& registry, services::Env env, AuditJournal& audit, std::string version)
     : registry_(registry), env_(env), audit_(audit), metrics_(registry), version_(std::move(version)) {}
 
@@ -159,16 +164,40 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
 
   auto st = start_call(req, client);
   Respond respond = counted(st, req, client, std::move(respond_to_client));
+  auto fail = [&](const AwsError& e) { respond(error_response(*st, e)); };
+  Admission a;
+  if (auto s = route_call(req, *st, a); !s) return fail(s.error());
+  if (auto s = authenticate(req, *st, a, false); !s) return fail(s.error());
+  // A streamed (aws-chunked) body reaches the service as the bytes it carries, its trailing
+  // checksum as the header it stands for, and without the aws-chunked content coding.
+  if (a.sig && auth::is_streaming_payload(a.sig->payload_hash)) {
+    auto decoded = auth::decode_aws_chunked(req.body, *a.sig, a.secret);
+    if (!decoded) return fail(decoded.error());
+    st->decoded_body = std::move(decoded->payload);
+    if (auto declared = req.header("x-amz-decoded-content-length");
+        !declared.empty() && declared != std::to_string(st->decoded_body.size()))
+      return fail(incomplete_body());
+    st->trailers = std::move(decoded->trailers);
+    if (!a.rewritten) a.rewritten = req;
+    a.rewritten->body = st->decoded_body;
+    as_decoded(*a.rewritten, st->trailers);
+  }
+  run(st, a.rewritten ? *a.rewritten : req, respond);
+}
 
+HttpResponse Pipeline::error_response(const CallState& st, const AwsError& e) const {
+  return protocol::encode_error(st.route, for_wire(e, st.route), st.ctx.request_id);
+}
+
+Status Pipeline::route_call(const protocol::HttpRequest& req, CallState& st, Admission& a) {
   auth::SigV4Request sreq{req.method, req.path, req.query, req.headers, req.body};
-  std::optional<auth::SigV4Auth> sig;
   AwsError auth_error = AwsError::sender("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
   if (auth::has_sigv4(sreq)) {
     auto parsed = auth::parse_sigv4(sreq);
-    if (parsed) sig = std::move(parsed.value());
+    if (parsed) a.sig = std::move(parsed.value());
     else auth_error = parsed.error();
   }
-
+  const auto& sig = a.sig;
   bool v2 = !sig && signature_v2(req);
   if (v2)
     auth_error = AwsError::sender("InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", 400);
@@ -181,70 +210,50 @@ void Pipeline::handle(const protocol::HttpRequest& req, const ClientInfo& client
   // S3 routes a virtual-hosted request as its path-style twin; the signature covers the request as sent.
   // The request as services see it: S3's rewrites (virtual-hosted path, aws-chunked body) work on
   // a copy, made only when one is needed.
-  std::optional<protocol::HttpRequest> rewritten;
-  auto rewrite = [&]() -> protocol::HttpRequest& {
-    if (!rewritten) rewritten = req;
-    return *rewritten;
-  };
   if (scope == "s3" && !protocol::is_s3_control_path(req.path))
     if (auto bucket = virtual_host_bucket(req.header("host")); !bucket.empty()) {
-      st->virtual_host_path = "/" + bucket + std::string(req.path);
-      rewrite().path = st->virtual_host_path;
+      st.virtual_host_path = "/" + bucket + std::string(req.path);
+      a.rewritten = req;
+      a.rewritten->path = st.virtual_host_path;
     }
-
   // Route first so that even authentication errors are answered in the service's own wire shape.
-  auto routed = protocol::route(rewritten ? *rewritten : req, scope, st->route);
-  auto fail = [&](const AwsError& e) { respond(protocol::encode_error(st->route, for_wire(e, st->route), st->ctx.request_id)); };
-  if (!sig && !(anonymous && routed)) return fail(auth_error);
-  if (!routed) return fail(routed.error());
-  st->ctx.region = sig ? sig->region : !sns_region.empty() ? sns_region : "us-east-1";
+  auto routed = protocol::route(a.rewritten ? *a.rewritten : req, scope, st.route);
+  if (!sig && !(anonymous && routed)) return auth_error;
+  if (!routed) return routed.error();
+  st.ctx.region = sig ? sig->region : !sns_region.empty() ? sns_region : "us-east-1";
+  return Ok{};
+}
 
-  // Authenticate: a long-term key (AKIA) is looked up; a temporary one (ASIA) travels in its
-  // sealed session token. An unsigned S3 request is the anonymous principal.
-  std::string secret;
-  if (anonymous) {
-    st->principal.type = auth::PrincipalType::Anonymous;
-    st->principal.arn = "anonymous";
-    st->principal.principal_id = "anonymous";
-  } else if (sig->access_key_id.rfind("ASIA", 0) == 0) {
+Status Pipeline::authenticate(const protocol::HttpRequest& req, CallState& st, Admission& a, bool body_streamed) {
+  // A long-term key (AKIA) is looked up; a temporary one (ASIA) travels in its sealed session
+  // token. An unsigned S3 request (route_call let it through) is the anonymous principal.
+  const auto& sig = a.sig;
+  if (!sig) {
+    st.principal.type = auth::PrincipalType::Anonymous;
+    st.principal.arn = "anonymous";
+    st.principal.principal_id = "anonymous";
+    return Ok{};
+  }
+  if (sig->access_key_id.rfind("ASIA", 0) == 0) {
     auto session = auth::open_session_token(*env_.secrets, sig->session_token);
-    if (!session || session->access_key_id != sig->access_key_id) return fail(invalid_token());
-    if (st->ctx.now_ms >= session->expires_ms)
-      return fail(AwsError::sender("ExpiredToken", "The security token included in the request is expired", 403));
-    secret = std::move(session->secret_access_key);
-    st->principal = std::move(session->principal);
+    if (!session || session->access_key_id != sig->access_key_id) return invalid_token();
+    if (st.ctx.now_ms >= session->expires_ms)
+      return AwsError::sender("ExpiredToken", "The security token included in the request is expired", 403);
+    a.secret = std::move(session->secret_access_key);
+    st.principal = std::move(session->principal);
   } else {
     auto cred = env_.credentials->resolve(sig->access_key_id);
-    if (!cred) return fail(cred.error());
-    if (!cred.value() || !cred.value()->active) return fail(invalid_token());
+    if (!cred) return cred.error();
+    if (!cred.value() || !cred.value()->active) return invalid_token();
     // Session tokens belong to temporary credentials, which long-term keys never carry.
-    if (!sig->session_token.empty()) return fail(invalid_token());
-    secret = cred.value()->secret;
-    st->principal = cred.value()->principal;
+    if (!sig->session_token.empty()) return invalid_token();
+    a.secret = cred.value()->secret;
+    st.principal = cred.value()->principal;
   }
-  auth::SigV4Options opt;
-  if (st->route.service->id == "s3") opt.normalize_path = opt.double_encode = false, opt.presigned_payload_unsigned = true;
-  if (!anonymous)
-    if (auto v = auth::verify_sigv4(sreq, *sig, secret, st->ctx.now_ms, opt); !v) return fail(v.error());
-  // A streamed (aws-chunked) body reaches the service as the bytes it carries, its trailing
-  // checksum as the header it stands for, and without the aws-chunked content coding.
-  if (sig && auth::is_streaming_payload(sig->payload_hash)) {
-    auto decoded = auth::decode_aws_chunked(req.body, *sig, secret);
-    if (!decoded) return fail(decoded.error());
-    st->decoded_body = std::move(decoded->payload);
-    if (auto declared = req.header("x-amz-decoded-content-length");
-        !declared.empty() && declared != std::to_string(st->decoded_body.size()))
-      return fail(AwsError::sender("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header", 400));
-    st->trailers = std::move(decoded->trailers);
-    auto& routed_req = rewrite();
-    routed_req.body = st->decoded_body;
-    std::erase_if(routed_req.headers, [](const auto& h) {
-      return boost::algorithm::iequals(h.first, "content-encoding") && boost::algorithm::iequals(h.second, "aws-chunked");
-    });
-    for (const auto& [name, value] : st->trailers) routed_req.headers.emplace_back(name, value);
-  }
-
-  run(st, rewritten ? *rewritten : req, respond);
+  auto opt = sigv4_options(st.route);
+  opt.payload_checked_later = body_streamed;
+  auth::SigV4Request sreq{req.method, req.path, req.query, req.headers, req.body};
+  return auth::verify_sigv4(sreq, *sig, a.secret, st.ctx.now_ms, opt);
 }
 
 std::shared_ptr<Pipeline::CallState> Pipeline::start_call(const protocol::HttpRequest& req, const ClientInfo& client) {
@@ -321,8 +330,10 @@ void Pipeline::run(std::shared_ptr<CallState> st, const protocol::HttpRequest& r
         st->output.reset();
       }
     }
-    respond(st->error ? protocol::encode_error(st->route, st->error.value(), st->ctx.request_id)
-                      : protocol::encode_output(st->route, st->output.value(), st->ctx.request_id));
+    if (st->error) return respond(protocol::encode_error(st->route, st->error.value(), st->ctx.request_id));
+    auto res = protocol::encode_output(st->route, st->output.value(), st->ctx.request_id);
+    res.body_source = std::move(st->response_body);
+    respond(std::move(res));
   };
 
   auto input = protocol::decode_input(routed_req, st->route);
@@ -343,6 +354,7 @@ void Pipeline::run(std::shared_ptr<CallState> st, const protocol::HttpRequest& r
   bool audited_in_tx = false;
   auto body = [&](store::Tx& tx) -> Status {
     services::Call c{st->ctx, st->input, tx, env_, {}};
+    c.body = st->body.get();
     auto authz = op->authz(st->ctx, st->input, tx);
     st->resources = authz.resources;
     st->resource_account = authz.resource_account;
@@ -366,6 +378,7 @@ void Pipeline::run(std::shared_ptr<CallState> st, const protocol::HttpRequest& r
     if (!out) return out.error();
     st->output = std::move(out.value());
     after_commit = std::move(c.after_commit);
+    st->response_body = std::move(c.response_body);
     if (op->read_only || !audit_enabled_ || !op->uses_store) return Ok{};
     CallRecord rec{&st->route, service, &st->ctx, &st->input, &*st->output, nullptr, false, st->resources, st->resource_account};
     if (auto s = audit_.append_in_transaction(tx, make_event(rec)); !s) return s;

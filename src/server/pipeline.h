@@ -4,9 +4,11 @@
 // callback, before handle() returns.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "auth/credentials.h"
+#include "auth/sigv4.h"
 #include "protocol/codec.h"
 #include "server/audit_journal.h"
 #include "server/server_metrics.h"
@@ -32,13 +34,35 @@ struct AuthenticatedCall {
   std::string body;       // the input as a JSON request body
 };
 
+using Respond = std::function<void(protocol::HttpResponse)>;
+
+// A call whose body streams to disk as it arrives (an operation that declares
+// OperationDef::streamed_body: S3's PutObject and UploadPart): its headers were routed and
+// authenticated before any body byte was read. Destroyed before finish() (the client went away),
+// it leaves nothing behind.
+class StreamedCall {
+ public:
+  virtual ~StreamedCall() = default;
+  // The answer is known before the body is all in (authentication failed, the body is too large,
+  // a chunk's signature is wrong): send it now (finish) and read no more.
+  virtual bool failed() const = 0;
+  // The next body bytes, as received (aws-chunked framing included).
+  virtual void append(std::string_view bytes) = 0;
+  // After the last body byte, or once failed(): checks the body (its length, x-amz-content-sha256,
+  // the last chunk), runs the call and answers through `respond` before it returns.
+  virtual void finish(Respond respond) = 0;
+};
+
 class Pipeline {
  public:
-  using Respond = std::function<void(protocol::HttpResponse)>;
+  using Respond = server::Respond;
 
   Pipeline(const services::Registry& registry, services::Env env, AuditJournal& audit, std::string version);
 
   void handle(const protocol::HttpRequest& req, const ClientInfo& client, Respond respond);
+  // For a request whose headers have arrived: a StreamedCall when it is for an operation whose body
+  // streams (its body then goes there, not to handle()); nullptr otherwise.
+  std::unique_ptr<StreamedCall> stream(const protocol::HttpRequest& head, const ClientInfo& client);
   // `req` is the HTTP request that asked for the call (for metrics and logs); the answer is the
   // service's JSON response or error, as a JSON client would get it.
   void handle_authenticated(const protocol::HttpRequest& req, const ClientInfo& client, const AuthenticatedCall& call,
@@ -57,8 +81,22 @@ class Pipeline {
   UsageMeter& usage() { return usage_; }
 
  private:
-  struct CallState;  // one call, kept alive until its answer is sent
+  struct CallState;  // one call, kept alive until its answer is sent (server/call_state.h)
+  class Streamed;    // server/streamed_call.cc
+  // What routing and authentication found out about a request.
+  struct Admission {
+    std::optional<protocol::HttpRequest> rewritten;  // the request as services see it, when it differs
+    std::optional<auth::SigV4Auth> sig;
+    std::string secret;
+  };
   std::shared_ptr<CallState> start_call(const protocol::HttpRequest& req, const ClientInfo& client);
+  // Routes the request (st.route is set even when it fails, for the error's wire shape); the
+  // error is authentication's when the request is not signed as it must be.
+  Status route_call(const protocol::HttpRequest& req, CallState& st, Admission& a);
+  // Verifies the signature and resolves the principal; `body_streamed`: the payload hash is
+  // checked later, against the body as it arrives.
+  Status authenticate(const protocol::HttpRequest& req, CallState& st, Admission& a, bool body_streamed);
+  protocol::HttpResponse error_response(const CallState& st, const AwsError& e) const;
   Respond counted(std::shared_ptr<CallState> st, const protocol::HttpRequest& req, const ClientInfo& client, Respond out);
   void run(std::shared_ptr<CallState> st, const protocol::HttpRequest& routed_req, const Respond& respond);
   protocol::HttpResponse health() const;

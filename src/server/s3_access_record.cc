@@ -56,7 +56,7 @@ services::s3::AccessRecord s3_access_record(const RequestFacts& f, const S3CallF
   r.request_uri = f.method + " " + f.target + " HTTP/1.1";
   r.http_status = res.status;
   if (c.error) r.error_code = c.error->code;
-  r.bytes_sent = res.body.empty() ? -1 : static_cast<int64_t>(res.body.size());
+  r.bytes_sent = res.body_size() == 0 ? -1 : res.body_size();
   if (c.output && c.output->is_object())
     if (const auto* len = c.output->as_object().if_contains("ContentLength"); len && len->is_int64()) r.object_size = len->as_int64();
   r.total_ms = micros / 1000;

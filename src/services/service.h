@@ -13,6 +13,7 @@
 #include "auth/principal.h"
 #include "base/error.h"
 #include "policy/request.h"
+#include "protocol/body_source.h"
 #include "store/secret_box.h"
 #include "store/store.h"
 
@@ -46,6 +47,24 @@ struct Env {
   std::string data_dir;   // the data directory (S3 keeps object bytes under DATA/s3/)
 };
 
+// A request body streamed to disk as it arrives instead of read into memory, for the operations
+// that declare `streamed_body` (S3's PutObject and UploadPart, up to 5 GiB). The pipeline appends
+// the payload (aws-chunked framing removed) after authenticating the headers, calls finish() after
+// the last byte, checks x-amz-content-sha256 against sha256_hex(), and hands the body to the
+// handler (Call::body), which keeps it (makes it its stored bytes) or not. Destroyed unkept — the
+// call failed, or the client went away midway — it leaves nothing on disk.
+class RequestBody {
+ public:
+  virtual ~RequestBody() = default;
+  // The most bytes it takes (EntityTooLarge beyond).
+  virtual int64_t max_size() const = 0;
+  virtual Status append(std::string_view bytes) = 0;
+  virtual Status finish() = 0;
+  virtual int64_t size() const = 0;
+  // Of the bytes appended, once finished.
+  virtual std::string sha256_hex() const = 0;
+};
+
 // One call of an operation, inside its store transaction.
 struct Call {
   const RequestContext& ctx;
@@ -54,6 +73,11 @@ struct Call {
   const Env& env;
   // Work to do after the transaction commits (e.g. cache invalidation).
   std::vector<std::function<void()>> after_commit;
+  // The request's streamed body, for an operation that declares `streamed_body` (else null: the
+  // body is the input's payload member).
+  RequestBody* body = nullptr;
+  // A response body sent from a source rather than the output's payload member (GetObject).
+  std::shared_ptr<protocol::BodySource> response_body;
 
   const std::string& account() const { return ctx.principal->account_id; }
   // Input member as text, "" when absent.
@@ -106,6 +130,10 @@ struct OperationDef {
   // ARN): an unsigned request reaches the handler as the anonymous principal, which must check
   // that proof. Signed callers are authorized as usual. Audited either way.
   bool anonymous_allowed = false;
+  // Set for calls whose body streams to disk as it arrives (RequestBody) instead of being read
+  // into memory under --max-body-bytes: the headers are authenticated first, the body is read
+  // into what this makes, then the call runs.
+  std::function<std::unique_ptr<RequestBody>(const Env&)> streamed_body;
 };
 
 class Service {

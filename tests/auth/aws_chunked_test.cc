@@ -60,4 +60,55 @@ TEST(AwsChunked, UnsignedChunksWithTrailingChecksum) {
   EXPECT_FALSE(auth::decode_aws_chunked("zz\r\nhello\r\n0\r\n\r\n", a, kSecret));
 }
 
+// A streamed body arrives in pieces that cut chunk lines, data, CRLFs and trailers anywhere: the
+// incremental decoder gives the same bytes and checks the same signatures whatever the cuts.
+Result<std::string> decode_in_pieces(std::string_view body, const auth::SigV4Auth& a, size_t piece,
+                                     std::vector<std::pair<std::string, std::string>>* trailers = nullptr) {
+  auth::AwsChunkedDecoder decoder(a, kSecret);
+  std::string out;
+  for (size_t at = 0; at < body.size(); at += piece) {
+    auto s = decoder.feed(body.substr(at, piece), [&](std::string_view data) -> Status {
+      out.append(data);
+      return Ok{};
+    });
+    if (!s) return s.error();
+  }
+  if (auto s = decoder.finish(); !s) return s.error();
+  if (trailers) *trailers = decoder.trailers();
+  return out;
+}
+
+TEST(AwsChunked, PiecesOfAnySizeDecodeAlike) {
+  for (size_t piece : {1, 2, 3, 7, 100, 65537, 1 << 20}) {
+    auto d = decode_in_pieces(example_body(), example_auth(), piece);
+    ASSERT_TRUE(d) << piece << ": " << d.error().message;
+    EXPECT_EQ(*d, std::string(66560, 'a')) << piece;
+  }
+  std::string changed = example_body();
+  changed[changed.size() - 200] = 'b';  // in the second chunk's data
+  auto bad = decode_in_pieces(changed, example_auth(), 4096);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "SignatureDoesNotMatch");
+  auto cut = decode_in_pieces(example_body().substr(0, 65600), example_auth(), 1000);
+  ASSERT_FALSE(cut);
+  EXPECT_EQ(cut.error().code, "IncompleteBody");
+
+  auto a = example_auth();
+  a.payload_hash = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+  std::vector<std::pair<std::string, std::string>> trailers;
+  auto t = decode_in_pieces("5\r\nhello\r\n6\r\n world\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n", a, 1, &trailers);
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(*t, "hello world");
+  ASSERT_EQ(trailers.size(), 1u);
+  EXPECT_EQ(trailers[0].second, "DUoRhQ==");
+}
+
+TEST(AwsChunked, OverlongChunkLineIsRefused) {
+  auto a = example_auth();
+  a.payload_hash = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+  auto d = decode_in_pieces(std::string(10000, '1'), a, 512);
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().code, "IncompleteBody");
+}
+
 }  // namespace

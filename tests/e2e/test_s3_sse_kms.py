@@ -36,12 +36,12 @@ class S3SseKms(IamFixtures, CitadelTestCase):
         head = self.s3.head_object(Bucket="kms-objects", Key="secret.txt")
         self.assertEqual(head["SSEKMSKeyId"], key)
         self.assertNotIn("citadelssekmsdatakey", json.dumps(head["ResponseMetadata"]["HTTPHeaders"]).lower())
-        # The bytes on disk are wrapped by the data key as well (blob format CSB2).
+        # The bytes on disk are wrapped by the data key as well (blob format CSB4: CSB2 with a fixed-size header).
         heads = set()
         for path in glob.glob(os.path.join(self.server.data_dir, "s3", "blobs", "*")):
             with open(path, "rb") as f:
                 heads.add(f.read(4))
-        self.assertIn(b"CSB2", heads)
+        self.assertIn(b"CSB4", heads)
 
         self.kms.disable_key(KeyId=key)
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:

@@ -137,6 +137,10 @@ Result<json::value> get_log_events(Call& call) {
     at = *p;
   }
   bool forward = at ? at->forward : from_head;
+  // The token's time also bounds the range, so that the index seeks to it: SQLite does not seek
+  // on the OR below, and a later page would otherwise walk the stream from its start.
+  if (at && forward) start = std::max(start, at->ts);
+  if (at && !forward && at->ts < INT64_MAX) end = std::min(end, at->ts + 1);
   std::string where = "account_id = ? AND region = ? AND group_name = ? AND stream_name = ? AND ts >= ? AND ts < ?";
   std::vector<store::Value> params{call.account(), call.ctx.region, group, stream, start, end};
   if (at) {
@@ -199,8 +203,9 @@ Result<json::value> filter_log_events(Call& call) {
     auto raw = crypto::base64_decode(call.str("nextToken"));
     auto p = raw ? parse_token(*raw) : Result<Position>(invalid_parameter("The specified nextToken is invalid."));
     if (!p) return p.error();
-    where += " AND (ts > ? OR (ts = ? AND seq > ?))";
-    params.insert(params.end(), {p->ts, p->ts, p->seq});
+    // As in GetLogEvents: the token's time bounds the range too, so the index seeks to it.
+    where += " AND ts >= ? AND (ts > ? OR (ts = ? AND seq > ?))";
+    params.insert(params.end(), {p->ts, p->ts, p->ts, p->seq});
   }
   params.push_back(kFilterScanBudget);
   auto rows = call.tx.query_v("SELECT seq, ts, message, ingestion_ms, stream_name, data_key_id FROM logs_events WHERE " + where +

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "base/crypto.h"
+#include "services/s3/blob_body.h"
 #include "services/s3/object_files.h"
 #include "services/s3/s3_common.h"
 #include "services/s3/s3_operations.h"
@@ -315,6 +316,7 @@ void add_multipart_operations(std::vector<OperationDef>& ops) {
       },
       create_multipart_upload);
   add("UploadPart", false, upload_write, upload_part);
+  ops.back().streamed_body = new_blob_body;
   // UploadPartCopy reads the source as well.
   add("UploadPartCopy", false,
       [upload_write](const RequestContext& c, const json::object& in, store::Tx& tx) {

@@ -3,6 +3,7 @@
 // the object visible is written in the call's transaction, so an interrupted upload leaves nothing.
 #include "base/crypto.h"
 #include "base/uri.h"
+#include "services/s3/blob_body.h"
 #include "services/s3/object_files.h"
 #include "services/s3/s3_common.h"
 #include "services/s3/s3_operations.h"
@@ -110,14 +111,16 @@ Status check_object_digests(const Call& call, const BlobInfo& blob) {
 }  // namespace
 
 Result<BlobInfo> store_request_body(const Call& call, const BlobStore& store) {
-  const auto* body = call.input.if_contains("Body");
-  auto blob = write_blob(store, body && body->is_string() ? std::string_view(body->as_string()) : std::string_view());
-  if (!blob) return blob.error();
-  if (auto s = check_object_digests(call, *blob); !s) {
-    remove_blob(store, blob->name);
-    return s.error();
-  }
-  return blob;
+  // A streamed body is on disk already; a body read into memory (the console, tests) is written now.
+  auto* streamed = dynamic_cast<BlobBody*>(call.body);
+  std::optional<BlobWriter> in_memory;
+  BlobWriter& writer = streamed ? streamed->writer() : in_memory.emplace(store.data_dir);
+  if (!streamed)
+    if (const auto* body = call.input.if_contains("Body"); body && body->is_string())
+      if (auto s = writer.append(body->as_string()); !s) return s.error();
+  if (auto s = writer.finish(); !s) return s.error();
+  if (auto s = check_object_digests(call, writer.info()); !s) return s.error();
+  return writer.commit(store);
 }
 
 Result<NewEncryption> encryption_for_write(Call& call, const std::string& bucket, const std::string& key) {
@@ -320,9 +323,9 @@ Result<json::value> read_object(Call& call, bool with_body) {
   if (with_body) {
     auto store = object_blob_store(call, o.headers, bucket, key);
     if (!store) return store.error();
-    auto bytes = read_blob(*store, o.blob, start, length);
-    if (!bytes) return bytes.error();
-    out["Body"] = std::move(*bytes);
+    auto source = open_blob_source(*store, o.blob, start, length);
+    if (!source) return source.error();
+    call.response_body = std::move(*source);
   }
   return out;
 }
@@ -504,6 +507,7 @@ void add_object_operations(std::vector<OperationDef>& ops) {
                                return a;
                              },
                              put_object});
+  ops.back().streamed_body = new_blob_body;
   // A call naming a version is authorized as its own action, as S3 does (s3:GetObjectVersion ...).
   auto on_object_version = [&](const char* name, const char* action, const char* version_action, bool ro, Handler h) {
     ops.push_back(OperationDef{name, ro, false,
