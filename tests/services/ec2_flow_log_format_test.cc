@@ -71,15 +71,5 @@ TEST(FlowLogFormat, MalformedRecordsAreInvalidParameterValue) {
   }
 }
 
-TEST(FlowLogFormat, TrafficTypesCaptureTheirActions) {
-  EXPECT_TRUE(captures("ALL", "ACCEPT"));
-  EXPECT_TRUE(captures("ALL", "REJECT"));
-  EXPECT_TRUE(captures("ALL", "-"));
-  EXPECT_TRUE(captures("ACCEPT", "ACCEPT"));
-  EXPECT_FALSE(captures("ACCEPT", "REJECT"));
-  EXPECT_FALSE(captures("REJECT", "ACCEPT"));
-  EXPECT_FALSE(captures("REJECT", "-"));
-}
-
 }  // namespace
 }  // namespace citadel::services::ec2::flowlog

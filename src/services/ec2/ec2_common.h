@@ -1,8 +1,8 @@
 #pragma once
 // What every EC2 operation shares: AWS's error codes, ids and ARNs, the stored resources (one row
-// per VPC, subnet, security group, instance, volume or key pair, holding its API shape as JSON),
-// tags, filters, the lazily created default VPC, and ec2_op(), which declares an operation's
-// authorization the way EC2 does it.
+// per VPC, subnet, security group, instance, volume, key pair, network interface or flow log,
+// holding its API shape as JSON), tags, filters, the lazily created default VPC, and ec2_op(),
+// which declares an operation's authorization the way EC2 does it.
 #include <functional>
 #include <algorithm>
 #include <map>
@@ -38,8 +38,8 @@ struct Resource {
 
 Result<std::optional<Resource>> load(store::Tx& tx, const std::string& account, const std::string& region,
                                      const std::string& id);
-// Every resource of a kind ("vpc", "subnet", "security-group", "instance", "volume", "key-pair") in
-// the account and region, oldest first.
+// Every resource of a kind ("vpc", "subnet", "security-group", "instance", "volume", "key-pair",
+// "network-interface", "vpc-flow-log") in the account and region, oldest first.
 Result<std::vector<Resource>> load_kind(store::Tx& tx, const std::string& account, const std::string& region,
                                         const std::string& kind);
 Status save(store::Tx& tx, const Resource& r);  // insert or replace

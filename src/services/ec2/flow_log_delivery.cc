@@ -22,6 +22,9 @@ namespace citadel::services::ec2 {
 namespace {
 
 constexpr const char* kAccessError = "Access error";  // AWS's DeliverLogsErrorMessage for permission failures
+// At most this many records per flow log and round (one S3 file, one batch per stream); a larger
+// backlog goes on in the next rounds.
+constexpr int64_t kMaxRecordsPerRound = 10000;
 
 // Whether the flow log's role exists in its account and trusts the flow logs service.
 Result<bool> role_trusts_flow_logs(store::Tx& tx, const Resource& fl) {
@@ -101,9 +104,10 @@ Status deliver_one(Call& call, const std::string& account, const std::string& re
   int64_t after = fl.doc["_DeliveredSeq"].to_number<int64_t>();
   if (*upto <= after) return Ok{};
   Capture capture{fl.account, fl.region, text(fl.doc, "_ResourceType"), text(fl.doc, "ResourceId"), text(fl.doc, "TrafficType")};
-  auto records = captured_records(call.tx, capture, after, *upto);
+  auto records = captured_records(call.tx, capture, after, *upto, kMaxRecordsPerRound);
   if (!records) return records.error();
-  fl.doc["_DeliveredSeq"] = *upto;
+  bool whole = static_cast<int64_t>(records->size()) < kMaxRecordsPerRound;
+  fl.doc["_DeliveredSeq"] = whole ? *upto : records->back().seq;
   if (!records->empty()) {
     auto fields = flowlog::parse_format(text(fl.doc, "LogFormat"));
     if (!fields) return fields.error();

@@ -120,8 +120,4 @@ std::string header(const Fields& fields) {
   return line;
 }
 
-bool captures(std::string_view traffic_type, std::string_view action) {
-  return traffic_type == "ALL" || traffic_type == action;
-}
-
 }  // namespace citadel::services::ec2::flowlog

@@ -41,7 +41,4 @@ std::string render(const Record& record, const Fields& fields);
 // The header line of delivered files: the field names separated by spaces.
 std::string header(const Fields& fields);
 
-// Whether a flow log capturing `traffic_type` (ACCEPT, REJECT or ALL) captures `action`.
-bool captures(std::string_view traffic_type, std::string_view action);
-
 }  // namespace citadel::services::ec2::flowlog

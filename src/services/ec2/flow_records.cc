@@ -98,18 +98,18 @@ Result<int64_t> last_record_seq(store::Tx& tx) {
   return rows->front().i64(0);
 }
 
-Result<std::vector<StoredRecord>> captured_records(store::Tx& tx, const Capture& c, int64_t after, int64_t upto) {
+Result<std::vector<StoredRecord>> captured_records(store::Tx& tx, const Capture& c, int64_t after, int64_t upto, int64_t limit) {
   const char* column = c.resource_type == "VPC" ? "vpc_id" : c.resource_type == "Subnet" ? "subnet_id" : "interface_id";
-  std::string sql = std::string("SELECT seq, interface_id, event_ms, action, fields FROM ec2_flow_records WHERE account_id = ? AND region = ? "
-                                "AND seq > ? AND seq <= ? AND ") + column + " = ? ORDER BY seq";
-  auto rows = tx.query(sql, {c.account, c.region, after, upto, c.resource_id});
+  // ALL takes every action (NODATA and SKIPDATA records have none); ACCEPT and REJECT their own.
+  std::string sql = std::string("SELECT seq, interface_id, event_ms, fields FROM ec2_flow_records WHERE account_id = ? AND region = ? "
+                                "AND seq > ? AND seq <= ? AND (? = 'ALL' OR action = ?) AND ") + column + " = ? ORDER BY seq LIMIT ?";
+  auto rows = tx.query(sql, {c.account, c.region, after, upto, c.traffic_type, c.traffic_type, c.resource_id, limit});
   if (!rows) return rows.error();
   std::vector<StoredRecord> out;
   for (auto& row : *rows) {
-    if (!flowlog::captures(c.traffic_type, row.str(3))) continue;
     StoredRecord r{row.i64(0), row.str(1), row.i64(2), {}};
     boost::system::error_code ec;
-    auto v = json::parse(row.str(4), ec);
+    auto v = json::parse(row.str(3), ec);
     if (!ec && v.is_object())
       for (auto& [k, val] : v.as_object())
         if (val.is_string()) r.fields[std::string(k)] = std::string(val.as_string());

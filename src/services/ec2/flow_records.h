@@ -27,8 +27,8 @@ Result<int64_t> last_record_seq(store::Tx& tx);
 struct Capture {
   std::string account, region, resource_type, resource_id, traffic_type;
 };
-// The captured records with after < seq <= upto, oldest first.
-Result<std::vector<StoredRecord>> captured_records(store::Tx& tx, const Capture& c, int64_t after, int64_t upto);
+// The captured records with after < seq <= upto, oldest first, at most `limit` of them.
+Result<std::vector<StoredRecord>> captured_records(store::Tx& tx, const Capture& c, int64_t after, int64_t upto, int64_t limit);
 
 // Removes the records with seq <= `seq`.
 Status drop_records_through(store::Tx& tx, int64_t seq);
