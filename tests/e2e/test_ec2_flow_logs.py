@@ -5,7 +5,10 @@ interface, or to an S3 bucket as gzipped files, through boto3 and both aws CLIs;
 EC2's errors, and delivery that is not allowed shows in DescribeFlowLogs."""
 import gzip
 import json
-import re
+import os
+import subprocess
+import sys
+import tempfile
 import time
 import unittest
 
@@ -14,6 +17,7 @@ import botocore.exceptions
 from citadel_harness import CitadelTestCase
 
 AL2023 = "ami-01816d07b1128cd2d"
+PUT_FLOW_LOG_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "put_flow_log_file.py")
 NOW = int(time.time())
 
 
@@ -172,6 +176,15 @@ class VpcFlowLogs(CitadelTestCase):
         self.assertEqual(body.splitlines(), [
             "version interface-id srcaddr dstport action vpc-id subnet-id",
             f"3 {self.eni} {self.ip} 3389 REJECT {self.vpc} {self.subnet}"])
+        # A delivered file goes back in as it is (its header line gives the format): a second file.
+        with tempfile.NamedTemporaryFile(suffix=".log.gz") as f:
+            f.write(gzip.compress(body.encode()))
+            f.flush()
+            fed = subprocess.run([sys.executable, PUT_FLOW_LOG_FILE, "--endpoint-url", self.server.endpoint, f.name],
+                                 env=self.server.cli_env(), capture_output=True, text=True, timeout=60)
+        self.assertEqual((fed.returncode, fed.stdout.strip()), (0, "1"), fed.stderr)
+        listed = wait_for(lambda: self.s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", []), lambda l: len(l) >= 2)
+        self.assertEqual(len(listed), 2)
         rc, out, err = self.server.aws_v1("ec2", "describe-flow-logs", "--filter", "Name=log-destination-type,Values=s3",
                                           f"Name=resource-id,Values={self.subnet}")
         self.assertEqual(rc, 0, err)
@@ -272,10 +285,16 @@ class VpcFlowLogs(CitadelTestCase):
             "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:PutFlowLogRecords",
                                                     "Resource": f"arn:aws:ec2:us-east-1:{self.account}:network-interface/{self.eni}"}]}))
         self.assertEqual(wait_for(lambda: self._try_feed(feeder), lambda r: r == 1), 1)
-        events = wait_for(lambda: self.server.client("cloudtrail").lookup_events(
-            LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "PutFlowLogRecords"}])["Events"],
-            lambda es: any(e.get("Username") == "flow-feeder" for e in es))
-        self.assertTrue(any(e.get("Username") == "flow-feeder" for e in events))
+        def feeder_calls():
+            events = self.server.client("cloudtrail").lookup_events(
+                LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "PutFlowLogRecords"}])["Events"]
+            return [json.loads(e["CloudTrailEvent"]) for e in events if e.get("Username") == "flow-feeder"]
+        calls = wait_for(feeder_calls, lambda cs: any(not c.get("errorCode") for c in cs) and any(c.get("errorCode") for c in cs))
+        self.assertIn("UnauthorizedOperation", " ".join(c.get("errorCode", "") for c in calls))
+        allowed = [c for c in calls if not c.get("errorCode")]
+        self.assertEqual(allowed[0]["eventSource"], "ec2.amazonaws.com")
+        # The records themselves are customer data, not part of the audit record.
+        self.assertEqual(allowed[0]["requestParameters"]["records"], "HIDDEN_DUE_TO_SECURITY_REASONS")
 
     def log_events(self, group, stream):
         """The stream's events, or none while the first delivery has not made the group."""
