@@ -202,7 +202,8 @@ class VpcFlowLogs(CitadelTestCase):
         untrusting = self.iam.create_role(RoleName="not-for-flow-logs", AssumeRolePolicyDocument=trust_policy("ec2.amazonaws.com"))["Role"]["Arn"]
         to_logs = self.ec2.create_flow_logs(ResourceType="NetworkInterface", ResourceIds=[self.eni], TrafficType="ALL",
                                             LogGroupName="never-delivered", DeliverLogsPermissionArn=untrusting)["FlowLogIds"][0]
-        self.ec2.put_flow_log_records(Records=[self.record("ACCEPT")])
+        rc, out, err = self.server.aws_v2("ec2", "put-flow-log-records", "--records", self.record("ACCEPT"))
+        self.assertEqual((rc, out and out["RecordCount"]), (0, 1), err)
         failed = wait_for(lambda: self.ec2.describe_flow_logs(FlowLogIds=[to_s3, to_logs])["FlowLogs"],
                           lambda fls: all(f["DeliverLogsStatus"] == "FAILED" for f in fls))
         self.assertEqual([(f["DeliverLogsStatus"], f.get("DeliverLogsErrorMessage")) for f in failed], [("FAILED", "Access error")] * 2)
