@@ -256,6 +256,9 @@ class VpcFlowLogs(CitadelTestCase):
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             self.ec2.put_flow_log_records(Records=[self.record("ACCEPT")], LogFormat="${srcaddr} ${dstaddr}")
         self.assertAwsError(ctx, "InvalidParameter", 400)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.ec2.put_flow_log_records(Records=[self.record("ACCEPT")], DryRun=True)
+        self.assertAwsError(ctx, "DryRunOperation", 412)
 
     def test_describe_flow_logs_pages_and_filters(self):
         ids = []
