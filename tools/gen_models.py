@@ -5,6 +5,10 @@ Reads botocore's data/<service>/<version>/service-2.json.gz for each service Cit
 writes one compact JSON document (documentation stripped) that the protocol layer embeds in the
 binary. Run by the build; prefers the machine's Python botocore, then Debian's python3-botocore.
 
+Citadel's own operations (beyond AWS) are in models/<service>/<version>/service-2.sdk-extras.json,
+botocore's format for model extras: they are merged here, and clients that point AWS_DATA_PATH at
+models/ merge the same file, so boto3 and the aws CLI can call them (docs/ec2.md).
+
 usage: gen_models.py OUT.json SERVICE...
 """
 import gzip
@@ -27,6 +31,26 @@ def botocore_data_dirs():
     return [d for d in dirs if os.path.isdir(d)]
 
 
+CITADEL_MODELS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models")
+
+
+def merge(into, extra):
+    """botocore's merge of an extras file: objects merge member by member, anything else replaces."""
+    for k, v in extra.items():
+        if isinstance(v, dict) and isinstance(into.get(k), dict):
+            merge(into[k], v)
+        else:
+            into[k] = v
+
+
+def with_citadel_extras(service, version, model):
+    path = os.path.join(CITADEL_MODELS, service, version, "service-2.sdk-extras.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            merge(model, json.load(f)["merge"])
+    return model
+
+
 def load(service):
     for base in botocore_data_dirs():
         sdir = os.path.join(base, service)
@@ -38,7 +62,7 @@ def load(service):
             if os.path.exists(path):
                 opener = gzip.open if name.endswith(".gz") else open
                 with opener(path, "rt") as f:
-                    return json.load(f)
+                    return with_citadel_extras(service, version, json.load(f))
     raise SystemExit(f"gen_models: no botocore model for {service}")
 
 

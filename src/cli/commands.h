@@ -16,6 +16,7 @@ struct ServeOptions {
   double insights_period_s = 60;  // the period CloudTrail Insights counts calls over
   double access_log_interval_s = 300;  // how often S3 server access logs are delivered
   double instance_metrics_interval_s = 60;  // how often EC2 instances publish their modelled metrics
+  double flow_log_delivery_interval_s = 60;  // how often VPC flow logs deliver the records submitted since
   double usage_metrics_interval_s = 60;     // how often services publish their own API and storage metrics
   // Benchmarks only: measure what auditing costs by switching it off (never in real use).
   bool benchmark_without_audit = false;

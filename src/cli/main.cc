@@ -34,6 +34,10 @@ int main(int argc, char** argv) {
                  "Seconds between EC2 instance metric publications (workload model, docs/ec2.md)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  s->add_option("--flow-log-delivery-interval", serve.flow_log_delivery_interval_s,
+                 "Seconds between VPC flow log deliveries to CloudWatch Logs and S3 (docs/ec2.md)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   s->add_option("--usage-metrics-interval", serve.usage_metrics_interval_s,
                  "Seconds between publications of the services' own metrics (AWS/Usage, Citadel/API, AWS/S3 storage)")
       ->check(CLI::PositiveNumber)

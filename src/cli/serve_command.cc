@@ -17,6 +17,7 @@
 #include "base/time.h"
 #include "services/cloudtrail/trail_delivery.h"
 #include "services/cloudwatch/alarm_evaluator.h"
+#include "services/ec2/flow_log_delivery.h"
 #include "services/ec2/instance_metrics.h"
 #include "services/iam/bootstrap.h"
 #include "services/logs/logs_service.h"
@@ -141,6 +142,8 @@ int serve_main(const ServeOptions& o) {
                                         if (auto s = services::ec2::publish_instance_metrics(*env.store, now); !s)
                                           std::cerr << "citadel: instance metrics: " << s.error().message << std::endl;
                                       }},
+                                     {"VPC flow logs", seconds(o.flow_log_delivery_interval_s),
+                                      [&env](int64_t now) { services::ec2::deliver_flow_logs(env, now); }},
                                      {"usage metrics", seconds(o.usage_metrics_interval_s),
                                       [&env, &pipeline](int64_t now) {
                                         if (auto s = services::cloudwatch::publish_api_usage(*env.store, pipeline.usage().drain(), now); !s)

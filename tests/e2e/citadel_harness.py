@@ -16,6 +16,11 @@ import urllib.request
 import boto3
 from botocore.config import Config
 
+# Citadel's own operations (EC2's PutFlowLogRecords) in botocore's model-extras format: boto3 and
+# both aws CLIs read them from AWS_DATA_PATH, as a user's clients do (docs/ec2.md).
+CITADEL_MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models")
+os.environ["AWS_DATA_PATH"] = os.pathsep.join(p for p in (CITADEL_MODELS, os.environ.get("AWS_DATA_PATH")) if p)
+
 CITADEL = os.environ.get("CITADEL_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "citadel"))
 AWS_V2 = "/usr/bin/aws"  # Debian's awscli package: CLI v2 with an older botocore
 

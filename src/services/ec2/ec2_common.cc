@@ -30,7 +30,8 @@ std::string arn(const std::string& region, const std::string& account, const std
 std::string resource_type_of(const std::string& id) {
   static const std::pair<const char*, const char*> kinds[] = {
       {"vpc-", "vpc"},         {"subnet-", "subnet"}, {"sgr-", "security-group-rule"}, {"sg-", "security-group"},
-      {"i-", "instance"},      {"vol-", "volume"},    {"key-", "key-pair"},            {"ami-", "image"}};
+      {"i-", "instance"},      {"vol-", "volume"},    {"key-", "key-pair"},            {"ami-", "image"},
+      {"eni-", "network-interface"}, {"fl-", "vpc-flow-log"}};
   for (auto& [prefix, kind] : kinds)
     if (id.rfind(prefix, 0) == 0) return kind;
   return "";

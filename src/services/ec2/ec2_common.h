@@ -1,8 +1,8 @@
 #pragma once
 // What every EC2 operation shares: AWS's error codes, ids and ARNs, the stored resources (one row
-// per VPC, subnet, security group, instance, volume or key pair, holding its API shape as JSON),
-// tags, filters, the lazily created default VPC, and ec2_op(), which declares an operation's
-// authorization the way EC2 does it.
+// per VPC, subnet, security group, instance, volume, key pair, network interface or flow log,
+// holding its API shape as JSON), tags, filters, the lazily created default VPC, and ec2_op(),
+// which declares an operation's authorization the way EC2 does it.
 #include <functional>
 #include <algorithm>
 #include <map>
@@ -38,8 +38,8 @@ struct Resource {
 
 Result<std::optional<Resource>> load(store::Tx& tx, const std::string& account, const std::string& region,
                                      const std::string& id);
-// Every resource of a kind ("vpc", "subnet", "security-group", "instance", "volume", "key-pair") in
-// the account and region, oldest first.
+// Every resource of a kind ("vpc", "subnet", "security-group", "instance", "volume", "key-pair",
+// "network-interface", "vpc-flow-log") in the account and region, oldest first.
 Result<std::vector<Resource>> load_kind(store::Tx& tx, const std::string& account, const std::string& region,
                                         const std::string& kind);
 Status save(store::Tx& tx, const Resource& r);  // insert or replace
@@ -156,6 +156,10 @@ Result<json::value> describe(Call& call, const DescribeSpec& spec);
 // "The vpc ID 'vpc-1' does not exist" / "The vpc IDs 'vpc-1, vpc-2' do not exist".
 AwsError not_found_ids(const std::string& code, const std::string& what, const std::vector<std::string>& ids);
 
+// Security groups a launch names (SecurityGroupIds, or SecurityGroups by name in the default VPC);
+// by default the VPC's "default" group. As [{GroupName, GroupId}].
+Result<json::array> launch_groups(Call& call, const std::string& vpc_id, bool default_vpc);
+
 // A key pair named by name or id, for authorization (ARN by name, tags by id).
 std::vector<Target> key_pair_target(const RequestContext& ctx, store::Tx& tx, const std::string& name, const std::string& id);
 
@@ -170,5 +174,6 @@ void add_image_operations(std::vector<OperationDef>& ops);
 void add_instance_operations(std::vector<OperationDef>& ops);
 void add_volume_operations(std::vector<OperationDef>& ops);
 void add_tag_operations(std::vector<OperationDef>& ops);
+void add_flow_log_operations(std::vector<OperationDef>& ops);
 
 }  // namespace citadel::services::ec2

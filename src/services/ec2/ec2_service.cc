@@ -1,6 +1,7 @@
 #include "services/ec2/ec2_service.h"
 
 #include "services/ec2/ec2_common.h"
+#include "services/ec2/network_interfaces.h"
 
 namespace citadel::services::ec2 {
 
@@ -13,6 +14,8 @@ std::vector<OperationDef> Ec2Service::operations() const {
   add_instance_operations(ops);
   add_volume_operations(ops);
   add_tag_operations(ops);
+  add_network_interface_operations(ops);
+  add_flow_log_operations(ops);
   return ops;
 }
 
@@ -51,6 +54,24 @@ CREATE TABLE ec2_default_vpcs (
   vpc_id     TEXT NOT NULL,
   PRIMARY KEY (account_id, region)
 );
+)sql"},
+          {"ec2/002_flow_records", R"sql(
+-- ec2_resources also holds kinds network-interface and vpc-flow-log (vpc_id '' for flow logs).
+-- Flow log records users submit (PutFlowLogRecords), until every flow log has delivered past
+-- them: the interface's subnet and VPC as they were when the record came, its action (ACCEPT,
+-- REJECT or '-'), its start time (event_ms) and its fields as a JSON object.
+CREATE TABLE ec2_flow_records (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id   TEXT NOT NULL,
+  region       TEXT NOT NULL,
+  interface_id TEXT NOT NULL,
+  subnet_id    TEXT NOT NULL,
+  vpc_id       TEXT NOT NULL,
+  action       TEXT NOT NULL,
+  event_ms     INTEGER NOT NULL,
+  fields       TEXT NOT NULL
+);
+CREATE INDEX ec2_flow_records_by_account ON ec2_flow_records(account_id, region, seq);
 )sql"}};
 }
 

@@ -7,6 +7,7 @@
 #include "base/time.h"
 #include "services/ec2/ec2_common.h"
 #include "services/ec2/instance_actions.h"
+#include "services/ec2/network_interfaces.h"
 
 namespace citadel::services::ec2 {
 
@@ -139,7 +140,14 @@ Result<Resource> one_instance(Call& call, const std::string& id) {
   return std::move(found->resources.front());
 }
 
-json::object instance_view(const Resource& i, const std::map<std::string, Tags>& tags) { return with_tags(i, tags); }
+// The instance with its tags and its network interfaces (kept as interface resources).
+json::object instance_view(const Resource& i, const std::map<std::string, Tags>& tags,
+                           const std::map<std::string, json::array>& interfaces) {
+  json::object o = with_tags(i, tags);
+  auto it = interfaces.find(i.id);
+  o["NetworkInterfaces"] = it == interfaces.end() ? json::array{} : it->second;
+  return o;
+}
 
 json::object reservation(const std::string& id, const std::string& owner, json::array instances) {
   return json::object{{"ReservationId", id}, {"OwnerId", owner}, {"Groups", json::array{}}, {"Instances", std::move(instances)}};
@@ -148,6 +156,8 @@ json::object reservation(const std::string& id, const std::string& owner, json::
 Result<json::value> describe_instances(Call& call) {
   auto found = find(call, instances_spec(call.ctx.now_ms));
   if (!found) return found.error();
+  auto interfaces = instance_interfaces(call.tx, call.account(), call.ctx.region);
+  if (!interfaces) return interfaces.error();
   json::array reservations;
   std::map<std::string, size_t> index;
   for (auto& i : found->resources) {
@@ -158,41 +168,9 @@ Result<json::value> describe_instances(Call& call) {
       reservations.push_back(reservation(rid, i.account, {}));
       it = index.find(rid);
     }
-    reservations[it->second].as_object()["Instances"].as_array().push_back(instance_view(i, found->tags));
+    reservations[it->second].as_object()["Instances"].as_array().push_back(instance_view(i, found->tags, *interfaces));
   }
   return json::object{{"Reservations", std::move(reservations)}};
-}
-
-// Security groups a launch names, by id or (default VPC only) by name; by default the VPC's "default".
-Result<json::array> launch_groups(Call& call, const std::string& vpc_id, bool default_vpc) {
-  auto ids = strings(call.input.if_contains("SecurityGroupIds"));
-  auto names = strings(call.input.if_contains("SecurityGroups"));
-  if (!names.empty() && !default_vpc)
-    return ec2_error("InvalidParameterCombination", "The parameter groupName cannot be used with the parameter subnet");
-  auto groups = load_kind(call.tx, call.account(), call.ctx.region, "security-group");
-  if (!groups) return groups.error();
-  json::array out;
-  auto add = [&](const Resource& g) {
-    for (auto& e : out)
-      if (text(e.as_object(), "GroupId") == g.id) return;
-    out.push_back(json::object{{"GroupName", g.name}, {"GroupId", g.id}});
-  };
-  for (auto& id : ids) {
-    if (!well_formed(id, "sg")) return ec2_error("InvalidGroupId.Malformed", "Invalid id: \"" + id + "\" (expecting \"sg-...\")");
-    auto g = std::find_if(groups->begin(), groups->end(), [&](const Resource& r) { return r.id == id; });
-    if (g == groups->end()) return ec2_error("InvalidGroup.NotFound", "The security group '" + id + "' does not exist");
-    if (g->vpc_id != vpc_id) return ec2_error("InvalidParameter", "Security group " + id + " and subnet belong to different networks.");
-    add(*g);
-  }
-  for (auto& n : names) {
-    auto g = std::find_if(groups->begin(), groups->end(), [&](const Resource& r) { return r.name == n && r.vpc_id == vpc_id; });
-    if (g == groups->end()) return ec2_error("InvalidGroup.NotFound", "The security group '" + n + "' does not exist in VPC '" + vpc_id + "'");
-    add(*g);
-  }
-  if (out.empty())
-    for (auto& g : *groups)
-      if (g.vpc_id == vpc_id && g.name == "default") add(g);
-  return out;
 }
 
 Result<Resource> launch_subnet(Call& call, bool& default_vpc) {
@@ -285,19 +263,14 @@ Result<json::value> run_instances(Call& call) {
 
   std::string reservation_id = new_id("r");
   std::string zone = text(subnet->doc, "AvailabilityZone");
-  auto cidr = parse_cidr(text(subnet->doc, "CidrBlock"));
   const json::object& root_mapping = (*image)["BlockDeviceMappings"].as_array().front().as_object();
   std::string root_device = text(*image, "RootDeviceName");
   json::array instance_tags = spec_tags(call.input, "instance"), volume_tags = spec_tags(call.input, "volume");
   json::array launched;
   for (int64_t n = 0; n < count; ++n) {
-    int64_t host = subnet->doc["_NextHost"].to_number<int64_t>();
-    subnet->doc["_NextHost"] = host + 1;
-    subnet->doc["AvailableIpAddressCount"] = --available;
-    std::string ip = ipv4(cidr->base + static_cast<uint32_t>(host));
-    std::string dashed = ip;
-    std::replace(dashed.begin(), dashed.end(), '.', '-');
-    std::string dns = "ip-" + dashed + (call.ctx.region == "us-east-1" ? ".ec2.internal" : "." + call.ctx.region + ".compute.internal");
+    auto ip = allocate_address(call.tx, *subnet, "");
+    if (!ip) return ip.error();
+    std::string dns = private_dns_name(*ip, call.ctx.region);
 
     Resource inst{new_id("i"), call.account(), call.ctx.region, "instance", subnet->vpc_id, "", call.ctx.now_ms + n, {}};
     Resource vol{new_id("vol"), call.account(), call.ctx.region, "volume", "", "", call.ctx.now_ms + n, {}};
@@ -327,7 +300,7 @@ Result<json::value> run_instances(Call& call) {
                    {"Monitoring", json::object{{"State", "disabled"}}},
                    {"SubnetId", subnet->id},
                    {"VpcId", subnet->vpc_id},
-                   {"PrivateIpAddress", ip},
+                   {"PrivateIpAddress", *ip},
                    {"Architecture", arch},
                    {"RootDeviceName", root_device},
                    {"RootDeviceType", "ebs"},
@@ -355,10 +328,14 @@ Result<json::value> run_instances(Call& call) {
     inst.doc = std::move(d);
     if (auto s = save(call.tx, inst); !s) return s.error();
     if (auto s = save(call.tx, vol); !s) return s.error();
+    Resource eni = new_network_interface(*subnet, *ip, *groups, "", call.ctx.now_ms);
+    attach_primary(eni, inst.id, call.ctx.now_ms);
+    if (auto s = save(call.tx, eni); !s) return s.error();
     if (auto s = put_tags(call.tx, call.account(), call.ctx.region, inst.id, instance_tags); !s) return s.error();
     if (auto s = put_tags(call.tx, call.account(), call.ctx.region, vol.id, volume_tags); !s) return s.error();
     json::object shown = inst.doc;
     shown["State"] = state("pending");
+    shown["NetworkInterfaces"] = json::array{instance_interface_view(eni)};
     if (!instance_tags.empty()) shown["Tags"] = instance_tags;
     launched.push_back(std::move(shown));
   }
@@ -416,6 +393,7 @@ Result<std::string> terminate_one(Resource& i, store::Tx& tx, int64_t now_ms) {
     v.doc["State"] = "available";
     if (auto st = save(tx, v); !st) return st.error();
   }
+  if (auto st = delete_instance_interfaces(tx, i.account, i.region, i.id); !st) return st.error();
   i.doc["BlockDeviceMappings"] = json::array{};
   settle(i, "terminated", now_ms);
   return std::string("shutting-down");
@@ -536,6 +514,7 @@ Result<json::value> modify_instance_attribute(Call& call) {
     Call narrowed{call.ctx, groups_input, call.tx, call.env, {}};
     auto groups = launch_groups(narrowed, i.vpc_id, false);
     if (!groups) return groups.error();
+    if (auto st = set_instance_interface_groups(call.tx, i.account, i.region, i.id, *groups); !st) return st.error();
     i.doc["SecurityGroups"] = std::move(*groups);
   }
   if (auto st = save(call.tx, i); !st) return st.error();
@@ -625,6 +604,37 @@ void run_extra(AuthzRequest& r, const RequestContext& ctx, const json::object& i
 }
 
 }  // namespace
+
+Result<json::array> launch_groups(Call& call, const std::string& vpc_id, bool default_vpc) {
+  auto ids = strings(call.input.if_contains("SecurityGroupIds"));
+  auto names = strings(call.input.if_contains("SecurityGroups"));
+  if (!names.empty() && !default_vpc)
+    return ec2_error("InvalidParameterCombination", "The parameter groupName cannot be used with the parameter subnet");
+  auto groups = load_kind(call.tx, call.account(), call.ctx.region, "security-group");
+  if (!groups) return groups.error();
+  json::array out;
+  auto add = [&](const Resource& g) {
+    for (auto& e : out)
+      if (text(e.as_object(), "GroupId") == g.id) return;
+    out.push_back(json::object{{"GroupName", g.name}, {"GroupId", g.id}});
+  };
+  for (auto& id : ids) {
+    if (!well_formed(id, "sg")) return ec2_error("InvalidGroupId.Malformed", "Invalid id: \"" + id + "\" (expecting \"sg-...\")");
+    auto g = std::find_if(groups->begin(), groups->end(), [&](const Resource& r) { return r.id == id; });
+    if (g == groups->end()) return ec2_error("InvalidGroup.NotFound", "The security group '" + id + "' does not exist");
+    if (g->vpc_id != vpc_id) return ec2_error("InvalidParameter", "Security group " + id + " and subnet belong to different networks.");
+    add(*g);
+  }
+  for (auto& n : names) {
+    auto g = std::find_if(groups->begin(), groups->end(), [&](const Resource& r) { return r.name == n && r.vpc_id == vpc_id; });
+    if (g == groups->end()) return ec2_error("InvalidGroup.NotFound", "The security group '" + n + "' does not exist in VPC '" + vpc_id + "'");
+    add(*g);
+  }
+  if (out.empty())
+    for (auto& g : *groups)
+      if (g.vpc_id == vpc_id && g.name == "default") add(g);
+  return out;
+}
 
 void add_instance_operations(std::vector<OperationDef>& ops) {
   ops.push_back(ec2_op("RunInstances", false, run_targets, run_instances, run_extra));

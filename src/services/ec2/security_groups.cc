@@ -326,6 +326,12 @@ Result<json::value> delete_group(Call& call) {
       if (text(sg.as_object(), "GroupId") == g->id)
         return ec2_error("DependencyViolation", "resource " + g->id + " has a dependent object");
   }
+  auto interfaces = load_kind(call.tx, call.account(), call.ctx.region, "network-interface");
+  if (!interfaces) return interfaces.error();
+  for (auto& e : *interfaces)
+    for (auto& sg : e.doc["Groups"].as_array())
+      if (text(sg.as_object(), "GroupId") == g->id)
+        return ec2_error("DependencyViolation", "resource " + g->id + " has a dependent object");
   auto groups = load_kind(call.tx, call.account(), call.ctx.region, "security-group");
   if (!groups) return groups.error();
   for (auto& other : *groups) {

@@ -14,6 +14,8 @@ AwsError missing(const std::string& id) {
   if (type == "security-group") return ec2_error("InvalidGroup.NotFound", "The security group '" + id + "' does not exist");
   if (type == "volume") return ec2_error("InvalidVolume.NotFound", "The volume '" + id + "' does not exist.");
   if (type == "key-pair") return ec2_error("InvalidKeyPair.NotFound", "The key pair ID '" + id + "' does not exist");
+  if (type == "network-interface") return not_found_ids("InvalidNetworkInterfaceID.NotFound", "networkInterface", {id});
+  if (type == "vpc-flow-log") return ec2_error("InvalidFlowLogId.NotFound", "These flow log ids in the input list are not found: [TotalCount: 1] " + id);
   if (type == "image") return ec2_error("InvalidAMIID.NotFound", "The image id '[" + id + "]' does not exist");
   return ec2_error("InvalidID", "The ID '" + id + "' is not valid");
 }

@@ -166,6 +166,11 @@ Result<json::value> delete_subnet(Call& call) {
   for (auto& i : *instances)
     if (text(i.doc, "SubnetId") == sn->id && i.doc["State"].as_object()["Name"] != "terminated")
       return ec2_error("DependencyViolation", "The subnet '" + sn->id + "' has dependencies and cannot be deleted.");
+  auto interfaces = load_kind(call.tx, call.account(), call.ctx.region, "network-interface");
+  if (!interfaces) return interfaces.error();
+  for (auto& e : *interfaces)
+    if (text(e.doc, "SubnetId") == sn->id)
+      return ec2_error("DependencyViolation", "The subnet '" + sn->id + "' has dependencies and cannot be deleted.");
   if (auto s = remove(call.tx, *sn); !s) return s.error();
   return json::object{};
 }

@@ -15,6 +15,15 @@ Result<bool> log_group_exists(store::Tx& tx, const std::string& account, const s
   return !rows->empty();
 }
 
+Status ensure_log_group(store::Tx& tx, const std::string& account, const std::string& region, const std::string& group,
+                        int64_t now_ms) {
+  auto w = tx.exec("INSERT INTO logs_groups (account_id, region, name, created_ms, group_class, deletion_protection) "
+                   "VALUES (?, ?, ?, ?, 'STANDARD', 0) ON CONFLICT (account_id, region, name) DO NOTHING",
+                   {account, region, group, now_ms});
+  if (!w) return w.error();
+  return Ok{};
+}
+
 Status deliver_log_events(Call& call, const std::string& account, const std::string& region, const std::string& group,
                           const std::string& stream, std::vector<std::pair<int64_t, std::string>> events, int64_t now_ms) {
   store::Tx& tx = call.tx;

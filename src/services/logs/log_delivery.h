@@ -17,6 +17,14 @@ Result<bool> log_group_exists(store::Tx& tx, const std::string& account, const s
 Status events_stored(Call& call, const std::string& account, const std::string& region, const std::string& group,
                      const std::string& stream, const std::vector<StoredEvent>& events, int64_t now_ms);
 
+// InvalidParameterException unless `name` is a valid log group name ([.-_/#A-Za-z0-9]{1,512}).
+Status check_group_name(const std::string& name);
+
+// Creates `group` (standard class, no tags) when it does not exist, as a delivering service whose
+// role may call logs:CreateLogGroup does (VPC flow logs).
+Status ensure_log_group(store::Tx& tx, const std::string& account, const std::string& region, const std::string& group,
+                        int64_t now_ms);
+
 // Appends (timestamp, message) events, in time order, to `stream` of `group` (created when absent).
 // ResourceNotFoundException when the group does not exist.
 Status deliver_log_events(Call& call, const std::string& account, const std::string& region, const std::string& group,

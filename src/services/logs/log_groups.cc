@@ -3,6 +3,7 @@
 #include <array>
 
 #include "base/crypto.h"
+#include "services/logs/log_delivery.h"
 #include "services/logs/log_encryption.h"
 #include "services/logs/logs_common.h"
 
@@ -15,12 +16,6 @@ constexpr std::array<int64_t, 22> kRetentionDays{1,   3,   5,   7,    14,   30, 
 
 bool group_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("._-/#").find(c) != std::string_view::npos; }
 
-Status check_group_name(const std::string& name) {
-  if (name.empty() || name.size() > 512 || !std::all_of(name.begin(), name.end(), group_name_char))
-    return invalid_parameter("1 validation error detected: Value '" + name +
-                             "' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+");
-  return Ok{};
-}
 
 Status save_tags(store::Tx& tx, const std::string& account, const std::string& region, const std::string& group,
                  const json::object& tags) {
@@ -283,6 +278,13 @@ OperationDef on_tagged(const char* name, bool read_only, Handler h) {
 }
 
 }  // namespace
+
+Status check_group_name(const std::string& name) {
+  if (name.empty() || name.size() > 512 || !std::all_of(name.begin(), name.end(), group_name_char))
+    return invalid_parameter("1 validation error detected: Value '" + name +
+                             "' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+");
+  return Ok{};
+}
 
 void add_group_operations(std::vector<OperationDef>& ops) {
   ops.push_back(on_group("CreateLogGroup", false, create_log_group));
