@@ -22,6 +22,7 @@
 #include "services/iam/bootstrap.h"
 #include "services/logs/logs_service.h"
 #include "services/s3/access_logging.h"
+#include "services/s3/object_files.h"
 #include "services/logs/subscription_worker.h"
 #include "services/sns/delivery_worker.h"
 
@@ -106,6 +107,8 @@ int serve_main(const ServeOptions& o) {
     std::cerr << "citadel: " << m.error().message << "\n";
     return 1;
   }
+  if (size_t swept = services::s3::sweep_unfinished_uploads(o.data_dir))
+    std::cerr << "citadel: removed " << swept << " unfinished S3 upload(s) a crash left" << std::endl;
   std::string audit_dir = o.data_dir + "/audit";
   auto journal = server::AuditJournal::open(audit_dir, *dd->store, durability);
   if (!journal) {

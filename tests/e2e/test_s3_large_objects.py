@@ -6,6 +6,7 @@ import base64
 import glob
 import hashlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from citadel_harness import CitadelTestCase
+from citadel_harness import CitadelTestCase, Server
 
 MIB = 1 << 20
 
@@ -122,6 +123,21 @@ class LargeObjects(CitadelTestCase):
         self.raw_exchange(head, os.urandom(length // 2), read_answer=False)
         self.assertNoTempFiles()
         self.assertNoObject("cut.bin")
+
+    def test_an_upload_a_crash_cut_off_is_swept_at_the_next_start(self):
+        server = Server()
+        try:
+            server.start()
+            server.stop(signal.SIGKILL)
+            leftover = os.path.join(server.data_dir, "s3", "blobs", "crashed.tmp")
+            os.makedirs(os.path.dirname(leftover), exist_ok=True)
+            with open(leftover, "wb") as f:
+                f.write(b"\0" * 4096)
+            server.start()
+            self.assertFalse(os.path.exists(leftover))
+            server.stop()
+        finally:
+            server.cleanup()
 
     def test_body_not_matching_its_signed_hash_is_refused(self):
         body = os.urandom(20 * MIB)

@@ -302,4 +302,12 @@ Result<std::shared_ptr<protocol::BodySource>> open_blob_source(const BlobStore& 
 
 void remove_blob(const BlobStore& store, const std::string& name) { ::unlink(blob_path(store, name).c_str()); }
 
+size_t sweep_unfinished_uploads(const std::string& data_dir) {
+  std::error_code ec;
+  size_t removed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(blob_dir(data_dir), ec))
+    if (entry.path().extension() == ".tmp" && std::filesystem::remove(entry.path(), ec)) ++removed;
+  return removed;
+}
+
 }  // namespace citadel::services::s3

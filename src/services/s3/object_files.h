@@ -89,4 +89,9 @@ Result<std::shared_ptr<protocol::BodySource>> open_blob_source(const BlobStore& 
 // Removes a blob (after the row that named it is gone); a missing blob is not an error.
 void remove_blob(const BlobStore& store, const std::string& name);
 
+// Removes the temporary files of uploads a crash cut off (NAME.tmp in the blob directory: never
+// visible, and unreadable, since their key is written last); run before the server takes requests.
+// Returns how many it removed.
+size_t sweep_unfinished_uploads(const std::string& data_dir);
+
 }  // namespace citadel::services::s3
