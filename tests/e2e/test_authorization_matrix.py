@@ -35,6 +35,8 @@ def sample_value(shape, account, depth=0):
             return shape.enum[0]
         n = max(shape.metadata.get("min", 1), 1)
         name = shape.name.lower()
+        if name == "accountid":
+            return account  # S3 Control's x-amz-account-id: the caller's own
         if "arn" in name:
             return f"arn:aws:iam::{account}:policy/citadel-matrix"  # the caller's own account
         if "policydocument" in name or name.endswith("document"):
@@ -70,7 +72,9 @@ class AuthorizationMatrix(AllEventsTrail, CitadelTestCase):
 
     def call(self, user, op):
         key = self.keys[user]
-        client = self.server.client(op["service"], key["AccessKeyId"], key["SecretAccessKey"])
+        # S3 Control puts the account id before the host: it needs the endpoint by name.
+        endpoint = self.server.named_endpoint if op["service"] == "s3control" else None
+        client = self.server.client(op["service"], key["AccessKeyId"], key["SecretAccessKey"], endpoint=endpoint)
         model = client.meta.service_model.operation_model(op["operation"])
         params = sample_value(model.input_shape, self.server.root["AccountId"]) if model.input_shape else {}
         try:
