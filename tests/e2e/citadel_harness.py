@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 import boto3
@@ -124,6 +125,14 @@ class Server:
         p = subprocess.run(cmd, env=self.cli_env(key_id, secret), capture_output=True, text=True, timeout=60)
         out = json.loads(p.stdout) if p.stdout.strip() else None
         return p.returncode, out, p.stderr
+
+    def anonymous_get(self, bucket, key):
+        """The status of an unsigned GET of an S3 object (the anonymous caller)."""
+        try:
+            with urllib.request.urlopen(f"{self.endpoint}/{bucket}/{key}", timeout=10) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
 
     def health(self):
         with urllib.request.urlopen(self.endpoint + "/_citadel/health", timeout=5) as r:

@@ -4,8 +4,6 @@ callers outside the organization while callers inside keep it — whatever the b
 import json
 import subprocess
 import unittest
-import urllib.error
-import urllib.request
 
 import botocore.exceptions
 
@@ -29,13 +27,6 @@ class RcpOnBuckets(CitadelTestCase):
         key = json.loads(out.stdout)
         cls.member_s3 = cls.server.client("s3", key["AccessKeyId"], key["SecretAccessKey"])
 
-    def anonymous_get(self, bucket, key):
-        try:
-            with urllib.request.urlopen(f"{self.server.endpoint}/{bucket}/{key}", timeout=10) as r:
-                return r.status
-        except urllib.error.HTTPError as e:
-            return e.code
-
     def test_an_rcp_keeps_a_shared_bucket_inside_the_organization(self):
         s3 = self.member_s3
         s3.create_bucket(Bucket="data-share")
@@ -46,7 +37,7 @@ class RcpOnBuckets(CitadelTestCase):
         # Shared with everyone: the management account's root user and anonymous callers alike.
         mgmt = self.server.client("s3")
         self.assertEqual(mgmt.get_object(Bucket="data-share", Key="report.csv")["Body"].read(), b"a,b\n1,2\n")
-        self.assertEqual(self.anonymous_get("data-share", "report.csv"), 200)
+        self.assertEqual(self.server.anonymous_get("data-share", "report.csv"), 200)
 
         org = self.server.client("organizations")
         rcp = org.create_policy(Name="org-only", Description="nobody outside the organization", Type="RESOURCE_CONTROL_POLICY",
@@ -59,17 +50,17 @@ class RcpOnBuckets(CitadelTestCase):
         try:
             # Inside the organization: still shared. Outside (anonymous): denied despite the bucket policy.
             self.assertEqual(mgmt.get_object(Bucket="data-share", Key="report.csv")["Body"].read(), b"a,b\n1,2\n")
-            self.assertEqual(self.anonymous_get("data-share", "report.csv"), 403)
+            self.assertEqual(self.server.anonymous_get("data-share", "report.csv"), 403)
             # The RCP binds the member account's own resources only: the management account's bucket is open.
             mgmt.create_bucket(Bucket="mgmt-open")
             mgmt.put_object(Bucket="mgmt-open", Key="k", Body=b"x")
             mgmt.delete_public_access_block(Bucket="mgmt-open")
             mgmt.put_bucket_policy(Bucket="mgmt-open", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::mgmt-open/*"}]}))
-            self.assertEqual(self.anonymous_get("mgmt-open", "k"), 200)
+            self.assertEqual(self.server.anonymous_get("mgmt-open", "k"), 200)
         finally:
             org.detach_policy(PolicyId=rcp_id, TargetId=self.ou)
-        self.assertEqual(self.anonymous_get("data-share", "report.csv"), 200)
+        self.assertEqual(self.server.anonymous_get("data-share", "report.csv"), 200)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,6 @@ the account's BlockPublicPolicy refuses a public bucket policy and its RestrictP
 an anonymous caller out of a bucket whose policy is public."""
 import json
 import unittest
-import urllib.error
-import urllib.request
 
 import botocore.exceptions
 
@@ -28,13 +26,6 @@ class AccountPublicAccessBlock(IamFixtures, CitadelTestCase):
 
     def tearDown(self):
         self.s3control.delete_public_access_block(AccountId=self.account)
-
-    def anonymous_get(self, bucket, key):
-        try:
-            with urllib.request.urlopen(f"{self.server.endpoint}/{bucket}/{key}", timeout=5) as r:
-                return r.status
-        except urllib.error.HTTPError as e:
-            return e.code
 
     def test_put_get_delete(self):
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
@@ -64,13 +55,13 @@ class AccountPublicAccessBlock(IamFixtures, CitadelTestCase):
         self.s3control.put_public_access_block(AccountId=self.account, PublicAccessBlockConfiguration=dict(
             ALL_ON, BlockPublicPolicy=False))
         self.s3.put_bucket_policy(Bucket=bucket, Policy=PUBLIC_READ(bucket))
-        self.assertEqual(self.anonymous_get(bucket, "index.html"), 403)
+        self.assertEqual(self.server.anonymous_get(bucket, "index.html"), 403)
         # The bucket's GetPublicAccessBlock shows the bucket's own settings only, as in AWS.
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             self.s3.get_public_access_block(Bucket=bucket)
         self.assertAwsError(ctx, "NoSuchPublicAccessBlockConfiguration", 404)
         self.s3control.delete_public_access_block(AccountId=self.account)
-        self.assertEqual(self.anonymous_get(bucket, "index.html"), 200)
+        self.assertEqual(self.server.anonymous_get(bucket, "index.html"), 200)
 
     def test_authorization_and_both_clis(self):
         self.make_user("auditor")
