@@ -82,4 +82,21 @@ std::string uuid7(int64_t unix_ms) {
   return uuid_text(b);
 }
 
+std::optional<int64_t> uuid7_time_ms(std::string_view id) {
+  // xxxxxxxx-xxxx-7xxx-[89ab]xxx-xxxxxxxxxxxx, lowercase as uuid7() writes it; the first 48 bits
+  // are the milliseconds.
+  if (id.size() != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' || id[14] != '7') return std::nullopt;
+  uint64_t ms = 0;
+  int digits = 0;
+  for (size_t i = 0; i < id.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) continue;
+    char c = id[i];
+    int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (v < 0) return std::nullopt;
+    if (digits++ < 12) ms = ms << 4 | static_cast<uint64_t>(v);
+  }
+  if (id[19] != '8' && id[19] != '9' && id[19] != 'a' && id[19] != 'b') return std::nullopt;
+  return static_cast<int64_t>(ms);
+}
+
 }  // namespace citadel::ids

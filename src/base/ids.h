@@ -1,6 +1,7 @@
 #pragma once
 // Identifiers in AWS's formats.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,9 +17,10 @@ std::string secret_access_key();
 // A lowercase RFC 4122 version-4 UUID, used for request ids.
 std::string uuid4();
 // A lowercase RFC 9562 version-7 UUID: the time in milliseconds, then 74 random bits. CloudTrail
-// event ids are these: they look like any UUID to a client, and as the store's unique index on
-// event ids grows they land at its right edge instead of on a random page (random v4 ids made
-// every indexed event rewrite a different 4 KiB page).
+// event ids are these: they look like any UUID to a client, and carry the event's time, through
+// which LookupEvents finds an event by id without an index of its own.
 std::string uuid7(int64_t unix_ms);
+// The time a version-7 UUID in uuid7()'s text form carries; nullopt for any other text.
+std::optional<int64_t> uuid7_time_ms(std::string_view id);
 
 }  // namespace citadel::ids

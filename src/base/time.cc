@@ -11,19 +11,50 @@ int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+namespace {
+// Writes `v` as `n` decimal digits, zero-padded.
+char* put_digits(char* out, unsigned v, int n) {
+  for (int i = n - 1; i >= 0; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
+  return out + n;
+}
+}  // namespace
+
+// By calendar arithmetic (<chrono>'s civil dates), not gmtime_r and snprintf: every audited call
+// formats its time, and glibc's gmtime_r takes the time zone lock.
 std::string iso8601(int64_t ms, bool with_millis) {
-  time_t secs = static_cast<time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-  struct tm tm;
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  if (with_millis)
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(ms - static_cast<int64_t>(secs) * 1000));
-  else
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
+  using namespace std::chrono;
+  int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  int64_t day = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  auto second_of_day = static_cast<unsigned>(secs - day * 86400);
+  year_month_day date{sys_days{days{day}}};
+  int year = static_cast<int>(date.year());
+  if (year < 0 || year > 9999) {  // outside what four digits show: the C library's form
+    time_t t = static_cast<time_t>(secs);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return buf;
+  }
+  char buf[24];
+  char* p = put_digits(buf, static_cast<unsigned>(year), 4);
+  *p++ = '-';
+  p = put_digits(p, static_cast<unsigned>(date.month()), 2);
+  *p++ = '-';
+  p = put_digits(p, static_cast<unsigned>(date.day()), 2);
+  *p++ = 'T';
+  p = put_digits(p, second_of_day / 3600, 2);
+  *p++ = ':';
+  p = put_digits(p, second_of_day / 60 % 60, 2);
+  *p++ = ':';
+  p = put_digits(p, second_of_day % 60, 2);
+  if (with_millis) {
+    *p++ = '.';
+    p = put_digits(p, static_cast<unsigned>(ms - secs * 1000), 3);
+  }
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 namespace {

@@ -8,7 +8,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <functional>
+#include <span>
 
 namespace citadel::server {
 
@@ -17,8 +20,9 @@ using services::cloudtrail::StoredEvent;
 namespace {
 
 constexpr size_t kHeader = 12;
-constexpr uint64_t kPrefaultBytes = 1 << 20;
+constexpr uint64_t kPrefaultBytes = 64 << 10;
 constexpr size_t kMaxBatch = 4096;
+constexpr uint64_t kOffsetMask = (1ull << 40) - 1;  // of a position(): the offset in its segment
 constexpr auto kIndexInterval = std::chrono::milliseconds(50);
 
 // A 64-bit multiply-xorshift hash over 8-byte words: catches torn and corrupt records, not an
@@ -79,9 +83,15 @@ class Reader {
   bool i64(int64_t& v) { return raw(&v, 8); }
   bool byte(uint8_t& v) { return raw(&v, 1); }
   bool str(std::string& v) {
+    std::string_view view;
+    if (!skip_str(view)) return false;
+    v.assign(view);
+    return true;
+  }
+  bool skip_str(std::string_view& v) {
     uint32_t n;
     if (!u32(n) || n > s_.size()) return false;
-    v.assign(s_.substr(0, n));
+    v = s_.substr(0, n);
     s_.remove_prefix(n);
     return true;
   }
@@ -97,77 +107,154 @@ class Reader {
   std::string_view s_;
 };
 
-// A record as replay reads it back.
-struct Decoded {
-  StoredEvent event;
-  bool in_transaction = false;
-};
-
-std::optional<Decoded> decode(std::string_view payload) {
+// Reads a record's fields back into `e` (whose strings keep their capacity from the record read
+// before: the indexer reuses its events), with where its CloudTrail JSON sits in the segment
+// but not the JSON itself: the index row points at it.
+bool decode(std::string_view payload, StoredEvent& e, bool& in_transaction) {
   Reader r(payload);
-  Decoded d;
-  StoredEvent& e = d.event;
   uint8_t format = 0, ro = 0, in_tx = 0;
   uint32_t nres = 0;
   if (!r.byte(format) || (format != kFormat && format != kFormatWithoutEntity && format != kFormatWithoutErrorCode))
-    return std::nullopt;
+    return false;
   if (!r.str(e.account_id) || !r.str(e.event_id) || !r.i64(e.event_time_ms) || !r.str(e.event_name) ||
       !r.str(e.event_source) || !r.str(e.username) || !r.str(e.access_key_id) || !r.str(e.region) || !r.byte(ro))
-    return std::nullopt;
-  if (format >= kFormatWithoutEntity && !r.str(e.error_code)) return std::nullopt;
-  if (format >= kFormat && (!r.str(e.entity_arn) || !r.byte(in_tx))) return std::nullopt;
-  d.in_transaction = in_tx != 0;
-  if (!r.u32(nres)) return std::nullopt;
+    return false;
+  e.error_code.clear();
+  e.entity_arn.clear();
+  if (format >= kFormatWithoutEntity && !r.str(e.error_code)) return false;
+  if (format >= kFormat && (!r.str(e.entity_arn) || !r.byte(in_tx))) return false;
+  in_transaction = in_tx != 0;
+  if (!r.u32(nres) || nres > payload.size()) return false;
   e.read_only = ro != 0;
-  for (uint32_t i = 0; i < nres; ++i) {
-    std::string t, n;
-    if (!r.str(t) || !r.str(n)) return std::nullopt;
-    e.resources.emplace_back(std::move(t), std::move(n));
-  }
-  if (!r.str(e.event_json) || !r.done()) return std::nullopt;
-  return d;
+  e.resources.resize(nres);
+  for (auto& [type, name] : e.resources)
+    if (!r.str(type) || !r.str(name)) return false;
+  std::string_view json;
+  if (!r.skip_str(json) || !r.done()) return false;
+  e.event_json.clear();
+  e.json_length = static_cast<int64_t>(json.size());
+  return true;
 }
+
+// Where the CloudTrail JSON of a record sits in its segment: it is the payload's last field.
+void locate_json(StoredEvent& e, int64_t segment, uint64_t record_end) {
+  e.segment = segment;
+  e.json_offset = static_cast<int64_t>(record_end) - e.json_length;
+}
+
+// Reads one segment's records in order, from an offset up to a limit, through a large buffer (the
+// caller's, reused: fresh megabytes would be page faults each time): a pread per megabyte instead
+// of two per record.
+class SegmentReader {
+ public:
+  // `verify`: check each record's checksum (replay, which may meet a torn tail after a crash).
+  SegmentReader(std::string& buf, int fd, int64_t segment, uint64_t offset, uint64_t limit, bool verify)
+      : buf_(buf), fd_(fd), segment_(segment), offset_(offset), limit_(limit), verify_(verify) {}
+
+  // Reads the next record into `e`; false at the limit, at the file's end, or at a torn or
+  // corrupt record.
+  bool next(StoredEvent& e, bool& in_transaction) {
+    if (!fill(kHeader)) return false;
+    uint32_t len;
+    uint64_t sum;
+    std::memcpy(&len, buf_.data() + pos_, 4);
+    std::memcpy(&sum, buf_.data() + pos_ + 4, 8);
+    if (!fill(kHeader + len)) return false;
+    std::string_view payload(buf_.data() + pos_ + kHeader, len);
+    if ((verify_ && checksum(payload) != sum) || !decode(payload, e, in_transaction)) return false;
+    pos_ += kHeader + len;
+    offset_ += kHeader + len;
+    locate_json(e, segment_, offset_);
+    return true;
+  }
+  // The offset after the last record next() read.
+  uint64_t offset() const { return offset_; }
+
+ private:
+  static constexpr size_t kChunk = 1 << 20;
+  // Makes the `n` bytes at offset_ available at buf_[pos_], reading more of the file if needed;
+  // false if the limit or the file's end comes first.
+  bool fill(size_t n) {
+    if (offset_ + n > limit_) return false;
+    if (pos_ + n <= len_) return true;
+    std::memmove(buf_.data(), buf_.data() + pos_, len_ - pos_);
+    len_ -= pos_;
+    pos_ = 0;
+    if (buf_.size() < std::max(n, kChunk)) buf_.resize(std::max(n, kChunk));
+    while (len_ < n) {
+      uint64_t want = std::min<uint64_t>(buf_.size() - len_, limit_ - (offset_ + len_));
+      if (want == 0) return false;
+      ssize_t got = ::pread(fd_, buf_.data() + len_, want, static_cast<off_t>(offset_ + len_));
+      if (got <= 0) return false;
+      len_ += static_cast<size_t>(got);
+    }
+    return true;
+  }
+  std::string& buf_;
+  int fd_;
+  int64_t segment_;
+  uint64_t offset_, limit_;
+  bool verify_;
+  size_t pos_ = 0, len_ = 0;  // buf_[pos_, len_) holds the file from offset_ on
+};
 
 // A record appended from inside a write transaction is indexed only if that transaction
 // committed, which its marker row says; the marker goes as the record is indexed.
 constexpr const char* kTakeMarker = "DELETE FROM audit_committed WHERE segment = ? AND json_offset = ?";
 constexpr const char* kPutMarker = "INSERT INTO audit_committed (segment, json_offset) VALUES (?, ?)";
 
-// Events read from the journal, not yet in the store; in_transaction[i] for events[i].
-struct Batch {
-  std::vector<StoredEvent> events;
-  std::vector<bool> in_transaction;
-  void add(StoredEvent e, bool in_tx) {
-    events.push_back(std::move(e));
-    in_transaction.push_back(in_tx);
+// Events read from the journal, not yet in the store; in_transaction[i] for events[i]. Cleared
+// batches keep their events, so the next batch reads into strings that already have room.
+class Batch {
+ public:
+  StoredEvent& slot() {
+    if (size_ == events_.size()) events_.emplace_back(), in_transaction_.push_back(false);
+    return events_[size_];
   }
-  size_t size() const { return events.size(); }
-  bool empty() const { return events.empty(); }
-  void clear() {
-    events.clear();
-    in_transaction.clear();
-  }
+  void take_slot(bool in_transaction) { in_transaction_[size_++] = in_transaction; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear() { size_ = 0; }
+  std::span<const StoredEvent> events() const { return {events_.data(), size_}; }
+  bool in_transaction(size_t i) const { return in_transaction_[i]; }
+
+ private:
+  std::vector<StoredEvent> events_;
+  std::vector<bool> in_transaction_;
+  size_t size_ = 0;
 };
 
+}  // namespace
+
+// What reading and indexing reuse from one round to the next.
+struct IndexScratch {
+  std::string buffer;
+  Batch batch;
+};
+
+namespace {
+
 Status index_batch(store::Store& store, const Batch& batch, int64_t segment, uint64_t offset) {
-  if (batch.events.empty()) return Ok{};
+  if (batch.empty()) return Ok{};
   return store.write([&](store::Tx& tx) -> Status {
     // Records whose transaction rolled back (or never committed before a crash) are left out.
+    auto events = batch.events();
     std::vector<size_t> rolled_back;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (!batch.in_transaction[i]) continue;
-      auto taken = tx.exec(kTakeMarker, {batch.events[i].segment, batch.events[i].json_offset});
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (!batch.in_transaction(i)) continue;
+      auto taken = tx.exec(kTakeMarker, {events[i].segment, events[i].json_offset});
       if (!taken) return taken.error();
       if (*taken == 0) rolled_back.push_back(i);
     }
     std::vector<StoredEvent> committed;
     if (!rolled_back.empty()) {
-      for (size_t i = 0, r = 0; i < batch.size(); ++i) {
+      for (size_t i = 0, r = 0; i < events.size(); ++i) {
         if (r < rolled_back.size() && rolled_back[r] == i) ++r;
-        else committed.push_back(batch.events[i]);
+        else committed.push_back(events[i]);
       }
+      events = committed;
     }
-    if (auto s = services::cloudtrail::append_events(tx, rolled_back.empty() ? batch.events : committed); !s) return s;
+    if (auto s = services::cloudtrail::append_events(tx, events); !s) return s;
     auto u = tx.exec("UPDATE audit_journal SET segment = ?, indexed_offset = ? WHERE id = 1",
                      {segment, static_cast<int64_t>(offset)});
     if (!u) return u.error();
@@ -175,11 +262,26 @@ Status index_batch(store::Store& store, const Batch& batch, int64_t segment, uin
   });
 }
 
-// Where the CloudTrail JSON of a record sits in its segment: it is the payload's last field.
-void locate_json(StoredEvent& e, int64_t segment, uint64_t record_start, size_t record_size) {
-  e.segment = segment;
-  e.json_length = static_cast<int64_t>(e.event_json.size());
-  e.json_offset = static_cast<int64_t>(record_start + record_size) - e.json_length;
+// Indexes the records of segment `segment` from `offset` up to `limit` (or the file's end), in
+// batches; `reached` follows the batches into the store. Returns the offset after the last
+// record read: short of `limit` at the file's end or at a torn record. `verify` as SegmentReader's.
+Result<uint64_t> index_segment(store::Store& store, IndexScratch& scratch, int fd, int64_t segment, uint64_t offset,
+                               uint64_t limit, bool verify, const std::function<void(uint64_t)>& reached) {
+  SegmentReader reader(scratch.buffer, fd, segment, offset, limit, verify);
+  Batch& batch = scratch.batch;
+  batch.clear();
+  while (true) {
+    bool in_transaction = false;
+    bool more = reader.next(batch.slot(), in_transaction);
+    if (more) batch.take_slot(in_transaction);
+    if (batch.empty() && !more) return reader.offset();
+    if (batch.size() >= kMaxBatch || !more) {
+      if (auto s = index_batch(store, batch, segment, reader.offset()); !s) return s.error();
+      batch.clear();
+      reached(reader.offset());
+      if (!more) return reader.offset();
+    }
+  }
 }
 
 }  // namespace
@@ -221,6 +323,7 @@ Result<std::unique_ptr<AuditJournal>> AuditJournal::open(const std::string& dir,
   uint64_t end = 0;
   int fd = -1;
   const int64_t first = segment;
+  IndexScratch scratch;
   for (int64_t seg = first;; ++seg) {
     std::string path = services::cloudtrail::segment_path(dir, seg);
     int f = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC | (seg == first ? O_CREAT : 0), 0600);
@@ -230,44 +333,17 @@ Result<std::unique_ptr<AuditJournal>> AuditJournal::open(const std::string& dir,
     segment = seg;
     struct stat st;
     ::fstat(fd, &st);
-    uint64_t size = static_cast<uint64_t>(st.st_size), pos = seg == first ? static_cast<uint64_t>(offset) : 0;
-    if (pos > size) pos = size;
-    Batch batch;
-    std::string payload;
-    while (pos + kHeader <= size) {
-      unsigned char hdr[kHeader];
-      if (::pread(fd, hdr, kHeader, static_cast<off_t>(pos)) != static_cast<ssize_t>(kHeader)) break;
-      uint32_t len;
-      uint64_t sum;
-      std::memcpy(&len, hdr, 4);
-      std::memcpy(&sum, hdr + 4, 8);
-      if (pos + kHeader + len > size) break;
-      payload.resize(len);
-      if (::pread(fd, payload.data(), len, static_cast<off_t>(pos + kHeader)) != static_cast<ssize_t>(len)) break;
-      if (checksum(payload) != sum) break;
-      auto d = decode(payload);
-      if (!d) break;
-      locate_json(d->event, seg, pos, kHeader + len);
-      std::string().swap(d->event.event_json);  // the row points at the segment
-      batch.add(std::move(d->event), d->in_transaction);
-      pos += kHeader + len;
-      if (batch.size() >= kMaxBatch) {
-        if (auto r = index_batch(store, batch, seg, pos); !r) {
-          ::close(fd);
-          return r.error();
-        }
-        batch.clear();
-      }
-    }
-    if (auto r = index_batch(store, batch, seg, pos); !r) {
+    uint64_t size = static_cast<uint64_t>(st.st_size), from = seg == first ? static_cast<uint64_t>(offset) : 0;
+    auto pos = index_segment(store, scratch, fd, seg, std::min(from, size), size, /*verify=*/true, [](uint64_t) {});
+    if (!pos) {
       ::close(fd);
-      return r.error();
+      return pos.error();
     }
-    if (pos < size && ::ftruncate(fd, static_cast<off_t>(pos)) != 0) {
+    if (*pos < size && ::ftruncate(fd, static_cast<off_t>(*pos)) != 0) {
       ::close(fd);
       return AwsError::internal("cannot cut the torn tail of " + path);
     }
-    end = pos;
+    end = *pos;
   }
   if (fd < 0) return AwsError::internal("cannot open audit segment in " + dir + ": " + std::strerror(errno));
   return std::unique_ptr<AuditJournal>(new AuditJournal(dir, fd, segment, end, store, d, index, segment_bytes));
@@ -275,7 +351,8 @@ Result<std::unique_ptr<AuditJournal>> AuditJournal::open(const std::string& dir,
 
 AuditJournal::AuditJournal(std::string dir, int fd, int64_t segment, uint64_t end, store::Store& store,
                            store::Durability d, bool index, uint64_t segment_bytes)
-    : dir_(std::move(dir)), fd_(fd), segment_(segment), end_(end), segment_bytes_(segment_bytes), store_(store), durability_(d) {
+    : dir_(std::move(dir)), fd_(fd), segment_(segment), end_(end), segment_bytes_(segment_bytes), store_(store), durability_(d),
+      appended_(position(segment, end)), indexed_(position(segment, end)) {
   if (index) indexer_ = std::thread([this] { run_indexer(); });
 }
 
@@ -346,22 +423,20 @@ Status AuditJournal::append_in_transaction(store::Tx& tx, StoredEvent event) {
 }
 
 Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
-  std::string rec(kHeader, '\0');
-  rec.reserve(kHeader + 256 + event.event_json.size());
+  // Encoded in a buffer of the thread's own that keeps its capacity: no allocation per record.
+  thread_local std::string rec;
+  rec.assign(kHeader, '\0');
   encode(event, tx != nullptr, rec);
   std::string_view payload(rec.data() + kHeader, rec.size() - kHeader);
   uint32_t len = static_cast<uint32_t>(payload.size());
   uint64_t sum = checksum(payload);
   std::memcpy(rec.data(), &len, 4);
   std::memcpy(rec.data() + 4, &sum, 8);
+  event.json_length = static_cast<int64_t>(event.event_json.size());
   uint64_t after;
-  int64_t segment;
   {
     std::lock_guard lock(append_mu_);
-    {
-      std::lock_guard l(mu_);
-      if (stopping_) return AwsError::internal("the audit journal is closed");
-    }
+    if (stopping_.load()) return AwsError::internal("the audit journal is closed");
     if (!map_ || end_ + rec.size() > map_size_) {
       if (end_ > 0 && (map_ || end_ >= segment_bytes_))
         if (auto s = start_next_segment(); !s) return s;
@@ -370,25 +445,23 @@ Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
     // Into the page cache with a copy, no system call: the bytes survive the process from here
     // (and, with Durability::Power, the power once sync_through() below returns).
     std::memcpy(map_ + end_, rec.data(), rec.size());
-    locate_json(event, segment_, end_, rec.size());
-    // The record is in the segment now and the index row only points at it: free the JSON here,
-    // while it is hot, instead of holding thousands of them until the indexer runs.
-    std::string().swap(event.event_json);
     end_ += rec.size();
-    after = end_;
     if (end_ + kPrefaultBytes / 2 > prefaulted_) prefault();
-    // The marker row commits or rolls back with the caller's changes. The indexer may take the
-    // record from pending_ before then, but it indexes in a write transaction of its own, which
-    // starts only after this one has ended.
-    if (tx)
+    // The marker row commits or rolls back with the caller's changes. The indexer may read the
+    // record before then, but it indexes in a write transaction of its own, which starts only
+    // after this one has ended.
+    if (tx) {
+      locate_json(event, segment_, end_);
       if (auto m = tx->exec(kPutMarker, {event.segment, event.json_offset}); !m) return m.error();
-    segment = segment_;
-    std::lock_guard l(mu_);
-    pending_.push_back(Pending{std::move(event), after, tx != nullptr});
-    ++appended_count_;
+    }
+    after = position(segment_, end_);
+    // The indexer reads the record back from the segment: nothing of it crosses threads but
+    // this position (its strings are freed here, by the thread that made them).
+    appended_.store(after);
+    appended_count_.fetch_add(1, std::memory_order_relaxed);
   }
   if (durability_ == store::Durability::Power)
-    if (auto s = sync_through(position(segment, after)); !s) return s;
+    if (auto s = sync_through(after); !s) return s;
   // No wake-up per record: the indexer collects records every few milliseconds, or at once when
   // a reader waits for them (wait_indexed).
   return Ok{};
@@ -430,25 +503,22 @@ void AuditJournal::note_synced(uint64_t pos) {
   }
 }
 
-uint64_t AuditJournal::appended_count() {
-  std::lock_guard lock(mu_);
-  return appended_count_;
-}
+uint64_t AuditJournal::appended_count() { return appended_count_.load(std::memory_order_relaxed); }
 
 void AuditJournal::wait_indexed() {
+  uint64_t target = appended_.load();
   std::unique_lock lock(mu_);
-  uint64_t target = appended_count_;
-  if (indexed_count_ >= target) return;
+  if (indexed_ >= target) return;
   flush_requested_ = true;
   cv_.notify_one();
   // Bounded: if the store cannot take the records, readers see what is indexed rather than hang.
-  indexed_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return indexed_count_ >= target || stopped_; });
+  indexed_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return indexed_ >= target || stopped_; });
 }
 
 void AuditJournal::stop() {
   {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
+    std::lock_guard a(append_mu_);  // no append is halfway once this is set
+    stopping_.store(true);
   }
   cv_.notify_one();
   if (indexer_.joinable()) indexer_.join();
@@ -457,52 +527,68 @@ void AuditJournal::stop() {
   indexed_cv_.notify_all();
 }
 
+Status AuditJournal::index_through(uint64_t target, IndexScratch& scratch) {
+  auto note = [this](int64_t segment, uint64_t offset) {
+    std::lock_guard lock(mu_);
+    indexed_ = position(segment, offset);
+    indexed_cv_.notify_all();
+  };
+  while (indexed_position() < target) {
+    uint64_t from = indexed_position();
+    int64_t segment = static_cast<int64_t>(from >> 40);
+    bool last = segment == static_cast<int64_t>(target >> 40);
+    std::string path = services::cloudtrail::segment_path(dir_, segment);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return AwsError::internal("cannot open audit segment " + path);
+    // A segment before the last is complete: it was cut to its records when it was left.
+    uint64_t limit = last ? target & kOffsetMask : UINT64_MAX;
+    // Below the appended position every record was written whole by this process (replay at the
+    // start took what an earlier one left): no checksum to verify.
+    auto reached = index_segment(store_, scratch, fd, segment, from & kOffsetMask, limit, /*verify=*/false,
+                                 [&](uint64_t offset) { note(segment, offset); });
+    ::close(fd);
+    if (!reached) return reached.error();
+    if (last && *reached < limit) return AwsError::internal("audit segment " + path + " has an unreadable record");
+    if (!last) note(segment + 1, 0);
+  }
+  return Ok{};
+}
+
+uint64_t AuditJournal::indexed_position() {
+  std::lock_guard lock(mu_);
+  return indexed_;
+}
+
 void AuditJournal::run_indexer() {
   pthread_setname_np(pthread_self(), "citadel-index");
   // Indexing can wait a little; answering requests cannot: give way to the request threads.
   setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
-  Batch batch;
-  uint64_t unindexed = 0, offset = 0;
-  int64_t segment = 0;
+  bool reported = false;
+  IndexScratch scratch;
   while (true) {
-    uint64_t count = 0;
+    bool stopping;
     {
       std::unique_lock lock(mu_);
-      cv_.wait_for(lock, kIndexInterval, [&] { return stopping_ || flush_requested_ || pending_.size() >= kMaxBatch; });
+      cv_.wait_for(lock, kIndexInterval, [&] { return stopping_.load() || flush_requested_; });
       flush_requested_ = false;
-      if (pending_.empty() && batch.empty()) {
-        if (stopping_) return;
-        continue;
-      }
-      while (!pending_.empty() && batch.size() < kMaxBatch) {
-        // With Durability::Power a record is indexed only once it is on disk: an index row must
-        // never outlive, through a power loss, the record it points at.
-        if (durability_ == store::Durability::Power &&
-            position(pending_.front().event.segment, pending_.front().end) > synced_.load())
-          break;
-        segment = pending_.front().event.segment;
-        offset = pending_.front().end;
-        batch.add(std::move(pending_.front().event), pending_.front().in_transaction);
-        pending_.pop_front();
-        ++count;
-      }
-      if (batch.empty()) {
-        if (stopping_) return;  // what is left is not on disk yet; replay takes it at the next start
-        continue;
-      }
+      stopping = stopping_.load();
     }
-    // A failed batch is kept and tried again (with what arrived since): the indexed position
-    // only ever moves past records that are in the store.
-    if (!index_batch(store_, batch, segment, offset)) {
-      unindexed += count;
+    // With Durability::Power a record is indexed only once it is on disk: an index row must
+    // never outlive, through a power loss, the record it points at. What is not on disk at the
+    // stop is left for replay at the next start.
+    uint64_t target = appended_.load();
+    if (durability_ == store::Durability::Power) target = std::min(target, synced_.load());
+    // A failed batch is tried again at the next round: the indexed position only ever moves
+    // past records that are in the store.
+    if (auto s = index_through(target, scratch); !s) {
+      if (!reported) std::fprintf(stderr, "citadel: audit indexing: %s\n", s.error().message.c_str());
+      reported = true;
+      if (stopping) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
-    batch.clear();
-    std::lock_guard lock(mu_);
-    indexed_count_ += count + unindexed;
-    unindexed = 0;
-    indexed_cv_.notify_all();
+    reported = false;
+    if (stopping) return;
   }
 }
 

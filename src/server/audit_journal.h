@@ -2,10 +2,11 @@
 // The audit journal: the CloudTrail record of every call that reached a service. A record is
 // appended to the current segment file (DIR/audit/NNNNNNNN.log) in the request's own thread
 // before the response leaves — copied into the segment's shared mapping, so into the page cache —
-// and from then on it survives kill -9 (with Durability::Power, an fdatasync too). Segments are permanent: the CloudTrail record stays in
-// the segment and a background indexer adds a small row per event to the store (the columns
-// LookupEvents filters on and where the record is), in large batches, together with the
-// position it reached, so a restart resumes exactly where it stopped.
+// and from then on it survives kill -9 (with Durability::Power, an fdatasync too). Segments are
+// permanent: the CloudTrail record stays in the segment and a background indexer reads the
+// records back from the files and adds a small row per event to the store (the columns
+// LookupEvents filters on and where the record is), in large batches, together with the position
+// it reached, so a restart resumes exactly where it stopped — the same reading as a replay.
 //
 // Calls that change the store append their record here too, from inside their write transaction
 // (append_in_transaction): the record goes to the segment, and the transaction inserts a small
@@ -19,7 +20,6 @@
 // segment (power loss) ends replay and is cut off.
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,6 +30,8 @@
 #include "store/store.h"
 
 namespace citadel::server {
+
+struct IndexScratch;  // the indexer's buffers, kept from one round to the next
 
 class AuditJournal {
  public:
@@ -88,16 +90,16 @@ class AuditJournal {
   bool syncing_ = false, sync_failed_ = false;  // under sync_mu_
   std::atomic<uint64_t> synced_{0};             // position() of the end of what is on disk
 
-  struct Pending {
-    services::cloudtrail::StoredEvent event;
-    uint64_t end;  // offset after the record in event.segment
-    bool in_transaction;  // indexed only if its transaction's marker row is there
-  };
+  // The indexer reads records back from the segments, from indexed_ up to appended_: nothing
+  // but these positions passes between the request threads and it.
+  Status index_through(uint64_t target, IndexScratch& scratch);
+  uint64_t indexed_position();
+  std::atomic<uint64_t> appended_;  // position() after the last appended record
+  std::atomic<uint64_t> appended_count_{0};  // records appended since the journal opened
+  std::atomic<bool> stopping_{false};
   std::mutex mu_;
   std::condition_variable cv_, indexed_cv_;
-  std::deque<Pending> pending_;
-  uint64_t appended_count_ = 0, indexed_count_ = 0;  // records, for wait_indexed()
-  bool stopping_ = false;
+  uint64_t indexed_;  // under mu_: position() after the last record in the store
   bool stopped_ = false;
   bool flush_requested_ = false;
   std::thread indexer_;

@@ -7,6 +7,9 @@
 #include "base/crypto.h"
 #include "base/ids.h"
 #include "base/json_writer.h"
+#include <ctime>
+#include <cstdio>
+
 #include "base/time.h"
 #include "base/uri.h"
 
@@ -22,6 +25,22 @@ TEST(Time, Iso8601RoundTrips) {
   EXPECT_FALSE(timeutil::parse_iso8601("yesterday"));
   EXPECT_EQ(timeutil::parse_amz_date("20231114T221320Z"), 1700000000000);
   EXPECT_FALSE(timeutil::parse_amz_date("20231114T221320"));
+}
+
+TEST(Time, Iso8601AgreesWithTheCLibraryAcrossLeapYearsAndBeforeTheEpoch) {
+  // Every 7 hours and 13 seconds from 1899 to 2101: leap days, century years, negative times.
+  for (int64_t s = -2240524800; s < 4133980800; s += 7 * 3600 + 13) {
+    time_t t = static_cast<time_t>(s);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char want[32];
+    std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, 7);
+    ASSERT_EQ(timeutil::iso8601(s * 1000 + 7, true), want) << s;
+  }
+  EXPECT_EQ(timeutil::iso8601(-1), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(timeutil::iso8601(-1, true), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(timeutil::iso8601(951782400000), "2000-02-29T00:00:00Z");
 }
 
 TEST(Uri, EncodesTheUnreservedSetOnly) {
@@ -64,6 +83,17 @@ TEST(Ids, Uuid7CarriesTheTimeSoLaterIdsSortAfterEarlierOnes) {
   EXPECT_NE(std::string("89ab").find(u[19]), std::string::npos);  // RFC variant
   EXPECT_LT(u, ids::uuid7(0x01A248A67C01));
   EXPECT_NE(ids::uuid7(0x01A248A67C00), ids::uuid7(0x01A248A67C00));
+}
+
+TEST(Ids, Uuid7TimeIsReadBackOnlyFromVersion7Ids) {
+  EXPECT_EQ(ids::uuid7_time_ms(ids::uuid7(0x01A248A67C00)), 0x01A248A67C00);
+  EXPECT_EQ(ids::uuid7_time_ms(ids::uuid7(0)), 0);
+  EXPECT_FALSE(ids::uuid7_time_ms(ids::uuid4()));
+  EXPECT_FALSE(ids::uuid7_time_ms("01a248a6-7c00-7abc-8def-0123456789a"));    // short
+  EXPECT_FALSE(ids::uuid7_time_ms("01a248a6-7c00-7abc-cdef-0123456789ab"));   // not RFC variant
+  EXPECT_FALSE(ids::uuid7_time_ms("01A248A6-7C00-7ABC-8DEF-0123456789AB"));   // not as uuid7() writes it
+  EXPECT_FALSE(ids::uuid7_time_ms("01a248a6-7c00-7abc-8def-0123456789ag"));
+  EXPECT_FALSE(ids::uuid7_time_ms("01a248a6+7c00-7abc-8def-0123456789ab"));
 }
 
 TEST(Crypto, AesGcmAndConstantTimeCompare) {

@@ -95,6 +95,17 @@ class AuditTrail(CitadelTestCase):
         by_source = self.lookup("EventSource", "iam.amazonaws.com")
         self.assertTrue(all(e["EventSource"] == "iam.amazonaws.com" for e in by_source))
 
+    def test_lookup_by_event_id_finds_that_event_only(self):
+        created = self.lookup("EventName", "CreateUser")
+        self.assertTrue(created)
+        for event in created[:3]:
+            found = self.lookup("EventId", event["EventId"])
+            self.assertEqual([e["EventId"] for e in found], [event["EventId"]])
+            self.assertEqual(found[0]["CloudTrailEvent"], event["CloudTrailEvent"])
+        # An id of another form (or an unknown one) finds nothing rather than failing.
+        self.assertEqual(self.lookup("EventId", "not-an-event-id"), [])
+        self.assertEqual(self.lookup("EventId", created[0]["EventId"][:-1] + ("0" if created[0]["EventId"][-1] != "0" else "1")), [])
+
     def test_lookup_pages_newest_first(self):
         ct = self.server.client("cloudtrail")
         for _ in range(4):

@@ -1,6 +1,7 @@
 #pragma once
 // The audit trail's storage: CloudTrail events as AWS writes them, one row per event, indexed for
 // LookupEvents. Appending is batched by the server's audit log; reading is LookupEvents.
+#include <span>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,6 @@ enum class EventCategory : int64_t { Data = 0, Management = 1, Insight = 2 };
 std::vector<store::Migration> event_migrations();
 // Appends events inside the caller's transaction, and moves the last-used time of the access
 // keys they were made with.
-Status append_events(store::Tx& tx, const std::vector<StoredEvent>& events);
+Status append_events(store::Tx& tx, std::span<const StoredEvent> events);
 
 }  // namespace citadel::services::cloudtrail

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "base/crypto.h"
+#include "base/ids.h"
 #include "services/cloudtrail/cloudtrail_operations.h"
 #include "services/cloudtrail/cloudtrail_service.h"
 #include "services/cloudtrail/insights.h"
@@ -28,7 +29,14 @@ Result<json::value> lookup_events(Call& call) {
       return AwsError::sender("InvalidLookupAttributesException", "You cannot specify more than one lookup attribute.", 400);
     const auto& a = attrs->as_array().front().as_object();
     std::string key(a.at("AttributeKey").as_string()), value(a.at("AttributeValue").as_string());
-    if (key == "EventId") where += " AND e.event_id = ?";
+    if (key == "EventId") {
+      // Citadel's event ids carry their event's time: the time index finds the event at once.
+      if (auto at = ids::uuid7_time_ms(value)) {
+        where += " AND e.event_time_ms = ?";
+        params.push_back(*at);
+      }
+      where += " AND e.event_id = ?";
+    }
     else if (key == "EventName") where += " AND e.event_name = ?";
     else if (key == "EventSource") where += " AND e.event_source = ?";
     else if (key == "Username") where += " AND e.username = ?";
