@@ -3,10 +3,14 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -21,6 +25,9 @@ namespace {
 
 constexpr size_t kHeader = 12;
 constexpr uint64_t kPrefaultBytes = 64 << 10;
+// How far ahead of the last record the indexer keeps the mapping faulted in: a few rounds of
+// records at tens of thousands of calls a second.
+constexpr uint64_t kPrefaultAhead = 4 << 20;
 constexpr size_t kMaxBatch = 4096;
 constexpr uint64_t kOffsetMask = (1ull << 40) - 1;  // of a position(): the offset in its segment
 constexpr auto kIndexInterval = std::chrono::milliseconds(50);
@@ -38,6 +45,24 @@ uint64_t checksum(std::string_view s) {
   }
   for (; i < s.size(); ++i) h = (h ^ static_cast<unsigned char>(s[i])) * 0x94D049BB133111EBULL;
   return h ^ (h >> 29);
+}
+
+// Copies a record into the journal's mapping with non-temporal stores: the lines it lands on were
+// zeroed by the kernel long before and are out of the cache, and an ordinary copy reads each one
+// in before writing it (most of an append's time). The fence orders the stores before the
+// appended position is published.
+void stream_copy(char* dst, const char* src, size_t n) {
+#if defined(__SSE2__)
+  size_t head = std::min(n, (16 - (reinterpret_cast<uintptr_t>(dst) & 15)) & 15);
+  std::memcpy(dst, src, head);
+  dst += head, src += head, n -= head;
+  for (; n >= 16; n -= 16, dst += 16, src += 16)
+    _mm_stream_si128(reinterpret_cast<__m128i*>(dst), _mm_loadu_si128(reinterpret_cast<const __m128i*>(src)));
+  std::memcpy(dst, src, n);
+  _mm_sfence();
+#else
+  std::memcpy(dst, src, n);
+#endif
 }
 
 // Payload: the event's fields in a fixed order, strings as u32 length + bytes (no escaping:
@@ -200,7 +225,8 @@ class SegmentReader {
 
 // A record appended from inside a write transaction is indexed only if that transaction
 // committed, which its marker row says; the marker goes as the record is indexed.
-constexpr const char* kTakeMarker = "DELETE FROM audit_committed WHERE segment = ? AND json_offset = ?";
+constexpr const char* kTakeMarkers =
+    "DELETE FROM audit_committed WHERE segment = ? AND json_offset BETWEEN ? AND ? RETURNING json_offset";
 constexpr const char* kPutMarker = "INSERT INTO audit_committed (segment, json_offset) VALUES (?, ?)";
 
 // Events read from the journal, not yet in the store; in_transaction[i] for events[i]. Cleared
@@ -238,13 +264,23 @@ Status index_batch(store::Store& store, const Batch& batch, int64_t segment, uin
   if (batch.empty()) return Ok{};
   return store.write([&](store::Tx& tx) -> Status {
     // Records whose transaction rolled back (or never committed before a crash) are left out.
+    // The batch's markers are taken in one range (every marker in it names a record of the
+    // batch, which is one stretch of one segment) rather than one statement per record.
     auto events = batch.events();
+    std::vector<size_t> in_transaction;
+    for (size_t i = 0; i < events.size(); ++i)
+      if (batch.in_transaction(i)) in_transaction.push_back(i);
     std::vector<size_t> rolled_back;
-    for (size_t i = 0; i < events.size(); ++i) {
-      if (!batch.in_transaction(i)) continue;
-      auto taken = tx.exec(kTakeMarker, {events[i].segment, events[i].json_offset});
+    if (!in_transaction.empty()) {
+      auto taken = tx.query(kTakeMarkers, {segment, events[in_transaction.front()].json_offset,
+                                           events[in_transaction.back()].json_offset});
       if (!taken) return taken.error();
-      if (*taken == 0) rolled_back.push_back(i);
+      std::vector<int64_t> committed_offsets;
+      for (const auto& r : *taken) committed_offsets.push_back(r.i64(0));
+      std::sort(committed_offsets.begin(), committed_offsets.end());
+      for (size_t i : in_transaction)
+        if (!std::binary_search(committed_offsets.begin(), committed_offsets.end(), events[i].json_offset))
+          rolled_back.push_back(i);
     }
     std::vector<StoredEvent> committed;
     if (!rolled_back.empty()) {
@@ -385,18 +421,27 @@ Status AuditJournal::map_segment(uint64_t size) {
   map_ = static_cast<char*>(p);
   map_size_ = size;
   prefaulted_ = end_ & ~(kPrefaultBytes - 1);
-  prefault();
+  prefault(kPrefaultBytes);
   return Ok{};
 }
 
-void AuditJournal::prefault() {
+void AuditJournal::prefault(uint64_t ahead) {
   // Page faults are VM exits here, as costly as the write() this replaced: take a chunk's faults
   // in one call, ahead of the records that will land there. Best effort: without it, pages fault
   // in one at a time.
-  while (prefaulted_ < map_size_ && prefaulted_ < end_ + kPrefaultBytes) {
+  while (prefaulted_ < map_size_ && prefaulted_ < end_ + ahead) {
     uint64_t n = std::min<uint64_t>(kPrefaultBytes, map_size_ - prefaulted_);
     ::madvise(map_ + prefaulted_, n, MADV_POPULATE_WRITE);
     prefaulted_ += n;
+  }
+}
+
+void AuditJournal::prefault_ahead() {
+  // A chunk at a time, so an append waits for one chunk's faults at most.
+  for (uint64_t done = 0; done < kPrefaultAhead; done += kPrefaultBytes) {
+    std::lock_guard lock(append_mu_);
+    if (!map_ || prefaulted_ >= std::min(map_size_, end_ + kPrefaultAhead)) return;
+    prefault(kPrefaultAhead);
   }
 }
 
@@ -444,9 +489,10 @@ Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
     }
     // Into the page cache with a copy, no system call: the bytes survive the process from here
     // (and, with Durability::Power, the power once sync_through() below returns).
-    std::memcpy(map_ + end_, rec.data(), rec.size());
+    stream_copy(map_ + end_, rec.data(), rec.size());
     end_ += rec.size();
-    if (end_ + kPrefaultBytes / 2 > prefaulted_) prefault();
+    // The indexer keeps the pages ahead faulted in (prefault_ahead); this is the fallback.
+    if (end_ + kPrefaultBytes / 2 > prefaulted_) prefault(kPrefaultBytes);
     // The marker row commits or rolls back with the caller's changes. The indexer may read the
     // record before then, but it indexes in a write transaction of its own, which starts only
     // after this one has ended.
@@ -561,8 +607,8 @@ uint64_t AuditJournal::indexed_position() {
 
 void AuditJournal::run_indexer() {
   pthread_setname_np(pthread_self(), "citadel-index");
-  // Indexing can wait a little; answering requests cannot: give way to the request threads.
-  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+  // Not niced: the indexer holds the store's write lock while it indexes a batch, and a low
+  // priority there made every writing request wait behind a preempted lock holder.
   bool reported = false;
   IndexScratch scratch;
   while (true) {
@@ -576,6 +622,8 @@ void AuditJournal::run_indexer() {
     // With Durability::Power a record is indexed only once it is on disk: an index row must
     // never outlive, through a power loss, the record it points at. What is not on disk at the
     // stop is left for replay at the next start.
+    // The pages the next records land in are faulted in here, off the request threads.
+    prefault_ahead();
     uint64_t target = appended_.load();
     if (durability_ == store::Durability::Power) target = std::min(target, synced_.load());
     // A failed batch is tried again at the next round: the indexed position only ever moves

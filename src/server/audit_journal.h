@@ -66,7 +66,8 @@ class AuditJournal {
   Status start_next_segment();
   Status map_segment(uint64_t size);
   void unmap_segment();  // and trims the file to its records
-  void prefault();
+  void prefault(uint64_t ahead);  // with append_mu_ held: up to `ahead` bytes past the last record
+  void prefault_ahead();          // takes append_mu_ a chunk at a time
   // Durability::Power: returns once every record up to `target` (a position()) is on disk.
   Status sync_through(uint64_t target);
   void note_synced(uint64_t pos);
