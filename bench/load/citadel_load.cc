@@ -2,13 +2,15 @@
 // signature per request, as an SDK does), keeps connections alive, and reports requests/s and
 // latency percentiles as one JSON line. The same requests go to nginx for the side-by-side figure.
 //
-//   citadel_load --host 127.0.0.1 --port 4566 --connections 4 --seconds 10 \
+//   citadel_load --host 127.0.0.1 --port 4566 --connections 4 --seconds 10
 //                --access-key AKIA... --secret ... [--service sts]
-//                [--target TrentService.Encrypt --body '{"KeyId": ...}']   (a JSON 1.1 call instead)
+//                [--target TrentService.Encrypt --body '{"KeyId": ...}']   (a JSON 1.1 call instead;
+//                 each "{n}" in the body becomes a number that changes with every request)
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -45,9 +47,18 @@ std::string amz_now() {
   return buf;
 }
 
+// The body with each "{n}" replaced by `n`: a write that changes state on every request.
+std::string numbered_body(const std::string& tmpl, uint64_t n) {
+  std::string out = tmpl;
+  for (size_t at = out.find("{n}"); at != std::string::npos; at = out.find("{n}", at))
+    out.replace(at, 3, std::to_string(n));
+  return out;
+}
+
 // Builds the signed request, as botocore would.
 http::request<http::string_body> signed_request(const Options& o) {
-  const std::string& body = o.body;
+  static std::atomic<uint64_t> sequence{0};
+  const std::string body = numbered_body(o.body, sequence++);
   const std::string content_type =
       o.target.empty() ? "application/x-www-form-urlencoded; charset=utf-8" : "application/x-amz-json-1.1";
   std::string host = o.host + ":" + std::to_string(o.port);

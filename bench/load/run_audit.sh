@@ -3,8 +3,11 @@
 # started with --benchmark-without-audit (a benchmark-only switch), same machine, same signing load
 # generator as run.sh (2 connections per core, keep-alive, a fresh signature per request).
 #   reads:  sts GetCallerIdentity (its record is appended to the audit journal)
-#   writes: kms TagResource on one key (its record goes to the journal from inside the call's
-#           transaction, which commits a marker row with the change)
+#   writes: kms TagResource on one key, setting the tag it already has (its record goes to the
+#           journal from inside the call's transaction, which commits a marker row with the change:
+#           the marker is then the only page the commit writes)
+#   changes: kms TagResource giving the tag a new value on every request, so the unaudited server
+#           commits a change too
 # Prints req/s of each and the ratio audited/unaudited (ROUNDS=N alternations, default 3).
 #   bench/load/run_audit.sh [SECONDS]     (build first: scripts/build.sh)
 set -euo pipefail
@@ -36,16 +39,19 @@ kms = boto3.client("kms", endpoint_url=f"http://127.0.0.1:{sys.argv[2]}", region
 key = kms.create_key()["KeyMetadata"]["KeyId"]
 print(creds["AccessKeyId"]); print(creds["SecretAccessKey"])
 print(json.dumps({"KeyId": key, "Tags": [{"TagKey": "bench", "TagValue": "audit"}]}))
+print(json.dumps({"KeyId": key, "Tags": [{"TagKey": "bench", "TagValue": "value-{n}"}]}))
 PY
-  local key secret tag
-  { read -r key; read -r secret; read -r tag; } <"$dir/bodies"
+  local key secret tag retag
+  { read -r key; read -r secret; read -r tag; read -r retag; } <"$dir/bodies"
   printf -v "port_$name" '%s' "$port"; printf -v "key_$name" '%s' "$key"; printf -v "secret_$name" '%s' "$secret"
   printf -v "tag_$name" '%s' "$tag"
+  printf -v "retag_$name" '%s' "$retag"
 }
 
-# One load of `kind` (reads or writes) against server X; prints its JSON line.
+# One load of `kind` (reads, writes or changes) against server X; prints its JSON line.
 load() {
   local port="port_$1" key="key_$1" secret="secret_$1" tag="tag_$1"
+  [ "$2" = changes ] && tag="retag_$1"
   if [ "$2" = reads ]; then
     ./build/citadel_load --port "${!port}" --connections "$conns" --seconds "$seconds" --access-key "${!key}" --secret "${!secret}" --service sts
   else
@@ -60,7 +66,7 @@ pids=()
 start_server audited
 start_server unaudited --benchmark-without-audit
 rounds=${ROUNDS:-3}
-for kind in reads writes; do
+for kind in reads writes changes; do
   lines=()
   for _ in $(seq "$rounds"); do lines+=("$(load audited $kind)|$(load unaudited $kind)"); done
   python3 - "$kind" "${lines[@]}" <<'PY'
@@ -73,7 +79,9 @@ for line in sys.argv[2:]:
 rounds.sort(key=lambda r: r[0])
 ratio, a, u = rounds[len(rounds) // 2]
 errors = sum(x["errors"] + x["non_2xx"] for _, p, q in rounds for x in (p, q))
-name = "GetCallerIdentity (journal)" if kind == "reads" else "kms TagResource (journal, marker row in the call's transaction)"
+name = {"reads": "GetCallerIdentity (journal)",
+        "writes": "kms TagResource, same tag (journal, marker row in the call's transaction)",
+        "changes": "kms TagResource, new tag value each time (journal, marker row in the call's transaction)"}[kind]
 print(f"{name}: ratios by round {', '.join(f'{r[0]:.2f}' for r in rounds)}; median round: audited {a['rps']:.0f} req/s "
       f"p99 {a['p99_us']:.0f} us, unaudited {u['rps']:.0f} req/s p99 {u['p99_us']:.0f} us, ratio {ratio:.2f}; errors {errors}")
 PY

@@ -215,6 +215,9 @@ class SqliteStore final : public Store {
 
  private:
   static constexpr auto kCheckpointEvery = std::chrono::milliseconds(250);
+  static constexpr int kRestartFrames = 4096;  // 16 MiB of 4 KiB pages
+  static constexpr int kRestartWaitMs = 50;
+  static constexpr int kBusyTimeoutMs = 10000;
 
   void checkpoint_loop(Connection& c) {
     pthread_setname_np(pthread_self(), "citadel-ckpt");
@@ -222,7 +225,21 @@ class SqliteStore final : public Store {
     while (!checkpoint_cv_.wait_for(lock, kCheckpointEvery, [this] { return closing_; })) {
       lock.unlock();
       // PASSIVE: copies what no reader still needs, without waiting for readers or the writer.
-      c.exec_script("PRAGMA wal_checkpoint(PASSIVE)");
+      int frames = 0, copied = 0;
+      int rc = sqlite3_wal_checkpoint_v2(c.db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
+      // The WAL starts over only when a writer finds every frame copied and no reader still
+      // reading from it, which a steady stream of requests can keep from ever happening: the WAL
+      // then grows without end (hundreds of megabytes under load), and every page any
+      // transaction reads is looked up through its ever longer index. Past a size, RESTART, with
+      // our writers held off, copies the last frames and waits a moment (never long: the busy
+      // timeout) for readers to move to the database file, so the next write starts the WAL from
+      // its beginning.
+      if (rc == SQLITE_OK && frames > kRestartFrames) {
+        std::lock_guard writers(write_mu_);
+        sqlite3_busy_timeout(c.db(), kRestartWaitMs);
+        sqlite3_wal_checkpoint_v2(c.db(), nullptr, SQLITE_CHECKPOINT_RESTART, &frames, &copied);
+        sqlite3_busy_timeout(c.db(), kBusyTimeoutMs);
+      }
       lock.lock();
     }
   }
@@ -236,7 +253,7 @@ class SqliteStore final : public Store {
       return AwsError::internal("cannot open " + path_ + ": " + m);
     }
     auto c = std::make_unique<Connection>(db);
-    sqlite3_busy_timeout(db, 10000);
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
     std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=";
     pragmas += durability_ == Durability::Power ? "FULL;" : "NORMAL;";
     // 32 MiB of page cache (SQLite's default is 2 MiB): the audit indexer's batches of thousands
