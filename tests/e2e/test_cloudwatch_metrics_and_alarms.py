@@ -263,9 +263,10 @@ class CloudWatch(CitadelTestCase):
             with self.subTest(bad=bad):
                 self.error(self.cw.get_metric_data, "ValidationError", StartTime=t, EndTime=end,
                            MetricDataQueries=[{"Id": "s", "Expression": bad}])
-        self.error(self.cw.put_metric_alarm, "InvalidParameterValue", AlarmName="searching", EvaluationPeriods=1,
-                   ComparisonOperator="GreaterThanThreshold", Threshold=1,
-                   Metrics=[{"Id": "s", "Expression": "MAX(SEARCH('{Fleet,Host} CPU', 'Average', 60))"}])
+        for expression in ("MAX(SEARCH('{Fleet,Host} CPU', 'Average', 60))", "MAX(SEARCH ('{Fleet,Host} CPU', 'Average', 60))"):
+            with self.subTest(alarm_expression=expression):
+                self.error(self.cw.put_metric_alarm, "InvalidParameterValue", AlarmName="searching", EvaluationPeriods=1,
+                           ComparisonOperator="GreaterThanThreshold", Threshold=1, Metrics=[{"Id": "s", "Expression": expression}])
         # The query protocol (aws CLI v1) carries searches too.
         rc, out, err = self.server.aws_v1("cloudwatch", "get-metric-data", "--metric-data-queries", json.dumps(
             [{"Id": "s", "Expression": "SEARCH('{Fleet,Host} NetworkIn', 'Sum', 60)"}]), "--start-time", t.isoformat(),

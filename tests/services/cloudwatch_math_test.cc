@@ -189,3 +189,12 @@ TEST(AnomalyBand, TrailingMeanPlusMinusStandardDeviations) {
   EXPECT_DOUBLE_EQ(f.lower[t], 97);
   EXPECT_DOUBLE_EQ(f.upper[t], 103);
 }
+
+TEST(MetricMath, ExpressionCallsSeesCallsAsEvaluationReadsThem) {
+  EXPECT_TRUE(expression_calls("MAX(SEARCH('{AWS/EC2,InstanceId} CPU', 'Average', 60))", "SEARCH"));
+  EXPECT_TRUE(expression_calls("SEARCH ('CPU', 'Average')", "SEARCH"));  // a space before the parenthesis
+  EXPECT_FALSE(expression_calls("m1 * 2", "SEARCH"));
+  EXPECT_FALSE(expression_calls("FILL(m1, 0)", "SEARCH"));
+  EXPECT_FALSE(expression_calls("SEARCH + 1", "SEARCH"));       // a name, not a call
+  EXPECT_FALSE(expression_calls("'SEARCH(' == 1", "SEARCH"));   // inside a string
+}

@@ -1,6 +1,7 @@
 #include "services/cloudwatch/alarm_config.h"
 
 #include "services/cloudwatch/alarm_actions.h"
+#include "services/cloudwatch/metric_math.h"
 #include "services/cloudwatch/metric_queries.h"
 #include "services/cloudwatch/period_rules.h"
 #include "services/cloudwatch/statistics.h"
@@ -17,7 +18,7 @@ constexpr size_t kMaxActions = 5;
 Status check_metrics(const json::array& metrics, const std::string& band_id) {
   if (auto s = check_queries(metrics, "Metrics"); !s) return s;
   for (const auto& q : metrics)  // CloudWatch alarms cannot watch a search's changing set of metrics
-    if (text(q.as_object(), "Expression").find("SEARCH(") != std::string::npos)
+    if (expression_calls(text(q.as_object(), "Expression"), "SEARCH"))
       return invalid_value("SEARCH expressions are not supported in alarms.");
   int returning = 0;
   for (const auto& q : metrics) {

@@ -24,6 +24,16 @@ class Parser {
  public:
   Parser(const std::string& id, std::string_view src, const MathContext& ctx) : id_(id), src_(src), ctx_(ctx) {}
 
+  // Whether the expression calls `function` anywhere (its text tokenized as evaluation reads it:
+  // "SEARCH (" is the call, a quoted "SEARCH(" is not); false if it does not tokenize.
+  bool calls(std::string_view function) {
+    if (!tokenize()) return false;
+    for (size_t i = 0; i + 1 < toks_.size(); ++i)
+      if (toks_[i].kind == Tok::Ident && toks_[i].text == function && toks_[i + 1].kind == Tok::Op && toks_[i + 1].text == "(")
+        return true;
+    return false;
+  }
+
   Result<MathValue> run() {
     if (auto s = tokenize(); !s) return s.error();
     auto v = logical();
@@ -430,6 +440,11 @@ Result<MathValue> evaluate_expression(const std::string& id, std::string_view ex
   if (expression.size() > 2048)
     return AwsError::sender("ValidationError", "Error in expression " + id + ": the expression is longer than 2048 characters", 400);
   return Parser(id, expression, ctx).run();
+}
+
+bool expression_calls(std::string_view expression, std::string_view function) {
+  MathContext none;
+  return Parser("", expression, none).calls(function);
 }
 
 std::vector<Series> as_series(const MathValue& v, const MathContext& ctx) {

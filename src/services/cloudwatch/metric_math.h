@@ -48,6 +48,9 @@ struct MathContext {
 // Errors are ValidationError with "Error in expression ID: ..." messages.
 Result<MathValue> evaluate_expression(const std::string& id, std::string_view expression, const MathContext& ctx);
 
+// Whether `expression` calls the function `function` (e.g. "SEARCH"), as evaluation would read it.
+bool expression_calls(std::string_view expression, std::string_view function);
+
 // A result as the series it is returned as: a scalar repeats at every period of the range.
 std::vector<Series> as_series(const MathValue& v, const MathContext& ctx);
 
