@@ -29,7 +29,6 @@ constexpr uint64_t kPrefaultBytes = 64 << 10;
 // records at tens of thousands of calls a second.
 constexpr uint64_t kPrefaultAhead = 4 << 20;
 constexpr size_t kMaxBatch = 4096;
-constexpr uint64_t kOffsetMask = (1ull << 40) - 1;  // of a position(): the offset in its segment
 constexpr auto kIndexInterval = std::chrono::milliseconds(50);
 
 // A 64-bit multiply-xorshift hash over 8-byte words: catches torn and corrupt records, not an
@@ -581,16 +580,16 @@ Status AuditJournal::index_through(uint64_t target, IndexScratch& scratch) {
   };
   while (indexed_position() < target) {
     uint64_t from = indexed_position();
-    int64_t segment = static_cast<int64_t>(from >> 40);
-    bool last = segment == static_cast<int64_t>(target >> 40);
+    int64_t segment = segment_of(from);
+    bool last = segment == segment_of(target);
     std::string path = services::cloudtrail::segment_path(dir_, segment);
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return AwsError::internal("cannot open audit segment " + path);
     // A segment before the last is complete: it was cut to its records when it was left.
-    uint64_t limit = last ? target & kOffsetMask : UINT64_MAX;
+    uint64_t limit = last ? offset_of(target) : UINT64_MAX;
     // Below the appended position every record was written whole by this process (replay at the
     // start took what an earlier one left): no checksum to verify.
-    auto reached = index_segment(store_, scratch, fd, segment, from & kOffsetMask, limit, /*verify=*/false,
+    auto reached = index_segment(store_, scratch, fd, segment, offset_of(from), limit, /*verify=*/false,
                                  [&](uint64_t offset) { note(segment, offset); });
     ::close(fd);
     if (!reached) return reached.error();

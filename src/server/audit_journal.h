@@ -73,6 +73,8 @@ class AuditJournal {
   void note_synced(uint64_t pos);
   // A place in the journal as one ordered number: segment in the high bits, offset in the low 40.
   static uint64_t position(int64_t segment, uint64_t offset) { return (static_cast<uint64_t>(segment) << 40) | offset; }
+  static int64_t segment_of(uint64_t position) { return static_cast<int64_t>(position >> 40); }
+  static uint64_t offset_of(uint64_t position) { return position & ((1ull << 40) - 1); }
   Status append_record(services::cloudtrail::StoredEvent event, store::Tx* tx);
 
   std::string dir_;
