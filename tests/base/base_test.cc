@@ -127,3 +127,19 @@ TEST(JsonWriter, WritesWhatBoostJsonReadsBackWithEveryEscape) {
   // The same bytes boost::json writes for the same string.
   EXPECT_EQ(JsonWriter().string(tricky).str(), boost::json::serialize(boost::json::string(tricky)));
 }
+
+// Strings are scanned eight bytes at a time: an escaped character in every position of a word,
+// and at the ends, must still be escaped, with UTF-8 and 0x7f passing through.
+TEST(JsonWriter, EscapesACharacterAtEveryPositionOfTheWordScan) {
+  for (char special : std::string("\"\\\n\x01\x1f", 5)) {
+    for (size_t len : {1, 7, 8, 9, 16, 23}) {
+      for (size_t at = 0; at < len; ++at) {
+        std::string s(len, 'a');
+        s[len / 2] = '\x7f';
+        if (len > 2) s[0] = '\xc3', s[1] = '\xa9';
+        s[at] = special;
+        EXPECT_EQ(JsonWriter().string(s).str(), boost::json::serialize(boost::json::string(s))) << len << " " << at;
+      }
+    }
+  }
+}
