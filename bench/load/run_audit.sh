@@ -8,7 +8,8 @@
 #           the marker is then the only page the commit writes)
 #   changes: kms TagResource giving the tag a new value on every request, so the unaudited server
 #           commits a change too
-# Prints req/s of each and the ratio audited/unaudited (ROUNDS=N alternations, default 3).
+# Prints req/s of each and the ratio audited/unaudited (ROUNDS=N alternations, default 3;
+# KINDS="reads writes" picks the loads).
 #   bench/load/run_audit.sh [SECONDS]     (build first: scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -66,7 +67,7 @@ pids=()
 start_server audited
 start_server unaudited --benchmark-without-audit
 rounds=${ROUNDS:-3}
-for kind in reads writes changes; do
+for kind in ${KINDS:-reads writes changes}; do
   lines=()
   for _ in $(seq "$rounds"); do lines+=("$(load audited $kind)|$(load unaudited $kind)"); done
   python3 - "$kind" "${lines[@]}" <<'PY'

@@ -58,6 +58,16 @@ void BM_PipelineGetCallerIdentity(benchmark::State& state) {
 }
 BENCHMARK(BM_PipelineGetCallerIdentity)->MinTime(2);
 
+// The same call with the audit trail switched off (serve's --benchmark-without-audit): the
+// difference from the one above is what auditing costs the request's own thread.
+void BM_PipelineGetCallerIdentityUnaudited(benchmark::State& state) {
+  Fixture f;
+  f.pipeline->disable_audit_for_benchmark();
+  run_calls(state, f, SignedRequest("sts", "Action=GetCallerIdentity&Version=2011-06-15", f.root.access_key_id,
+                                    f.root.secret_access_key));
+}
+BENCHMARK(BM_PipelineGetCallerIdentityUnaudited)->MinTime(2);
+
 // iam:GetUser of the same user, with the same handler work: by the root user (no policy to
 // evaluate) ...
 void BM_PipelineGetUserAsRoot(benchmark::State& state) {
