@@ -17,34 +17,23 @@
 #include <functional>
 #include <span>
 
+#include "services/cloudtrail/journal_records.h"
+
 namespace citadel::server {
 
 using services::cloudtrail::StoredEvent;
+using services::cloudtrail::journal::kHeader;
+using services::cloudtrail::journal::SegmentReader;
+namespace journal = services::cloudtrail::journal;
 
 namespace {
 
-constexpr size_t kHeader = 12;
 constexpr uint64_t kPrefaultBytes = 64 << 10;
 // How far ahead of the last record the indexer keeps the mapping faulted in: a few rounds of
 // records at tens of thousands of calls a second.
 constexpr uint64_t kPrefaultAhead = 4 << 20;
 constexpr size_t kMaxBatch = 4096;
 constexpr auto kIndexInterval = std::chrono::milliseconds(50);
-
-// A 64-bit multiply-xorshift hash over 8-byte words: catches torn and corrupt records, not an
-// adversary (the journal lives in the private data directory).
-uint64_t checksum(std::string_view s) {
-  uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
-    h ^= h >> 31;
-  }
-  for (; i < s.size(); ++i) h = (h ^ static_cast<unsigned char>(s[i])) * 0x94D049BB133111EBULL;
-  return h ^ (h >> 29);
-}
 
 // Copies a record into the journal's mapping with non-temporal stores: the lines it lands on were
 // zeroed by the kernel long before and are out of the cache, and an ordinary copy reads each one
@@ -63,164 +52,6 @@ void stream_copy(char* dst, const char* src, size_t n) {
   std::memcpy(dst, src, n);
 #endif
 }
-
-// Payload: the event's fields in a fixed order, strings as u32 length + bytes (no escaping:
-// the CloudTrail JSON is copied as it is).
-void put_u32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); }
-void put_str(std::string& out, std::string_view s) {
-  put_u32(out, static_cast<uint32_t>(s.size()));
-  out.append(s);
-}
-
-// Bump when the payload layout changes; replay still reads the older ones. Format 3 lacks the
-// error code; format 4 the caller's entity ARN and whether a transaction marker decides.
-constexpr char kFormat = 5;
-constexpr char kFormatWithoutEntity = 4;
-constexpr char kFormatWithoutErrorCode = 3;
-
-void encode(const StoredEvent& e, bool in_transaction, std::string& out) {
-  out.push_back(kFormat);
-  put_str(out, e.account_id);
-  put_str(out, e.event_id);
-  out.append(reinterpret_cast<const char*>(&e.event_time_ms), 8);
-  put_str(out, e.event_name);
-  put_str(out, e.event_source);
-  put_str(out, e.username);
-  put_str(out, e.access_key_id);
-  put_str(out, e.region);
-  out.push_back(e.read_only ? 1 : 0);
-  put_str(out, e.error_code);
-  put_str(out, e.entity_arn);
-  out.push_back(in_transaction ? 1 : 0);
-  put_u32(out, static_cast<uint32_t>(e.resources.size()));
-  for (auto& [t, n] : e.resources) {
-    put_str(out, t);
-    put_str(out, n);
-  }
-  put_str(out, e.event_json);
-}
-
-class Reader {
- public:
-  explicit Reader(std::string_view s) : s_(s) {}
-  bool u32(uint32_t& v) { return raw(&v, 4); }
-  bool i64(int64_t& v) { return raw(&v, 8); }
-  bool byte(uint8_t& v) { return raw(&v, 1); }
-  bool str(std::string& v) {
-    std::string_view view;
-    if (!skip_str(view)) return false;
-    v.assign(view);
-    return true;
-  }
-  bool skip_str(std::string_view& v) {
-    uint32_t n;
-    if (!u32(n) || n > s_.size()) return false;
-    v = s_.substr(0, n);
-    s_.remove_prefix(n);
-    return true;
-  }
-  bool done() const { return s_.empty(); }
-
- private:
-  bool raw(void* p, size_t n) {
-    if (s_.size() < n) return false;
-    std::memcpy(p, s_.data(), n);
-    s_.remove_prefix(n);
-    return true;
-  }
-  std::string_view s_;
-};
-
-// Reads a record's fields back into `e` (whose strings keep their capacity from the record read
-// before: the indexer reuses its events), with where its CloudTrail JSON sits in the segment
-// but not the JSON itself: the index row points at it.
-bool decode(std::string_view payload, StoredEvent& e, bool& in_transaction) {
-  Reader r(payload);
-  uint8_t format = 0, ro = 0, in_tx = 0;
-  uint32_t nres = 0;
-  if (!r.byte(format) || (format != kFormat && format != kFormatWithoutEntity && format != kFormatWithoutErrorCode))
-    return false;
-  if (!r.str(e.account_id) || !r.str(e.event_id) || !r.i64(e.event_time_ms) || !r.str(e.event_name) ||
-      !r.str(e.event_source) || !r.str(e.username) || !r.str(e.access_key_id) || !r.str(e.region) || !r.byte(ro))
-    return false;
-  e.error_code.clear();
-  e.entity_arn.clear();
-  if (format >= kFormatWithoutEntity && !r.str(e.error_code)) return false;
-  if (format >= kFormat && (!r.str(e.entity_arn) || !r.byte(in_tx))) return false;
-  in_transaction = in_tx != 0;
-  if (!r.u32(nres) || nres > payload.size()) return false;
-  e.read_only = ro != 0;
-  e.resources.resize(nres);
-  for (auto& [type, name] : e.resources)
-    if (!r.str(type) || !r.str(name)) return false;
-  std::string_view json;
-  if (!r.skip_str(json) || !r.done()) return false;
-  e.event_json.clear();
-  e.json_length = static_cast<int64_t>(json.size());
-  return true;
-}
-
-// Where the CloudTrail JSON of a record sits in its segment: it is the payload's last field.
-void locate_json(StoredEvent& e, int64_t segment, uint64_t record_end) {
-  e.segment = segment;
-  e.json_offset = static_cast<int64_t>(record_end) - e.json_length;
-}
-
-// Reads one segment's records in order, from an offset up to a limit, through a large buffer (the
-// caller's, reused: fresh megabytes would be page faults each time): a pread per megabyte instead
-// of two per record.
-class SegmentReader {
- public:
-  // `verify`: check each record's checksum (replay, which may meet a torn tail after a crash).
-  SegmentReader(std::string& buf, int fd, int64_t segment, uint64_t offset, uint64_t limit, bool verify)
-      : buf_(buf), fd_(fd), segment_(segment), offset_(offset), limit_(limit), verify_(verify) {}
-
-  // Reads the next record into `e`; false at the limit, at the file's end, or at a torn or
-  // corrupt record.
-  bool next(StoredEvent& e, bool& in_transaction) {
-    if (!fill(kHeader)) return false;
-    uint32_t len;
-    uint64_t sum;
-    std::memcpy(&len, buf_.data() + pos_, 4);
-    std::memcpy(&sum, buf_.data() + pos_ + 4, 8);
-    if (!fill(kHeader + len)) return false;
-    std::string_view payload(buf_.data() + pos_ + kHeader, len);
-    if ((verify_ && checksum(payload) != sum) || !decode(payload, e, in_transaction)) return false;
-    pos_ += kHeader + len;
-    offset_ += kHeader + len;
-    locate_json(e, segment_, offset_);
-    return true;
-  }
-  // The offset after the last record next() read.
-  uint64_t offset() const { return offset_; }
-
- private:
-  static constexpr size_t kChunk = 1 << 20;
-  // Makes the `n` bytes at offset_ available at buf_[pos_], reading more of the file if needed;
-  // false if the limit or the file's end comes first.
-  bool fill(size_t n) {
-    if (offset_ + n > limit_) return false;
-    if (pos_ + n <= len_) return true;
-    std::memmove(buf_.data(), buf_.data() + pos_, len_ - pos_);
-    len_ -= pos_;
-    pos_ = 0;
-    if (buf_.size() < std::max(n, kChunk)) buf_.resize(std::max(n, kChunk));
-    while (len_ < n) {
-      uint64_t want = std::min<uint64_t>(buf_.size() - len_, limit_ - (offset_ + len_));
-      if (want == 0) return false;
-      ssize_t got = ::pread(fd_, buf_.data() + len_, want, static_cast<off_t>(offset_ + len_));
-      if (got <= 0) return false;
-      len_ += static_cast<size_t>(got);
-    }
-    return true;
-  }
-  std::string& buf_;
-  int fd_;
-  int64_t segment_;
-  uint64_t offset_, limit_;
-  bool verify_;
-  size_t pos_ = 0, len_ = 0;  // buf_[pos_, len_) holds the file from offset_ on
-};
 
 // A record appended from inside a write transaction is indexed only if that transaction
 // committed, which its marker row says; the marker goes as the record is indexed.
@@ -470,10 +301,10 @@ Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
   // Encoded in a buffer of the thread's own that keeps its capacity: no allocation per record.
   thread_local std::string rec;
   rec.assign(kHeader, '\0');
-  encode(event, tx != nullptr, rec);
+  journal::encode(event, tx != nullptr, rec);
   std::string_view payload(rec.data() + kHeader, rec.size() - kHeader);
   uint32_t len = static_cast<uint32_t>(payload.size());
-  uint64_t sum = checksum(payload);
+  uint64_t sum = journal::checksum(payload);
   std::memcpy(rec.data(), &len, 4);
   std::memcpy(rec.data() + 4, &sum, 8);
   event.json_length = static_cast<int64_t>(event.event_json.size());
@@ -496,7 +327,7 @@ Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
     // record before then, but it indexes in a write transaction of its own, which starts only
     // after this one has ended.
     if (tx) {
-      locate_json(event, segment_, end_);
+      journal::locate_json(event, segment_, end_);
       if (auto m = tx->exec(kPutMarker, {event.segment, event.json_offset}); !m) return m.error();
     }
     after = position(segment_, end_);

@@ -1,0 +1,63 @@
+#pragma once
+// The audit journal's record format, shared by the journal (server/audit_journal.h), which
+// appends records to segment files and indexes them, and the event index (event_index.h), which
+// reads events back out of the segments for LookupEvents, trail delivery and Insights.
+//
+// Record: u32 payload length | u64 checksum of the payload | payload (a format byte, the event's
+// fields length-prefixed, the CloudTrail JSON last). A torn or corrupt tail of the last segment
+// (power loss) ends a replay and is cut off.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "services/cloudtrail/event_store.h"
+
+namespace citadel::services::cloudtrail::journal {
+
+constexpr size_t kHeader = 12;
+
+// Catches torn and corrupt records, not an adversary (segments live in the private data directory).
+uint64_t checksum(std::string_view s);
+// Appends the payload of `e`'s record to `out`. `in_transaction`: a commit marker decides whether
+// the record counts (see server/audit_journal.h).
+void encode(const StoredEvent& e, bool in_transaction, std::string& out);
+// Reads a payload's fields back into `e` (whose strings keep their capacity from the record read
+// before: readers reuse their events), with the length of its CloudTrail JSON but not the JSON.
+bool decode(std::string_view payload, StoredEvent& e, bool& in_transaction);
+// Sets where `e`'s CloudTrail JSON sits in segment `segment` for a record that ends at
+// `record_end`: the JSON is the payload's last field.
+void locate_json(StoredEvent& e, int64_t segment, uint64_t record_end);
+
+// Reads one segment's records in order, from an offset up to a limit, through a large buffer (the
+// caller's, reused: fresh megabytes would be page faults each time): a pread per megabyte instead
+// of two per record.
+class SegmentReader {
+ public:
+  // `verify`: check each record's checksum (replay, which may meet a torn tail after a crash).
+  SegmentReader(std::string& buf, int fd, int64_t segment, uint64_t offset, uint64_t limit, bool verify)
+      : buf_(buf), fd_(fd), segment_(segment), offset_(offset), limit_(limit), verify_(verify) {}
+
+  // Reads the next record into `e`; false at the limit, at the file's end, or at a torn or
+  // corrupt record.
+  bool next(StoredEvent& e, bool& in_transaction);
+  // The offset after the last record next() read.
+  uint64_t offset() const { return offset_; }
+  // The CloudTrail JSON of the last record next() read, valid until the next call.
+  std::string_view json() const { return json_; }
+
+ private:
+  static constexpr size_t kChunk = 1 << 20;
+  // Makes the `n` bytes at offset_ available at buf_[pos_], reading more of the file if needed;
+  // false if the limit or the file's end comes first.
+  bool fill(size_t n);
+
+  std::string& buf_;
+  int fd_;
+  int64_t segment_;
+  uint64_t offset_, limit_;
+  bool verify_;
+  size_t pos_ = 0, len_ = 0;  // buf_[pos_, len_) holds the file from offset_ on
+  std::string_view json_;
+};
+
+}  // namespace citadel::services::cloudtrail::journal
