@@ -17,6 +17,7 @@
 #include <functional>
 #include <span>
 
+#include "services/cloudtrail/event_index.h"
 #include "services/cloudtrail/journal_records.h"
 
 namespace citadel::server {
@@ -90,7 +91,9 @@ struct IndexScratch {
 
 namespace {
 
-Status index_batch(store::Store& store, const Batch& batch, int64_t segment, uint64_t offset) {
+// Indexes the batch, the records of the stretch [start, end) of `segment`, as one block of the
+// event index (services/cloudtrail/event_index.h), and moves the indexed position to its end.
+Status index_batch(store::Store& store, const Batch& batch, int64_t segment, uint64_t start, uint64_t end) {
   if (batch.empty()) return Ok{};
   return store.write([&](store::Tx& tx) -> Status {
     // Records whose transaction rolled back (or never committed before a crash) are left out.
@@ -100,7 +103,8 @@ Status index_batch(store::Store& store, const Batch& batch, int64_t segment, uin
     std::vector<size_t> in_transaction;
     for (size_t i = 0; i < events.size(); ++i)
       if (batch.in_transaction(i)) in_transaction.push_back(i);
-    std::vector<size_t> rolled_back;
+    std::vector<int64_t> rolled_back;  // JSON offsets
+    std::vector<StoredEvent> committed;
     if (!in_transaction.empty()) {
       auto taken = tx.query(kTakeMarkers, {segment, events[in_transaction.front()].json_offset,
                                            events[in_transaction.back()].json_offset});
@@ -110,19 +114,16 @@ Status index_batch(store::Store& store, const Batch& batch, int64_t segment, uin
       std::sort(committed_offsets.begin(), committed_offsets.end());
       for (size_t i : in_transaction)
         if (!std::binary_search(committed_offsets.begin(), committed_offsets.end(), events[i].json_offset))
-          rolled_back.push_back(i);
+          rolled_back.push_back(events[i].json_offset);
     }
-    std::vector<StoredEvent> committed;
     if (!rolled_back.empty()) {
-      for (size_t i = 0, r = 0; i < events.size(); ++i) {
-        if (r < rolled_back.size() && rolled_back[r] == i) ++r;
-        else committed.push_back(events[i]);
-      }
+      for (const auto& e : events)
+        if (!std::binary_search(rolled_back.begin(), rolled_back.end(), e.json_offset)) committed.push_back(e);
       events = committed;
     }
-    if (auto s = services::cloudtrail::append_events(tx, events); !s) return s;
+    if (auto s = services::cloudtrail::append_block(tx, events, segment, start, end, rolled_back); !s) return s;
     auto u = tx.exec("UPDATE audit_journal SET segment = ?, indexed_offset = ? WHERE id = 1",
-                     {segment, static_cast<int64_t>(offset)});
+                     {segment, static_cast<int64_t>(end)});
     if (!u) return u.error();
     return Ok{};
   });
@@ -136,14 +137,16 @@ Result<uint64_t> index_segment(store::Store& store, IndexScratch& scratch, int f
   SegmentReader reader(scratch.buffer, fd, segment, offset, limit, verify);
   Batch& batch = scratch.batch;
   batch.clear();
+  uint64_t batch_start = offset;
   while (true) {
     bool in_transaction = false;
     bool more = reader.next(batch.slot(), in_transaction);
     if (more) batch.take_slot(in_transaction);
     if (batch.empty() && !more) return reader.offset();
     if (batch.size() >= kMaxBatch || !more) {
-      if (auto s = index_batch(store, batch, segment, reader.offset()); !s) return s.error();
+      if (auto s = index_batch(store, batch, segment, batch_start, reader.offset()); !s) return s.error();
       batch.clear();
+      batch_start = reader.offset();
       reached(reader.offset());
       if (!more) return reader.offset();
     }

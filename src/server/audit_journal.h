@@ -3,21 +3,21 @@
 // appended to the current segment file (DIR/audit/NNNNNNNN.log) in the request's own thread
 // before the response leaves — copied into the segment's shared mapping, so into the page cache —
 // and from then on it survives kill -9 (with Durability::Power, an fdatasync too). Segments are
-// permanent: the CloudTrail record stays in the segment and a background indexer reads the
-// records back from the files and adds a small row per event to the store (the columns
-// LookupEvents filters on and where the record is), in large batches, together with the position
-// it reached, so a restart resumes exactly where it stopped — the same reading as a replay.
+// permanent: the CloudTrail record stays in the segment, and a background indexer reads the
+// records back from the files and indexes each batch it reads — thousands of events — as one
+// block of the event index (services/cloudtrail/event_index.h: the stretch of the segment the
+// batch fills), together with the position it reached, so a restart resumes exactly where it
+// stopped — the same reading as a replay.
 //
 // Calls that change the store append their record here too, from inside their write transaction
 // (append_in_transaction): the record goes to the segment, and the transaction inserts a small
 // marker row naming it. The indexer indexes such a record only if its marker is there — that is,
-// only if the call's transaction committed — and deletes the marker as it does. So a change and
-// its record still stand or fall together, but the transaction carries one tiny row instead of
-// the event, its indexes and the key-usage updates, which the indexer does in batches.
+// only if the call's transaction committed — and deletes the marker as it does (a block lists the
+// records of its stretch that rolled back). So a change and its record still stand or fall
+// together, but the transaction carries one tiny row instead of the event, its indexes and the
+// key-usage updates, which the indexer does in batches.
 //
-// Record format: u32 payload length | u64 checksum of the payload | payload (a format byte, the
-// event's fields length-prefixed, the CloudTrail JSON last). A torn or corrupt tail of the last
-// segment (power loss) ends replay and is cut off.
+// The record format is services/cloudtrail/journal_records.h's.
 #include <atomic>
 #include <condition_variable>
 #include <memory>

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "server/audit_journal.h"
+#include "services/cloudtrail/event_index.h"
 #include "services/cloudtrail/event_store.h"
 
 using namespace citadel;
@@ -30,14 +31,16 @@ struct Env {
   ~Env() { std::filesystem::remove_all(dir); }
   std::string journal() const { return dir + "/audit"; }
   std::string segment(int n) const { return services::cloudtrail::segment_path(journal(), n); }
-  int64_t events() {
-    int64_t c = -1;
+  // Every indexed event, in seq order, with its CloudTrail record (as trail delivery reads them).
+  std::vector<StoredEvent> indexed() {
+    std::vector<StoredEvent> out;
     store->read([&](store::Tx& tx) -> Status {
-      c = tx.query("SELECT COUNT(*) FROM cloudtrail_events")->front().i64(0);
+      out = services::cloudtrail::events_after(tx, journal(), 0, 1000000).value();
       return Ok{};
     });
-    return c;
+    return out;
   }
+  int64_t events() { return static_cast<int64_t>(indexed().size()); }
   static inline int n = 0;
 };
 
@@ -73,14 +76,14 @@ TEST(AuditJournal, RecordsNotIndexedBeforeACrashAreIndexedAtTheNextStartOnce) {
   auto again = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(env.events(), 50);  // replay does not index twice
-  // The record stays in its segment; the row says where.
-  int64_t seg = 0, off = 0, len = 0;
-  env.store->read([&](store::Tx& tx) -> Status {
-    auto r = tx.query("SELECT segment, json_offset, json_length FROM cloudtrail_events WHERE event_id = 'ev-7'")->front();
-    seg = r.i64(0), off = r.i64(1), len = r.i64(2);
-    return Ok{};
-  });
-  EXPECT_EQ(services::cloudtrail::read_segment_json(env.journal(), seg, off, len).value(), event(7).event_json);
+  // The record stays in its segment; the index says where.
+  auto all = env.indexed();
+  ASSERT_EQ(all.size(), 50u);
+  const auto& e7 = all[7];
+  EXPECT_EQ(e7.event_id, "ev-7");
+  EXPECT_EQ(e7.event_json, event(7).event_json);
+  EXPECT_EQ(services::cloudtrail::read_segment_json(env.journal(), e7.segment, e7.json_offset, e7.json_length).value(),
+            event(7).event_json);
 }
 
 TEST(AuditJournal, TornTailIsCutOff) {
@@ -146,18 +149,11 @@ TEST(AuditJournal, SegmentsRollOverAndReplayAcrossThem) {
   auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process, true, 1000);
   ASSERT_TRUE(j.ok());
   EXPECT_EQ(env.events(), 40);
-  env.store->read([&](store::Tx& tx) -> Status {
-    auto rows = tx.query("SELECT event_id, segment, json_offset, json_length FROM cloudtrail_events");
-    EXPECT_EQ(rows->size(), 40u);
-    for (auto& r : *rows) {
-      auto json = services::cloudtrail::read_segment_json(env.journal(), r.i64(1), r.i64(2), r.i64(3));
-      EXPECT_TRUE(json.ok());
-      if (json.ok()) {
-        EXPECT_NE(json.value().find("\"eventID\":\"" + r.str(0) + "\""), std::string::npos);
-      }
-    }
-    return Ok{};
-  });
+  {
+    auto all = env.indexed();
+    EXPECT_EQ(all.size(), 40u);
+    for (auto& e : all) EXPECT_NE(e.event_json.find("\"eventID\":\"" + e.event_id + "\""), std::string::npos);
+  }
 }
 
 // The live indexer reads records back from the files: across segment rolls, and what is left at
@@ -173,17 +169,13 @@ TEST(AuditJournal, LiveIndexerFollowsSegmentRollsAndIndexesTheRestAtTheStop) {
   j.value()->stop();
   EXPECT_TRUE(std::filesystem::exists(env.segment(3)));
   EXPECT_EQ(env.events(), 40);
-  env.store->read([&](store::Tx& tx) -> Status {
-    auto rows = tx.query("SELECT event_id, segment, json_offset, json_length FROM cloudtrail_events ORDER BY seq");
-    EXPECT_EQ(rows->size(), 40u);
-    for (size_t i = 0; i < rows->size(); ++i) {
-      const auto& r = (*rows)[i];
-      EXPECT_EQ(r.str(0), "ev-" + std::to_string(i));  // in order, each once
-      auto json = services::cloudtrail::read_segment_json(env.journal(), r.i64(1), r.i64(2), r.i64(3));
-      EXPECT_EQ(json.ok() ? json.value() : "", event(static_cast<int>(i)).event_json);
-    }
-    return Ok{};
-  });
+  auto all = env.indexed();
+  ASSERT_EQ(all.size(), 40u);
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].event_id, "ev-" + std::to_string(i));  // in order, each once
+    EXPECT_EQ(all[i].seq, static_cast<int64_t>(i) + 1);
+    EXPECT_EQ(all[i].event_json, event(static_cast<int>(i)).event_json);
+  }
 }
 
 // A mutating call's record is appended from inside its write transaction: indexed if that
@@ -200,11 +192,10 @@ void append_in_write(store::Store& store, server::AuditJournal& j, int i, bool c
   EXPECT_EQ(s.ok(), commit);
 }
 
-std::set<std::string> indexed_ids(store::Store& store) {
+std::set<std::string> indexed_ids(store::Store& store, const std::string& journal) {
   std::set<std::string> ids;
   store.read([&](store::Tx& tx) -> Status {
-    auto rows = tx.query("SELECT event_id FROM cloudtrail_events");  // kept: the loop reads its rows
-    for (auto& r : *rows) ids.insert(r.str(0));
+    for (auto& e : services::cloudtrail::events_after(tx, journal, 0, 1000000).value()) ids.insert(e.event_id);
     return Ok{};
   });
   return ids;
@@ -230,7 +221,7 @@ TEST(AuditJournal, RecordsAppendedInATransactionAreIndexedOnlyIfItCommitted) {
   ASSERT_TRUE(j.value()->append(event(3)).ok());
   append_in_write(*env.store, *j.value(), 4, true);
   j.value()->wait_indexed();
-  EXPECT_EQ(indexed_ids(*env.store), (std::set<std::string>{"ev-1", "ev-3", "ev-4"}));
+  EXPECT_EQ(indexed_ids(*env.store, env.journal()), (std::set<std::string>{"ev-1", "ev-3", "ev-4"}));
   EXPECT_EQ(markers(*env.store), 0);  // taken as their records were indexed
 }
 
@@ -249,11 +240,11 @@ TEST(AuditJournal, ReplayAfterACrashIndexesCommittedTransactionsRecordsOnly) {
   std::set<std::string> expected;
   for (int i = 0; i < 20; ++i)
     if (i % 3 != 0) expected.insert("ev-" + std::to_string(i));
-  EXPECT_EQ(indexed_ids(*env.store), expected);
+  EXPECT_EQ(indexed_ids(*env.store, env.journal()), expected);
   EXPECT_EQ(markers(*env.store), 0);
   auto again = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(indexed_ids(*env.store).size(), expected.size());  // once
+  EXPECT_EQ(indexed_ids(*env.store, env.journal()).size(), expected.size());  // once
 }
 
 // With --durability power, concurrent appends share syncs (group commit); every record is still

@@ -9,11 +9,12 @@
 
 #include "auth/key_usage.h"
 #include "services/cloudtrail/data_events.h"
+#include "services/cloudtrail/event_index.h"
 
 namespace citadel::services::cloudtrail {
 
 std::vector<store::Migration> event_migrations() {
-  return {{"cloudtrail/001_events", R"sql(
+  std::vector<store::Migration> all{{"cloudtrail/001_events", R"sql(
 CREATE TABLE cloudtrail_events (
   seq           INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id    TEXT NOT NULL,
@@ -87,6 +88,9 @@ ALTER TABLE cloudtrail_event_resources_lean RENAME TO cloudtrail_event_resources
 CREATE INDEX cloudtrail_events_by_time ON cloudtrail_events(account_id, event_time_ms, seq);
 CREATE INDEX cloudtrail_event_resources_by_seq ON cloudtrail_event_resources(seq);
 )sql"}};
+  // The journal's events are indexed by block from here on (event_index.h).
+  for (auto& m : event_block_migrations()) all.push_back(std::move(m));
+  return all;
 }
 
 std::string segment_path(const std::string& audit_dir, int64_t segment) {
@@ -107,24 +111,13 @@ Result<std::string> read_segment_json(const std::string& audit_dir, int64_t segm
 }
 
 Status append_events(store::Tx& tx, std::span<const StoredEvent> events) {
-  std::unordered_map<std::string, const StoredEvent*> latest;  // per long-term key
-  std::map<std::pair<std::string_view, std::string_view>, const StoredEvent*> activity;  // per (entity, service)
-  auto service_of = [](const StoredEvent& e) { return std::string_view(e.event_source).substr(0, e.event_source.find('.')); };
   // Rows are numbered here, in the single writer's transaction, rather than by AUTOINCREMENT
-  // with RETURNING, which cost as much again as the insert.
-  auto last = tx.query("SELECT COALESCE(MAX(seq), 0) FROM cloudtrail_events");
+  // with RETURNING, which cost as much again as the insert; blocks share the numbers.
+  auto last = newest_event_seq(tx);
   if (!last) return last.error();
-  int64_t seq = last->front().i64(0);
+  int64_t seq = *last;
   for (const auto& e : events) {
     ++seq;
-    if (!e.entity_arn.empty()) {
-      auto& l = activity[{e.entity_arn, service_of(e)}];
-      if (!l || l->event_time_ms <= e.event_time_ms) l = &e;
-    }
-    if (e.access_key_id.rfind("AKIA", 0) == 0) {
-      auto& l = latest[e.access_key_id];
-      if (!l || l->event_time_ms <= e.event_time_ms) l = &e;
-    }
     auto r = tx.exec(
         "INSERT INTO cloudtrail_events (seq, account_id, event_id, event_time_ms, event_name, event_source, username, "
         "access_key_id, read_only, event_json, segment, json_offset, json_length, management, error_code) "
@@ -145,6 +138,23 @@ Status append_events(store::Tx& tx, std::span<const StoredEvent> events) {
       auto ins = tx.exec("INSERT INTO cloudtrail_event_resources (seq, resource_type, resource_name) VALUES (?, ?, ?)",
                          {seq, type, name});
       if (!ins) return ins.error();
+    }
+  }
+  return record_event_usage(tx, events);
+}
+
+Status record_event_usage(store::Tx& tx, std::span<const StoredEvent> events) {
+  std::unordered_map<std::string, const StoredEvent*> latest;  // per long-term key
+  std::map<std::pair<std::string_view, std::string_view>, const StoredEvent*> activity;  // per (entity, service)
+  auto service_of = [](const StoredEvent& e) { return std::string_view(e.event_source).substr(0, e.event_source.find('.')); };
+  for (const auto& e : events) {
+    if (!e.entity_arn.empty()) {
+      auto& l = activity[{e.entity_arn, service_of(e)}];
+      if (!l || l->event_time_ms <= e.event_time_ms) l = &e;
+    }
+    if (e.access_key_id.rfind("AKIA", 0) == 0) {
+      auto& l = latest[e.access_key_id];
+      if (!l || l->event_time_ms <= e.event_time_ms) l = &e;
     }
   }
   std::vector<auth::KeyUse> uses;

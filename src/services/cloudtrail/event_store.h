@@ -24,6 +24,7 @@ struct StoredEvent {
   // When the record lives in an audit segment file instead of the row: where (event_json is then
   // only carried in memory, and stored as "").
   int64_t segment = -1, json_offset = 0, json_length = 0;
+  int64_t seq = 0;  // its place in the trail's sequence, once indexed (event_index.h)
 };
 
 // Audit segment files: append-only files of audit records under DIR/audit/, numbered from 1.
@@ -35,8 +36,10 @@ Result<std::string> read_segment_json(const std::string& audit_dir, int64_t segm
 enum class EventCategory : int64_t { Data = 0, Management = 1, Insight = 2 };
 
 std::vector<store::Migration> event_migrations();
-// Appends events inside the caller's transaction, and moves the last-used time of the access
-// keys they were made with.
+// Appends events inside the caller's transaction, a row each (the journal's events are indexed by
+// block instead: event_index.h), and moves the last-used time of the access keys they were made with.
 Status append_events(store::Tx& tx, std::span<const StoredEvent> events);
+// Moves the last-used times of the access keys and IAM entities that made `events`.
+Status record_event_usage(store::Tx& tx, std::span<const StoredEvent> events);
 
 }  // namespace citadel::services::cloudtrail

@@ -8,6 +8,7 @@
 #include "base/ids.h"
 #include "base/time.h"
 #include "services/cloudtrail/delivery_permissions.h"
+#include "services/cloudtrail/event_index.h"
 #include "services/cloudtrail/event_store.h"
 #include "services/cloudtrail/trail_digests.h"
 #include "services/s3/delivered_objects.h"
@@ -75,20 +76,21 @@ void learn_quiet_periods(ApiState& s, int64_t period) {
 Result<json::array> attributions(store::Tx& tx, const std::string& audit_dir, const std::string& account, const ApiKey& key,
                                  int64_t from_ms, int64_t to_ms, int64_t periods) {
   bool errors_only = std::get<0>(key) == kErrorRate;
-  auto rows = tx.query(
-      "SELECT event_json, segment, json_offset, json_length, read_only, error_code FROM cloudtrail_events WHERE account_id = ? "
-      "AND management = 1 AND event_source = ? AND event_name = ? AND event_time_ms >= ? AND event_time_ms < ?",
-      {account, std::get<1>(key), std::get<2>(key), from_ms, to_ms});
-  if (!rows) return rows.error();
+  EventQuery q;
+  q.account_id = account;
+  q.from_ms = from_ms;
+  q.to_ms = to_ms - 1;
+  q.attribute = LookupAttribute::EventName;
+  q.value = std::get<2>(key);
+  q.also = [&](const StoredEvent& e) {
+    return e.event_source == std::get<1>(key) && (errors_only ? !e.error_code.empty() : !e.read_only);
+  };
+  q.with_json = true;
+  auto events = find_events(tx, audit_dir, q);
+  if (!events) return events.error();
   std::map<std::string, std::map<std::string, int64_t>> counts;  // attribute -> value -> calls
-  for (const auto& r : *rows) {
-    if (errors_only ? r.is_null(5) : r.i64(4) != 0) continue;
-    std::string text = r.str(0);
-    if (!r.is_null(1)) {
-      auto stored = read_segment_json(audit_dir, r.i64(1), r.i64(2), r.i64(3));
-      if (!stored) return stored.error();
-      text = std::move(*stored);
-    }
+  for (const auto& e : *events) {
+    const std::string& text = e.event_json;
     boost::system::error_code ec;
     auto v = json::parse(text, ec);
     if (ec || !v.is_object()) continue;
@@ -223,16 +225,17 @@ Status evaluate_insights(Call& call, const TrailRow& t, int64_t period_ms) {
     auto w = call.tx.exec("UPDATE cloudtrail_trails SET insights_next_period = ? WHERE arn = ?", {next, t.arn});
     return w ? Status(Ok{}) : Status(w.error());
   }
-  auto rows = call.tx.query(
-      "SELECT event_source, event_name, event_time_ms / ? AS period, SUM(CASE WHEN read_only = 0 THEN 1 ELSE 0 END), "
-      "SUM(CASE WHEN error_code IS NOT NULL THEN 1 ELSE 0 END) FROM cloudtrail_events "
-      "WHERE account_id = ? AND management = 1 AND event_time_ms >= ? AND event_time_ms < ? GROUP BY 1, 2, 3 ORDER BY 3",
-      {period_ms, t.account_id, next * period_ms, end * period_ms});
-  if (!rows) return rows.error();
+  EventQuery q;
+  q.account_id = t.account_id;
+  q.from_ms = next * period_ms;
+  q.to_ms = end * period_ms - 1;
+  auto events = find_events(call.tx, call.env.audit_dir, q);
+  if (!events) return events.error();
   std::map<int64_t, std::map<ApiKey, int64_t>> counts;  // period -> API -> count
-  for (const auto& r : *rows) {
-    if (call_rate && r.i64(3)) counts[r.i64(2)][{kCallRate, r.str(0), r.str(1)}] = r.i64(3);
-    if (error_rate && r.i64(4)) counts[r.i64(2)][{kErrorRate, r.str(0), r.str(1)}] = r.i64(4);
+  for (const auto& e : *events) {
+    int64_t p = e.event_time_ms / period_ms;
+    if (call_rate && !e.read_only) counts[p][{kCallRate, e.event_source, e.event_name}]++;
+    if (error_rate && !e.error_code.empty()) counts[p][{kErrorRate, e.event_source, e.event_name}]++;
   }
   auto states = load_states(call.tx, t.arn);
   if (!states) return states.error();

@@ -1,10 +1,13 @@
 // CloudTrail LookupEvents: management events of the caller's account, newest first.
+#include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "base/crypto.h"
 #include "base/ids.h"
 #include "services/cloudtrail/cloudtrail_operations.h"
 #include "services/cloudtrail/cloudtrail_service.h"
+#include "services/cloudtrail/event_index.h"
 #include "services/cloudtrail/insights.h"
 #include "services/cloudtrail/trail_store.h"
 
@@ -16,46 +19,37 @@ constexpr int64_t kDefaultWindowMs = 90LL * 24 * 3600 * 1000;  // CloudTrail kee
 
 Result<json::value> lookup_events(Call& call) {
   // Event history holds management events, or Insights events when EventCategory asks for them.
-  std::string where = "e.account_id = ? AND e.management = ? AND e.event_time_ms >= ? AND e.event_time_ms <= ?";
-  int64_t end = call.has("EndTime") ? call.input.at("EndTime").to_number<int64_t>() : call.ctx.now_ms;
-  int64_t start = call.has("StartTime") ? call.input.at("StartTime").to_number<int64_t>() : end - kDefaultWindowMs;
-  if (start > end)
+  EventQuery q;
+  q.account_id = call.account();
+  q.to_ms = call.has("EndTime") ? call.input.at("EndTime").to_number<int64_t>() : call.ctx.now_ms;
+  q.from_ms = call.has("StartTime") ? call.input.at("StartTime").to_number<int64_t>() : q.to_ms - kDefaultWindowMs;
+  if (q.from_ms > q.to_ms)
     return AwsError::sender("InvalidTimeRangeException", "Start time must be equal to or earlier than end time.", 400);
-  auto category = call.str("EventCategory") == "insight" ? EventCategory::Insight : EventCategory::Management;
-  std::vector<store::Value> params{call.account(), static_cast<int64_t>(category), start, end};
+  q.category = call.str("EventCategory") == "insight" ? EventCategory::Insight : EventCategory::Management;
 
   if (const auto* attrs = call.input.if_contains("LookupAttributes"); attrs && attrs->is_array() && !attrs->as_array().empty()) {
     if (attrs->as_array().size() > 1)
       return AwsError::sender("InvalidLookupAttributesException", "You cannot specify more than one lookup attribute.", 400);
     const auto& a = attrs->as_array().front().as_object();
-    std::string key(a.at("AttributeKey").as_string()), value(a.at("AttributeValue").as_string());
-    if (key == "EventId") {
-      // Citadel's event ids carry their event's time: the time index finds the event at once.
-      if (auto at = ids::uuid7_time_ms(value)) {
-        where += " AND e.event_time_ms = ?";
-        params.push_back(*at);
+    std::string key(a.at("AttributeKey").as_string());
+    q.value = std::string(a.at("AttributeValue").as_string());
+    static const std::map<std::string, LookupAttribute, std::less<>> kKeys = {
+        {"EventId", LookupAttribute::EventId},           {"EventName", LookupAttribute::EventName},
+        {"EventSource", LookupAttribute::EventSource},   {"Username", LookupAttribute::Username},
+        {"AccessKeyId", LookupAttribute::AccessKeyId},   {"ReadOnly", LookupAttribute::ReadOnly},
+        {"ResourceType", LookupAttribute::ResourceType}, {"ResourceName", LookupAttribute::ResourceName}};
+    auto it = kKeys.find(key);
+    if (it == kKeys.end()) return AwsError::sender("InvalidLookupAttributesException", "Invalid attribute key: " + key, 400);
+    q.attribute = it->second;
+    if (q.attribute == LookupAttribute::ReadOnly && q.value != "true" && q.value != "false")
+      return AwsError::sender("InvalidLookupAttributesException", "ReadOnly must be true or false.", 400);
+    // Citadel's event ids carry their event's time: only that millisecond is searched.
+    if (q.attribute == LookupAttribute::EventId)
+      if (auto at = ids::uuid7_time_ms(q.value)) {
+        q.from_ms = std::max(q.from_ms, *at);
+        q.to_ms = std::min(q.to_ms, *at);
+        if (q.from_ms > q.to_ms) return json::object{{"Events", json::array{}}};
       }
-      where += " AND e.event_id = ?";
-    }
-    else if (key == "EventName") where += " AND e.event_name = ?";
-    else if (key == "EventSource") where += " AND e.event_source = ?";
-    else if (key == "Username") where += " AND e.username = ?";
-    else if (key == "AccessKeyId") where += " AND e.access_key_id = ?";
-    else if (key == "ReadOnly") {
-      where += " AND e.read_only = ?";
-      if (value != "true" && value != "false")
-        return AwsError::sender("InvalidLookupAttributesException", "ReadOnly must be true or false.", 400);
-      params.push_back(int64_t{value == "true"});
-      value.clear();
-    } else if (key == "ResourceType")
-      where += " AND EXISTS (SELECT 1 FROM cloudtrail_event_resources r WHERE r.seq = e.seq AND r.resource_type = ?)";
-    else if (key == "ResourceName")
-      where += " AND EXISTS (SELECT 1 FROM cloudtrail_event_resources r WHERE r.seq = e.seq AND r.resource_name = ?)";
-    else
-      return AwsError::sender("InvalidLookupAttributesException", "Invalid attribute key: " + key, 400);
-    if (!value.empty() || key != "ReadOnly") {
-      if (key != "ReadOnly") params.push_back(value);
-    }
   }
 
   int64_t max = call.has("MaxResults") ? call.input.at("MaxResults").to_number<int64_t>() : 50;
@@ -66,40 +60,30 @@ Result<json::value> lookup_events(Call& call) {
     char tail = 0;
     if (!raw || std::sscanf(raw->c_str(), "ct2:%lld:%lld%c", &t, &seq, &tail) != 2 || seq <= 0)
       return AwsError::sender("InvalidNextTokenException", "Invalid NextToken.", 400);
-    where += " AND (e.event_time_ms < ? OR (e.event_time_ms = ? AND e.seq < ?))";
-    params.push_back(static_cast<int64_t>(t));
-    params.push_back(static_cast<int64_t>(t));
-    params.push_back(static_cast<int64_t>(seq));
+    q.before = std::pair<int64_t, int64_t>{t, seq};
   }
-  params.push_back(max + 1);
-  auto rows = call.tx.query_v(
-      "SELECT e.seq, e.event_id, e.event_name, e.read_only, e.access_key_id, e.event_time_ms, e.event_source, e.username, "
-      "e.event_json, e.segment, e.json_offset, e.json_length FROM cloudtrail_events e WHERE " + where + " ORDER BY e.event_time_ms DESC, e.seq DESC LIMIT ?",
-      params);
-  if (!rows) return rows.error();
+  q.limit = static_cast<size_t>(max) + 1;
+  q.with_json = true;
+  q.with_resources = true;
+  auto found = find_events(call.tx, call.env.audit_dir, q);
+  if (!found) return found.error();
   json::array events;
   json::object out;
-  for (size_t i = 0; i < rows->size(); ++i) {
-    const auto& r = (*rows)[i];
+  for (size_t i = 0; i < found->size(); ++i) {
+    auto& e = (*found)[i];
     if (static_cast<int64_t>(i) == max) {
-      const auto& last = (*rows)[i - 1];
-      out["NextToken"] = crypto::base64_encode("ct2:" + std::to_string(last.i64(5)) + ":" + std::to_string(last.i64(0)));
+      const auto& last = (*found)[i - 1];
+      out["NextToken"] = crypto::base64_encode("ct2:" + std::to_string(last.event_time_ms) + ":" + std::to_string(last.seq));
       break;
     }
-    std::string record = r.str(8);
-    if (!r.is_null(9)) {
-      auto stored = read_segment_json(call.env.audit_dir, r.i64(9), r.i64(10), r.i64(11));
-      if (!stored) return stored.error();
-      record = std::move(stored.value());
-    }
-    json::object ev{{"EventId", r.str(1)},   {"EventName", r.str(2)},   {"ReadOnly", r.i64(3) ? "true" : "false"},
-                    {"EventTime", r.i64(5)}, {"EventSource", r.str(6)}, {"CloudTrailEvent", std::move(record)}};
-    if (!r.is_null(4)) ev["AccessKeyId"] = r.str(4);
-    if (!r.is_null(7)) ev["Username"] = r.str(7);
-    auto res = call.tx.query("SELECT resource_type, resource_name FROM cloudtrail_event_resources WHERE seq = ?", {r.i64(0)});
-    if (!res) return res.error();
+    json::object ev{{"EventId", e.event_id},         {"EventName", e.event_name},
+                    {"ReadOnly", e.read_only ? "true" : "false"},
+                    {"EventTime", e.event_time_ms}, {"EventSource", e.event_source},
+                    {"CloudTrailEvent", std::move(e.event_json)}};
+    if (!e.access_key_id.empty()) ev["AccessKeyId"] = e.access_key_id;
+    if (!e.username.empty()) ev["Username"] = e.username;
     json::array resources;
-    for (auto& rr : *res) resources.push_back(json::object{{"ResourceType", rr.str(0)}, {"ResourceName", rr.str(1)}});
+    for (auto& [type, name] : e.resources) resources.push_back(json::object{{"ResourceType", type}, {"ResourceName", name}});
     ev["Resources"] = std::move(resources);
     events.push_back(std::move(ev));
   }

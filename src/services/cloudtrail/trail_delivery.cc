@@ -8,6 +8,7 @@
 #include "base/gzip.h"
 #include "base/time.h"
 #include "services/cloudtrail/delivery_permissions.h"
+#include "services/cloudtrail/event_index.h"
 #include "services/cloudtrail/event_selectors.h"
 #include "services/cloudtrail/event_store.h"
 #include "services/cloudtrail/insights.h"
@@ -69,32 +70,24 @@ Result<int64_t> collect_events(Call& call, const TrailRow& t, Batches& batches) 
   auto selection = EventSelection::parse(t.selectors_json);
   int64_t position = t.delivered_seq;
   for (int scan = 0; scan < kScansPerRound; ++scan) {
-    auto rows = call.tx.query(
-        "SELECT seq, account_id, event_time_ms, event_json, segment, json_offset, json_length FROM cloudtrail_events "
-        "WHERE seq > ? AND management <> 2 ORDER BY seq LIMIT ?",  // Insights events go to their own files
-        {position, kEventsPerScan});
-    if (!rows) return rows.error();
-    for (const auto& r : *rows) {
-      position = r.i64(0);
-      if (!accounts->count(r.str(1)) || !in_logging_window(t, r.i64(2))) continue;
-      std::string record = r.str(3);
-      if (!r.is_null(4)) {
-        auto stored = read_segment_json(call.env.audit_dir, r.i64(4), r.i64(5), r.i64(6));
-        if (!stored) return stored.error();
-        record = std::move(*stored);
-      }
+    // Insights events go to their own files.
+    auto events = events_after(call.tx, call.env.audit_dir, position, kEventsPerScan);
+    if (!events) return events.error();
+    for (auto& e : *events) {
+      position = e.seq;
+      if (!accounts->count(e.account_id) || !in_logging_window(t, e.event_time_ms)) continue;
       boost::system::error_code ec;
-      auto parsed = json::parse(record, ec);
+      auto parsed = json::parse(e.event_json, ec);
       if (ec || !parsed.is_object()) continue;
       auto facts = event_facts(parsed.as_object());
       if (!in_trail_region(t, facts) || !selection.selects(facts)) continue;
-      auto& batch = batches[{r.str(1), facts.region.empty() ? t.home_region : facts.region}];
-      if (batch.records.empty() || r.i64(2) < batch.oldest_ms) batch.oldest_ms = r.i64(2);
-      if (r.i64(2) > batch.newest_ms) batch.newest_ms = r.i64(2);
-      batch.records.push_back(std::move(record));
-      batch.times.push_back(r.i64(2));
+      auto& batch = batches[{e.account_id, facts.region.empty() ? t.home_region : facts.region}];
+      if (batch.records.empty() || e.event_time_ms < batch.oldest_ms) batch.oldest_ms = e.event_time_ms;
+      if (e.event_time_ms > batch.newest_ms) batch.newest_ms = e.event_time_ms;
+      batch.records.push_back(std::move(e.event_json));
+      batch.times.push_back(e.event_time_ms);
     }
-    if (static_cast<int64_t>(rows->size()) < kEventsPerScan) break;
+    if (static_cast<int64_t>(events->size()) < kEventsPerScan) break;
   }
   return position;
 }

@@ -244,10 +244,4 @@ Result<std::string> trail_log_root(store::Tx& tx, const TrailRow& trail, const s
   return root + account + "/";
 }
 
-Result<int64_t> newest_event_seq(store::Tx& tx) {
-  auto rows = tx.query("SELECT COALESCE(MAX(seq), 0) FROM cloudtrail_events");
-  if (!rows) return rows.error();
-  return rows->front().i64(0);
-}
-
 }  // namespace citadel::services::cloudtrail

@@ -57,7 +57,4 @@ Result<json::array> trail_tags(store::Tx& tx, const std::string& arn);
 // trails, "PREFIX/AWSLogs/ORG_ID/ACCOUNT/".
 Result<std::string> trail_log_root(store::Tx& tx, const TrailRow& trail, const std::string& account);
 
-// The newest event sequence number: where a new or restarted trail starts from.
-Result<int64_t> newest_event_seq(store::Tx& tx);
-
 }  // namespace citadel::services::cloudtrail

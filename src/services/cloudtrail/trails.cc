@@ -4,6 +4,7 @@
 #include "base/time.h"
 #include "services/cloudtrail/cloudtrail_operations.h"
 #include "services/cloudtrail/delivery_permissions.h"
+#include "services/cloudtrail/event_index.h"
 #include "services/cloudtrail/event_selectors.h"
 #include "services/cloudtrail/trail_store.h"
 #include "services/organizations/org_common.h"
