@@ -58,11 +58,14 @@ class Connection final : public Tx {
     return rows;
   }
 
+  bool changed_rows() const override { return sqlite3_total_changes64(db_) != changes_at_begin_; }
+
   // BEGIN, COMMIT and ROLLBACK as cached statements: every request runs two of them, and
   // sqlite3_exec would parse them anew each time.
   Status control(std::string_view sql) {
     auto r = run(sql, nullptr, nullptr, nullptr);
     if (!r) return r.error();
+    changes_at_begin_ = sqlite3_total_changes64(db_);
     return Ok{};
   }
 
@@ -133,6 +136,7 @@ class Connection final : public Tx {
   sqlite3* db_;
   // Looked up by string_view: no string is built per query.
   std::unordered_map<std::string, sqlite3_stmt*, TransparentStringHash, std::equal_to<>> cache_;
+  int64_t changes_at_begin_ = 0;  // sqlite3_total_changes64 at the last BEGIN (or COMMIT/ROLLBACK)
 };
 
 class SqliteStore final : public Store {

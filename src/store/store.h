@@ -32,6 +32,9 @@ class Tx {
                                          std::initializer_list<Value> params = {}) = 0;
   // Same, with a parameter vector built at run time.
   virtual Result<std::vector<Row>> query_v(std::string_view sql, const std::vector<Value>& params) = 0;
+  // Whether a statement of this transaction has inserted, updated or deleted a row yet (an
+  // upsert whose update is skipped by its WHERE changes none). True when it cannot tell.
+  virtual bool changed_rows() const { return true; }
 };
 
 using TxFn = std::function<Status(Tx&)>;
@@ -42,6 +45,7 @@ class NoTx final : public Tx {
   Result<int64_t> exec(std::string_view, std::initializer_list<Value>) override { return fail(); }
   Result<std::vector<Row>> query(std::string_view, std::initializer_list<Value>) override { return fail(); }
   Result<std::vector<Row>> query_v(std::string_view, const std::vector<Value>&) override { return fail(); }
+  bool changed_rows() const override { return false; }
 
  private:
   static AwsError fail() { return AwsError::internal("this operation declared that it uses no store"); }

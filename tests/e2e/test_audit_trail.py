@@ -55,6 +55,21 @@ class AuditTrail(CitadelTestCase):
         for field in ("eventTime", "awsRegion", "requestID", "eventID"):
             self.assertIn(field, rec)
 
+    def test_a_write_that_changes_nothing_is_still_recorded(self):
+        # The second TagResource sets the value the tag has: its transaction changes no row, and
+        # its record is appended after the (empty) commit instead of inside it.
+        kms = self.server.client("kms")
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        for _ in range(2):
+            kms.tag_resource(KeyId=key, Tags=[{"TagKey": "team", "TagValue": "blue"}])
+        mine = [self.record(e) for e in self.lookup("EventName", "TagResource")
+                if self.record(e)["requestParameters"]["keyId"] == key]
+        self.assertEqual(len(mine), 2)
+        for rec in mine:
+            self.assertNotIn("errorCode", rec)
+            self.assertFalse(rec["readOnly"])
+        self.assertEqual(kms.list_resource_tags(KeyId=key)["Tags"], [{"TagKey": "team", "TagValue": "blue"}])
+
     def test_secret_access_key_never_reaches_the_trail(self):
         events = self.lookup("EventName", "CreateAccessKey")
         self.assertTrue(events)

@@ -172,3 +172,35 @@ TEST(SecretBox, MasterKeyFileIsPrivateAndStable) {
   ::chmod((d.path + "/master.key").c_str(), 0644);
   EXPECT_FALSE(store::SecretBox::open(d.path).ok());  // a key others can read is refused
 }
+
+// The pipeline leaves the marker row out of a call's transaction when the call changed nothing:
+// changed_rows must see every change since BEGIN, and none from the transaction before.
+TEST(Store, ChangedRowsCountsThisTransactionsChangesOnly) {
+  TempDir d;
+  auto s = open(d);
+  auto upsert = [](store::Tx& tx, int64_t v) {
+    return tx.exec("INSERT INTO t (k, v) VALUES ('a', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v WHERE v <> excluded.v", {v});
+  };
+  std::vector<bool> seen;
+  auto s1 = s->write([&](store::Tx& tx) -> Status {
+    seen.push_back(tx.changed_rows());  // nothing yet
+    EXPECT_TRUE(upsert(tx, 1).ok());
+    seen.push_back(tx.changed_rows());  // inserted
+    return Ok{};
+  });
+  ASSERT_TRUE(s1.ok());
+  auto s2 = s->write([&](store::Tx& tx) -> Status {
+    EXPECT_TRUE(upsert(tx, 1).ok());  // the same value: skipped by its WHERE
+    EXPECT_TRUE(tx.query("SELECT v FROM t").ok());
+    seen.push_back(tx.changed_rows());
+    EXPECT_TRUE(tx.exec("DELETE FROM t WHERE k = 'none'").ok());
+    seen.push_back(tx.changed_rows());
+    EXPECT_TRUE(upsert(tx, 2).ok());
+    seen.push_back(tx.changed_rows());
+    return Ok{};
+  });
+  ASSERT_TRUE(s2.ok());
+  EXPECT_EQ(seen, (std::vector<bool>{false, true, false, false, true}));
+  store::NoTx none;
+  EXPECT_FALSE(none.changed_rows());
+}

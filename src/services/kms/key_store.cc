@@ -179,8 +179,10 @@ Status put_tags(store::Tx& tx, const std::string& key_id, const json::value* tag
     if (!t.is_object()) continue;
     std::string key = input_str(t.as_object(), "TagKey"), value = input_str(t.as_object(), "TagValue");
     if (key.rfind("aws:", 0) == 0) return kms_error("TagException", "Tags beginning with aws: are reserved for use by AWS.");
+    // A tag set to the value it has changes no row: the call's transaction then has nothing to commit.
     auto up = tx.exec("INSERT INTO kms_tags (key_id, tag_key, tag_value) VALUES (?, ?, ?) "
-                      "ON CONFLICT (key_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value",
+                      "ON CONFLICT (key_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value "
+                      "WHERE tag_value <> excluded.tag_value",
                       {key_id, key, value});
     if (!up) return up.error();
   }
