@@ -3,11 +3,10 @@
 # started with --benchmark-without-audit (a benchmark-only switch), same machine, same signing load
 # generator as run.sh (2 connections per core, keep-alive, a fresh signature per request).
 #   reads:  sts GetCallerIdentity (its record is appended to the audit journal)
-#   writes: kms TagResource on one key, setting the tag it already has (its record goes to the
-#           journal from inside the call's transaction, which commits a marker row with the change:
-#           the marker is then the only page the commit writes)
-#   changes: kms TagResource giving the tag a new value on every request, so the unaudited server
-#           commits a change too
+#   writes: kms TagResource on one key, setting the tag it already has (the call's transaction
+#           changes no row, so its record is appended after the commit, as a read's is)
+#   changes: kms TagResource giving the tag a new value on every request (the record goes to the
+#           journal from inside the call's transaction, which commits a marker row with the change)
 # Prints req/s of each and the ratio audited/unaudited (ROUNDS=N alternations, default 3;
 # KINDS="reads writes" picks the loads).
 #   bench/load/run_audit.sh [SECONDS]     (build first: scripts/build.sh)
@@ -81,7 +80,7 @@ rounds.sort(key=lambda r: r[0])
 ratio, a, u = rounds[len(rounds) // 2]
 errors = sum(x["errors"] + x["non_2xx"] for _, p, q in rounds for x in (p, q))
 name = {"reads": "GetCallerIdentity (journal)",
-        "writes": "kms TagResource, same tag (journal, marker row in the call's transaction)",
+        "writes": "kms TagResource, same tag (journal; no change, so no marker row)",
         "changes": "kms TagResource, new tag value each time (journal, marker row in the call's transaction)"}[kind]
 print(f"{name}: ratios by round {', '.join(f'{r[0]:.2f}' for r in rounds)}; median round: audited {a['rps']:.0f} req/s "
       f"p99 {a['p99_us']:.0f} us, unaudited {u['rps']:.0f} req/s p99 {u['p99_us']:.0f} us, ratio {ratio:.2f}; errors {errors}")
