@@ -4,6 +4,7 @@
 #include "base/json_writer.h"
 #include "base/time.h"
 #include "protocol/audit_view.h"
+#include "services/cloudtrail/api_call_record.h"
 #include "services/cloudtrail/data_events.h"
 
 namespace citadel::server {
@@ -51,35 +52,6 @@ void write_data_event_resources(JsonWriter& w, const CallRecord& call, const std
   w.end_array();
 }
 
-void write_user_identity(JsonWriter& w, const auth::Principal& p) {
-  w.begin_object();
-  // CloudTrail's form for an unauthenticated caller.
-  if (p.type == auth::PrincipalType::Anonymous)
-    w.field("type", "AWSAccount").field("principalId", "").field("accountId", "ANONYMOUS_PRINCIPAL");
-  else
-    w.field("type", p.type_name()).field("principalId", p.principal_id).field("arn", p.arn).field("accountId", p.account_id);
-  if (!p.access_key_id.empty()) w.field("accessKeyId", p.access_key_id);
-  if (!p.user_name.empty()) w.field("userName", p.user_name);
-  if (p.temporary) {
-    w.key("sessionContext").begin_object();
-    w.key("attributes").begin_object();
-    w.field("creationDate", timeutil::iso8601(p.session_issued_ms)).field("mfaAuthenticated", p.mfa_authenticated ? "true" : "false");
-    w.end_object();
-    if (p.type == auth::PrincipalType::AssumedRole) {
-      w.key("sessionIssuer").begin_object();
-      w.field("type", "Role").field("principalId", p.role_id).field("arn", p.role_arn).field("accountId", p.account_id);
-      w.field("userName", p.role_name).end_object();
-    }
-    w.end_object();
-  }
-  w.end_object();
-}
-
-void write_value(JsonWriter& w, const json::value& v) {
-  if (v.is_null()) w.null();
-  else w.raw(json::serialize(v));
-}
-
 }  // namespace
 
 services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
@@ -119,43 +91,44 @@ services::cloudtrail::StoredEvent make_event(const CallRecord& call) {
     response_elements = protocol::audit_view(*svc, svc->shape(route.operation->output_shape), *call.output,
                                              protocol::SensitiveValues::Drop);
 
-  // The record is written field by field, in CloudTrail's order, straight into its text.
-  JsonWriter w(1024);
-  w.begin_object().field("eventVersion", "1.11");
-  w.key("userIdentity");
-  write_user_identity(w, p);
-  write_event_origin(w, ev, ctx.source_ip, ctx.user_agent);
+  // The record keeps the call's fields; its JSON is written when it is read (api_call_record.h).
+  services::cloudtrail::ApiCallFields f;
+  f.anonymous = p.type == auth::PrincipalType::Anonymous;
+  f.identity_type = p.type_name();
+  f.principal_id = p.principal_id;
+  f.arn = p.arn;
+  f.identity_account_id = p.account_id;
+  f.access_key_id = p.access_key_id;
+  f.user_name = p.user_name;
+  f.temporary = p.temporary;
+  f.mfa_authenticated = p.mfa_authenticated;
+  f.session_issued_ms = p.session_issued_ms;
+  f.assumed_role = p.type == auth::PrincipalType::AssumedRole;
+  f.role_id = p.role_id;
+  f.role_arn = p.role_arn;
+  f.role_name = p.role_name;
+  f.source_ip = ctx.source_ip;
+  f.user_agent = ctx.user_agent;
   if (call.error) {
     ev.error_code = call.error->code;
-    w.field("errorCode", call.error->code).field("errorMessage", call.error->message);
+    f.failed = true;
+    f.error_message = call.error->message;
   }
-  w.key("requestParameters");
-  write_value(w, request_parameters);
-  w.key("responseElements");
-  write_value(w, response_elements);
-  w.field("requestID", ctx.request_id).field("eventID", ev.event_id).field("readOnly", call.read_only);
-  bool data_event = services::cloudtrail::is_data_event(ev.event_source, ev.event_name);
-  if (data_event) {
-    w.key("resources");
+  std::string request_text = request_parameters.is_null() ? std::string() : json::serialize(request_parameters);
+  std::string response_text = response_elements.is_null() ? std::string() : json::serialize(response_elements);
+  f.request_parameters = request_text;
+  f.response_elements = response_text;
+  f.request_id = ctx.request_id;
+  std::string resources;
+  if (services::cloudtrail::is_data_event(ev.event_source, ev.event_name)) {
+    JsonWriter w(256);
     write_data_event_resources(w, call, ev.account_id);
+    resources = std::move(w.str());
   }
-  w.field("eventType", "AwsApiCall")
-      .field("managementEvent", !data_event)
-      .field("recipientAccountId", ev.account_id)
-      .field("eventCategory", data_event ? "Data" : "Management");
-  w.end_object();
-  ev.event_json = std::move(w.str());
+  f.data_resources = resources;
+  ev.api_call.reserve(256 + f.user_agent.size() + request_text.size() + response_text.size());
+  services::cloudtrail::encode_api_call(f, ev.api_call);
   return ev;
-}
-
-void write_event_origin(JsonWriter& w, const services::cloudtrail::StoredEvent& ev, std::string_view source_ip,
-                        std::string_view user_agent) {
-  w.field("eventTime", timeutil::iso8601(ev.event_time_ms))
-      .field("eventSource", ev.event_source)
-      .field("eventName", ev.event_name)
-      .field("awsRegion", ev.region)
-      .field("sourceIPAddress", source_ip)
-      .field("userAgent", user_agent);
 }
 
 }  // namespace citadel::server

@@ -26,12 +26,8 @@ struct CallRecord {
   std::string resource_account;
 };
 
+// The call's record, with its fields for the journal (StoredEvent::api_call): its JSON is written
+// when it is read.
 services::cloudtrail::StoredEvent make_event(const CallRecord& call);
-
-// The fields every CloudTrail record has after userIdentity, in CloudTrail's order: eventTime,
-// eventSource, eventName and awsRegion (from `ev`), sourceIPAddress, userAgent. For records of
-// other kinds than API calls (console sign-ins).
-void write_event_origin(JsonWriter& w, const services::cloudtrail::StoredEvent& ev, std::string_view source_ip,
-                        std::string_view user_agent);
 
 }  // namespace citadel::server

@@ -304,13 +304,13 @@ Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
   // Encoded in a buffer of the thread's own that keeps its capacity: no allocation per record.
   thread_local std::string rec;
   rec.assign(kHeader, '\0');
-  journal::encode(event, tx != nullptr, rec);
+  size_t readable = journal::encode(event, tx != nullptr, rec);
   std::string_view payload(rec.data() + kHeader, rec.size() - kHeader);
   uint32_t len = static_cast<uint32_t>(payload.size());
   uint64_t sum = journal::checksum(payload);
   std::memcpy(rec.data(), &len, 4);
   std::memcpy(rec.data() + 4, &sum, 8);
-  event.json_length = static_cast<int64_t>(event.event_json.size());
+  event.json_length = static_cast<int64_t>(readable);
   uint64_t after;
   {
     std::lock_guard lock(append_mu_);

@@ -3,6 +3,7 @@
 #include "base/ids.h"
 #include "base/json_writer.h"
 #include "server/audit_event.h"
+#include "services/cloudtrail/api_call_record.h"
 
 namespace citadel::server::console {
 
@@ -39,7 +40,7 @@ services::cloudtrail::StoredEvent console_login_event(const LoginAttempt& a) {
   w.begin_object().field("eventVersion", "1.11");
   w.key("userIdentity");
   write_identity(w, a);
-  write_event_origin(w, ev, a.source_ip, a.user_agent);
+  services::cloudtrail::write_event_origin(w, ev, a.source_ip, a.user_agent);
   if (!a.success) w.field("errorMessage", a.error_message.empty() ? "Failed authentication" : a.error_message);
   w.key("requestParameters").null();
   w.key("responseElements").begin_object().field("ConsoleLogin", a.success ? "Success" : "Failure").end_object();

@@ -59,8 +59,8 @@ class BlockReader {
   ~BlockReader() {
     if (fd_ >= 0) ::close(fd_);
   }
-  // Calls `each(event, json)` for the events of `b` in seq order (event.seq set) until it
-  // returns false.
+  // Calls `each(event, readable)` for the events of `b` in seq order (event.seq set) until it
+  // returns false; `readable` is the record's readable part (journal::record_json).
   Status read(const Block& b, const std::function<bool(StoredEvent&, std::string_view)>& each) {
     if (fd_ < 0 || segment_ != b.segment) {
       if (fd_ >= 0) ::close(fd_);
@@ -246,7 +246,8 @@ Status find_block_events(store::Tx& tx, const std::string& audit_dir, const Even
         rows->clear();
         break;
       }
-      auto s = reader.read(b, [&](StoredEvent& e, std::string_view json) {
+      Status unreadable = Ok{};
+      auto s = reader.read(b, [&](StoredEvent& e, std::string_view readable) {
         if (e.account_id != q.account_id || e.event_time_ms < q.from_ms || e.event_time_ms > q.to_ms) return true;
         if (category_of(e) != q.category || !attribute_matches(q, e)) return true;
         if (q.before && !(e.event_time_ms < q.before->first ||
@@ -254,10 +255,15 @@ Status find_block_events(store::Tx& tx, const std::string& audit_dir, const Even
           return true;
         if (q.also && !q.also(e)) return true;
         found.push_back(e);
-        found.back().event_json = q.with_json ? std::string(json) : std::string();
+        if (q.with_json) {
+          auto json = journal::record_json(readable);
+          if (!json) return (unreadable = json.error(), false);
+          found.back().event_json = std::move(*json);
+        }
         return true;
       });
       if (!s) return s;
+      if (!unreadable) return unreadable;
       prune();
     }
     if (rows->size() < 64) break;
@@ -323,15 +329,19 @@ Result<std::vector<StoredEvent>> events_after(store::Tx& tx, const std::string& 
   if (!blocks) return blocks.error();
   BlockReader reader(audit_dir);
   size_t from_blocks = 0;
+  Status unreadable = Ok{};
   for (const auto& r : *blocks) {
     if (from_blocks >= limit) break;
-    auto s = reader.read(block_of(r), [&](StoredEvent& e, std::string_view json) {
+    auto s = reader.read(block_of(r), [&](StoredEvent& e, std::string_view readable) {
       if (e.seq <= after) return true;
+      auto json = journal::record_json(readable);
+      if (!json) return (unreadable = json.error(), false);
       out.push_back(e);
-      out.back().event_json = std::string(json);
+      out.back().event_json = std::move(*json);
       return ++from_blocks < limit;
     });
     if (!s) return s.error();
+    if (!unreadable) return unreadable.error();
   }
   std::sort(out.begin(), out.end(), [](const StoredEvent& a, const StoredEvent& b) { return a.seq < b.seq; });
   if (out.size() > limit) out.resize(limit);

@@ -10,6 +10,7 @@
 #include "auth/key_usage.h"
 #include "services/cloudtrail/data_events.h"
 #include "services/cloudtrail/event_index.h"
+#include "services/cloudtrail/journal_records.h"
 
 namespace citadel::services::cloudtrail {
 
@@ -107,7 +108,7 @@ Result<std::string> read_segment_json(const std::string& audit_dir, int64_t segm
   ssize_t n = ::pread(fd, out.data(), out.size(), static_cast<off_t>(offset));
   ::close(fd);
   if (n != static_cast<ssize_t>(out.size())) return AwsError::internal("audit segment " + path + " is truncated");
-  return out;
+  return journal::record_json(out);
 }
 
 Status append_events(store::Tx& tx, std::span<const StoredEvent> events) {

@@ -21,6 +21,9 @@ struct StoredEvent {
   bool insight = false;    // an Insights event (insights.h), not a call
   std::vector<std::pair<std::string, std::string>> resources;  // (ResourceType, ResourceName)
   std::string event_json;                                      // the whole CloudTrail record
+  // An API call's record as its fields (api_call_record.h) instead of event_json: the journal
+  // keeps these, and its JSON is written when it is read.
+  std::string api_call;
   // When the record lives in an audit segment file instead of the row: where (event_json is then
   // only carried in memory, and stored as "").
   int64_t segment = -1, json_offset = 0, json_length = 0;
@@ -29,7 +32,8 @@ struct StoredEvent {
 
 // Audit segment files: append-only files of audit records under DIR/audit/, numbered from 1.
 std::string segment_path(const std::string& audit_dir, int64_t segment);
-// Reads one CloudTrail record stored in a segment.
+// Reads one CloudTrail record stored in a segment (its JSON, written now if the segment holds the
+// call's fields).
 Result<std::string> read_segment_json(const std::string& audit_dir, int64_t segment, int64_t offset, int64_t length);
 
 // cloudtrail_events.management: which of CloudTrail's event categories a row is.

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "services/cloudtrail/api_call_record.h"
+
 namespace citadel::services::cloudtrail::journal {
 
 namespace {
@@ -18,7 +20,9 @@ void put_str(std::string& out, std::string_view s) {
 }
 
 // Bump when the payload layout changes; replay still reads the older ones. Format 3 lacks the
-// error code; format 4 the caller's entity ARN and whether a transaction marker decides.
+// error code; format 4 the caller's entity ARN and whether a transaction marker decides; format 6
+// is format 5 with an API call's fields in place of its JSON.
+constexpr char kFormatApiCall = 6;
 constexpr char kFormat = 5;
 constexpr char kFormatWithoutEntity = 4;
 constexpr char kFormatWithoutErrorCode = 3;
@@ -43,6 +47,7 @@ class Reader {
     return true;
   }
   bool done() const { return s_.empty(); }
+  std::string_view rest() const { return s_; }
 
  private:
   bool raw(void* p, size_t n) {
@@ -71,8 +76,10 @@ uint64_t checksum(std::string_view s) {
   return h ^ (h >> 29);
 }
 
-void encode(const StoredEvent& e, bool in_transaction, std::string& out) {
-  out.push_back(kFormat);
+size_t encode(const StoredEvent& e, bool in_transaction, std::string& out) {
+  size_t start = out.size();
+  bool api_call = !e.api_call.empty();
+  out.push_back(api_call ? kFormatApiCall : kFormat);
   put_str(out, e.account_id);
   put_str(out, e.event_id);
   out.append(reinterpret_cast<const char*>(&e.event_time_ms), 8);
@@ -90,14 +97,20 @@ void encode(const StoredEvent& e, bool in_transaction, std::string& out) {
     put_str(out, t);
     put_str(out, n);
   }
+  if (api_call) {
+    out.append(e.api_call);  // the rest of the payload
+    return out.size() - start;
+  }
   put_str(out, e.event_json);
+  return e.event_json.size();
 }
 
-bool decode(std::string_view payload, StoredEvent& e, bool& in_transaction) {
+bool decode(std::string_view payload, StoredEvent& e, bool& in_transaction, std::string_view* api_call) {
   Reader r(payload);
   uint8_t format = 0, ro = 0, in_tx = 0;
   uint32_t nres = 0;
-  if (!r.byte(format) || (format != kFormat && format != kFormatWithoutEntity && format != kFormatWithoutErrorCode))
+  if (!r.byte(format) || (format != kFormatApiCall && format != kFormat && format != kFormatWithoutEntity &&
+                          format != kFormatWithoutErrorCode))
     return false;
   if (!r.str(e.account_id) || !r.str(e.event_id) || !r.i64(e.event_time_ms) || !r.str(e.event_name) ||
       !r.str(e.event_source) || !r.str(e.username) || !r.str(e.access_key_id) || !r.str(e.region) || !r.byte(ro))
@@ -112,11 +125,26 @@ bool decode(std::string_view payload, StoredEvent& e, bool& in_transaction) {
   e.resources.resize(nres);
   for (auto& [type, name] : e.resources)
     if (!r.str(type) || !r.str(name)) return false;
+  e.event_json.clear();
+  if (format == kFormatApiCall) {
+    if (api_call) *api_call = r.rest();
+    e.json_length = static_cast<int64_t>(payload.size());
+    return true;
+  }
   std::string_view json;
   if (!r.skip_str(json) || !r.done()) return false;
-  e.event_json.clear();
   e.json_length = static_cast<int64_t>(json.size());
   return true;
+}
+
+Result<std::string> record_json(std::string_view readable) {
+  if (!readable.empty() && readable.front() == '{') return std::string(readable);
+  thread_local StoredEvent e;  // reused: its strings keep their capacity
+  bool in_transaction = false;
+  std::string_view api_call;
+  if (readable.empty() || readable.front() != kFormatApiCall || !decode(readable, e, in_transaction, &api_call))
+    return AwsError::internal("an audit record does not decode");
+  return render_api_call(e, api_call);
 }
 
 void locate_json(StoredEvent& e, int64_t segment, uint64_t record_end) {

@@ -3,9 +3,12 @@
 // appends records to segment files and indexes them, and the event index (event_index.h), which
 // reads events back out of the segments for LookupEvents, trail delivery and Insights.
 //
-// Record: u32 payload length | u64 checksum of the payload | payload (a format byte, the event's
-// fields length-prefixed, the CloudTrail JSON last). A torn or corrupt tail of the last segment
-// (power loss) ends a replay and is cut off.
+// Record: u32 payload length | u64 checksum of the payload | payload: a format byte, the event's
+// fields length-prefixed, then either the CloudTrail JSON (format 5, and older) or, for an API
+// call, the call's fields (format 6, api_call_record.h), from which its JSON is written when it is
+// read. A record's "readable part" — what an index points at — is the JSON, or the whole
+// payload of format 6. A torn or corrupt tail of the last segment (power loss) ends a replay and
+// is cut off.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,15 +21,19 @@ constexpr size_t kHeader = 12;
 
 // Catches torn and corrupt records, not an adversary (segments live in the private data directory).
 uint64_t checksum(std::string_view s);
-// Appends the payload of `e`'s record to `out`. `in_transaction`: a commit marker decides whether
-// the record counts (see server/audit_journal.h).
-void encode(const StoredEvent& e, bool in_transaction, std::string& out);
+// Appends the payload of `e`'s record to `out` (format 6 if `e` has api_call fields). Returns the
+// length of its readable part. `in_transaction`: a commit marker decides whether the record
+// counts (see server/audit_journal.h).
+size_t encode(const StoredEvent& e, bool in_transaction, std::string& out);
 // Reads a payload's fields back into `e` (whose strings keep their capacity from the record read
-// before: readers reuse their events), with the length of its CloudTrail JSON but not the JSON.
-bool decode(std::string_view payload, StoredEvent& e, bool& in_transaction);
-// Sets where `e`'s CloudTrail JSON sits in segment `segment` for a record that ends at
-// `record_end`: the JSON is the payload's last field.
+// before: readers reuse their events), with the length of its readable part (json_length) but
+// not the JSON; `api_call`, if given, is set to a format-6 record's call fields.
+bool decode(std::string_view payload, StoredEvent& e, bool& in_transaction, std::string_view* api_call = nullptr);
+// Sets where `e`'s readable part sits in segment `segment` for a record that ends at
+// `record_end`: it is the payload's tail.
 void locate_json(StoredEvent& e, int64_t segment, uint64_t record_end);
+// The CloudTrail JSON of a record from its readable part.
+Result<std::string> record_json(std::string_view readable);
 
 // Reads one segment's records in order, from an offset up to a limit, through a large buffer (the
 // caller's, reused: fresh megabytes would be page faults each time): a pread per megabyte instead
@@ -42,7 +49,7 @@ class SegmentReader {
   bool next(StoredEvent& e, bool& in_transaction);
   // The offset after the last record next() read.
   uint64_t offset() const { return offset_; }
-  // The CloudTrail JSON of the last record next() read, valid until the next call.
+  // The readable part of the last record next() read (record_json), valid until the next call.
   std::string_view json() const { return json_; }
 
  private:
