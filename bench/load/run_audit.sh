@@ -7,12 +7,15 @@
 #           changes no row, so its record is appended after the commit, as a read's is)
 #   changes: kms TagResource giving the tag a new value on every request (the record goes to the
 #           journal from inside the call's transaction, which commits a marker row with the change)
-# Prints req/s of each and the ratio audited/unaudited (ROUNDS=N alternations, default 3;
-# KINDS="reads writes" picks the loads).
-#   bench/load/run_audit.sh [SECONDS]     (build first: scripts/build.sh)
+# Rounds alternate the two servers, SECONDS of load each (ROUNDS=N, default 15; KINDS="reads
+# writes" picks the loads): the machine's slow and fast spells, which on a shared VM move a single
+# load by ±20%, weigh on both alike. Prints the ratio of the requests each served in all (the
+# figure), the rounds' ratios, and each server's CPU time per request (all its threads: request
+# threads, audit indexer, checkpointer), which does not depend on how the load was scheduled.
+#   bench/load/run_audit.sh [SECONDS]     (default 1; build first: scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds=${1:-5}
+seconds=${1:-1}
 conns=$((2 * $(nproc)))
 work=$(mktemp -d)
 pids=()
@@ -29,6 +32,7 @@ start_server() {
   port=$(free_port)
   ./build/citadel serve --data "$dir/data" --listen "127.0.0.1:$port" ${CITADEL_ARGS:-} "$@" >"$dir/creds.json" 2>"$dir/citadel.log" &
   pids+=($!)
+  printf -v "pid_$name" '%s' "$!"
   for _ in $(seq 100); do [ -s "$dir/creds.json" ] && curl -sf "http://127.0.0.1:$port/_citadel/health" >/dev/null && break; sleep 0.1; done
   python3 - "$dir/creds.json" "$port" >"$dir/bodies" <<'PY'
 import json, sys
@@ -48,41 +52,52 @@ PY
   printf -v "retag_$name" '%s' "$retag"
 }
 
-# One load of `kind` (reads, writes or changes) against server X; prints its JSON line.
+# The CPU time server X has used so far, in clock ticks (all its threads).
+cpu_ticks() { local pid="pid_$1"; awk '{print $14 + $15}' "/proc/${!pid}/stat"; }
+
+# One load of `kind` (reads, writes or changes) against server X; prints its JSON line, then the
+# server's CPU ticks during it.
 load() {
-  local port="port_$1" key="key_$1" secret="secret_$1" tag="tag_$1"
+  local port="port_$1" key="key_$1" secret="secret_$1" tag="tag_$1" before
   [ "$2" = changes ] && tag="retag_$1"
+  before=$(cpu_ticks "$1")
   if [ "$2" = reads ]; then
     ./build/citadel_load --port "${!port}" --connections "$conns" --seconds "$seconds" --access-key "${!key}" --secret "${!secret}" --service sts
   else
     ./build/citadel_load --port "${!port}" --connections "$conns" --seconds "$seconds" --access-key "${!key}" --secret "${!secret}" \
       --service kms --target TrentService.TagResource --body "${!tag}"
   fi
+  echo "$(($(cpu_ticks "$1") - before))"
 }
 
-# Both servers run side by side (only the one under load is busy); rounds alternate them, so a
-# slow spell of the machine weighs on both, and the figure is the median round's ratio.
+# Both servers run side by side (only the one under load is busy).
 pids=()
 start_server audited
 start_server unaudited --benchmark-without-audit
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-15}
+ticks=$(getconf CLK_TCK)
 for kind in ${KINDS:-reads writes changes}; do
   lines=()
-  for _ in $(seq "$rounds"); do lines+=("$(load audited $kind)|$(load unaudited $kind)"); done
-  python3 - "$kind" "${lines[@]}" <<'PY'
-import json, sys
-kind = sys.argv[1]
-rounds = []
-for line in sys.argv[2:]:
-    a, u = (json.loads(x) for x in line.split("|"))
-    rounds.append((a["rps"] / u["rps"], a, u))
-rounds.sort(key=lambda r: r[0])
-ratio, a, u = rounds[len(rounds) // 2]
-errors = sum(x["errors"] + x["non_2xx"] for _, p, q in rounds for x in (p, q))
+  for _ in $(seq "$rounds"); do lines+=("$(load audited $kind | paste -sd' ')|$(load unaudited $kind | paste -sd' ')"); done
+  python3 - "$kind" "$ticks" "${lines[@]}" <<'PY'
+import json, statistics, sys
+kind, ticks = sys.argv[1], int(sys.argv[2])
+def parse(x):
+    text, cpu = x.rsplit(" ", 1)
+    d = json.loads(text)
+    d["cpu_s"] = int(cpu) / ticks
+    return d
+rounds = [tuple(parse(x) for x in line.split("|")) for line in sys.argv[3:]]
+req = lambda i: sum(r[i]["requests"] for r in rounds)
+secs = lambda i: sum(r[i]["seconds"] for r in rounds)
+cpu_us = lambda i: 1e6 * sum(r[i]["cpu_s"] for r in rounds) / req(i)
+ratios = sorted(a["rps"] / u["rps"] for a, u in rounds)
+errors = sum(x["errors"] + x["non_2xx"] for r in rounds for x in r)
 name = {"reads": "GetCallerIdentity (journal)",
         "writes": "kms TagResource, same tag (journal; no change, so no marker row)",
         "changes": "kms TagResource, new tag value each time (journal, marker row in the call's transaction)"}[kind]
-print(f"{name}: ratios by round {', '.join(f'{r[0]:.2f}' for r in rounds)}; median round: audited {a['rps']:.0f} req/s "
-      f"p99 {a['p99_us']:.0f} us, unaudited {u['rps']:.0f} req/s p99 {u['p99_us']:.0f} us, ratio {ratio:.2f}; errors {errors}")
+print(f"{name}: audited {req(0) / secs(0):.0f} req/s, unaudited {req(1) / secs(1):.0f} req/s, ratio {req(0) / secs(0) / (req(1) / secs(1)):.2f} "
+      f"(rounds {ratios[0]:.2f}..{ratios[-1]:.2f}, median {statistics.median(ratios):.2f}); "
+      f"server CPU per request {cpu_us(0):.1f} us audited, {cpu_us(1):.1f} us unaudited; errors {errors}")
 PY
 done
