@@ -228,7 +228,8 @@ Status find_block_events(store::Tx& tx, const std::string& audit_dir, const Even
     return found[q.limit - 1];
   };
   std::optional<std::pair<int64_t, int64_t>> cursor;  // (max_time_ms, first_seq) of the last block read
-  while (true) {
+  bool complete = false;  // no older block can hold an event of the page
+  while (!complete) {
     std::string sql = std::string("SELECT ") + kBlockColumns +
                       " FROM cloudtrail_event_blocks WHERE max_time_ms >= ? AND min_time_ms <= ?";
     std::vector<store::Value> params{q.from_ms, q.to_ms};
@@ -243,11 +244,11 @@ Status find_block_events(store::Tx& tx, const std::string& audit_dir, const Even
       Block b = block_of(r);
       cursor = {b.max_time, b.first_seq};
       if (q.limit && found.size() >= q.limit && b.max_time < oldest_kept().event_time_ms) {
-        rows->clear();
+        complete = true;
         break;
       }
-      Status unreadable = Ok{};
-      auto s = reader.read(b, [&](StoredEvent& e, std::string_view readable) {
+      // Records are written as JSON once the page is known (find_events), not for every match.
+      auto s = reader.read(b, [&](StoredEvent& e, std::string_view) {
         if (e.account_id != q.account_id || e.event_time_ms < q.from_ms || e.event_time_ms > q.to_ms) return true;
         if (category_of(e) != q.category || !attribute_matches(q, e)) return true;
         if (q.before && !(e.event_time_ms < q.before->first ||
@@ -255,18 +256,12 @@ Status find_block_events(store::Tx& tx, const std::string& audit_dir, const Even
           return true;
         if (q.also && !q.also(e)) return true;
         found.push_back(e);
-        if (q.with_json) {
-          auto json = journal::record_json(readable);
-          if (!json) return (unreadable = json.error(), false);
-          found.back().event_json = std::move(*json);
-        }
         return true;
       });
       if (!s) return s;
-      if (!unreadable) return unreadable;
       prune();
     }
-    if (rows->size() < 64) break;
+    if (rows->size() < 64) complete = true;
   }
   for (auto& e : found) out.push_back(std::move(e));
   return Ok{};
@@ -307,6 +302,13 @@ Result<std::vector<StoredEvent>> find_events(store::Tx& tx, const std::string& a
   if (auto s = find_block_events(tx, audit_dir, q, out); !s) return s.error();
   std::sort(out.begin(), out.end(), newer);
   if (q.limit && out.size() > q.limit) out.resize(q.limit);
+  if (q.with_json)
+    for (auto& e : out)
+      if (e.event_json.empty() && e.segment >= 0) {  // a block's event
+        auto json = read_segment_json(audit_dir, e.segment, e.json_offset, e.json_length);
+        if (!json) return json.error();
+        e.event_json = std::move(*json);
+      }
   return out;
 }
 
