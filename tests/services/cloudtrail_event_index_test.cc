@@ -142,6 +142,22 @@ TEST_F(EventIndexTest, RowsAndBlocksAreOneSequenceNewestFirstAndInOrder) {
   window.from_ms = 250;
   window.to_ms = 450;
   EXPECT_EQ(ids(find(window)), (std::vector<std::string>{"blk-2", "row-2", "row-3"}));
+
+  // A scan visits every selected event once, with its record when asked, keeping none.
+  EventQuery all;
+  all.account_id = kAccount;
+  all.to_ms = 1'000'000;
+  all.with_json = true;
+  all.also = [](const StoredEvent& e) { return e.event_id != "row-1"; };
+  std::set<std::string> seen;
+  ASSERT_TRUE(db->read([&](store::Tx& tx) {
+    return scan_events(tx, seg.dir, all, [&](const StoredEvent& e) -> Status {
+      EXPECT_EQ(e.event_json, "{\"eventID\":\"" + e.event_id + "\"}");
+      EXPECT_TRUE(seen.insert(e.event_id).second);
+      return Ok{};
+    });
+  }).ok());
+  EXPECT_EQ(seen, (std::set<std::string>{"row-2", "row-3", "blk-1", "blk-2", "blk-3", "blk-4"}));
 }
 
 TEST_F(EventIndexTest, LookupAttributesMatchBlockEventsAsTheyMatchRows) {

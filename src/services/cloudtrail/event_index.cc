@@ -184,8 +184,18 @@ bool newer(const StoredEvent& a, const StoredEvent& b) {
   return a.event_time_ms != b.event_time_ms ? a.event_time_ms > b.event_time_ms : a.seq > b.seq;
 }
 
-// The events of `q` indexed by row, newest first.
-Status find_row_events(store::Tx& tx, const std::string& audit_dir, const EventQuery& q, std::vector<StoredEvent>& out) {
+// Whether `e`, an event read from a block, is one `q` selects. Rows are selected by the same
+// rules in SQL (rows_sql).
+bool selects(const EventQuery& q, const StoredEvent& e) {
+  if (e.account_id != q.account_id || e.event_time_ms < q.from_ms || e.event_time_ms > q.to_ms) return false;
+  if (category_of(e) != q.category || !attribute_matches(q, e)) return false;
+  if (q.before && !(e.event_time_ms < q.before->first || (e.event_time_ms == q.before->first && e.seq < q.before->second)))
+    return false;
+  return !q.also || q.also(e);
+}
+
+// The query for the rows `q` selects, newest first (`also` is left to the caller).
+std::pair<std::string, std::vector<store::Value>> rows_sql(const EventQuery& q, bool limited) {
   std::string where = "e.account_id = ? AND e.management = ? AND e.event_time_ms >= ? AND e.event_time_ms <= ?";
   std::vector<store::Value> params{q.account_id, static_cast<int64_t>(q.category), q.from_ms, q.to_ms};
   attribute_sql(q, where, params);
@@ -196,20 +206,51 @@ Status find_row_events(store::Tx& tx, const std::string& audit_dir, const EventQ
   std::string sql = std::string("SELECT ") + kRowColumns + " FROM cloudtrail_events e WHERE " + where +
                     " ORDER BY e.event_time_ms DESC, e.seq DESC";
   // A further condition is C++'s: then every row in the window is read.
-  if (q.limit && !q.also) {
+  if (limited && q.limit && !q.also) {
     sql += " LIMIT ?";
     params.push_back(static_cast<int64_t>(q.limit));
   }
+  return {sql, params};
+}
+
+// Calls `each` with the rows `q` selects, newest first, until it returns false.
+Status visit_row_events(store::Tx& tx, const std::string& audit_dir, const EventQuery& q, bool limited,
+                        const std::function<bool(StoredEvent&)>& each) {
+  auto [sql, params] = rows_sql(q, limited);
   auto rows = tx.query_v(sql, params);
   if (!rows) return rows.error();
   for (const auto& r : *rows) {
     auto e = row_event(tx, audit_dir, r, q.with_json, q.with_resources);
     if (!e) return e.error();
     if (q.also && !q.also(*e)) continue;
-    out.push_back(std::move(*e));
-    if (q.limit && out.size() >= q.limit) break;
+    if (!each(*e)) break;
   }
   return Ok{};
+}
+
+// Calls `each` with the blocks of q's window, newest first, until it returns false.
+Status visit_blocks(store::Tx& tx, const EventQuery& q, const std::function<Result<bool>(const Block&)>& each) {
+  std::optional<std::pair<int64_t, int64_t>> cursor;  // (max_time_ms, first_seq) of the last block read
+  while (true) {
+    std::string sql = std::string("SELECT ") + kBlockColumns +
+                      " FROM cloudtrail_event_blocks WHERE max_time_ms >= ? AND min_time_ms <= ?";
+    std::vector<store::Value> params{q.from_ms, q.to_ms};
+    if (cursor) {
+      sql += " AND (max_time_ms, first_seq) < (?, ?)";
+      params.insert(params.end(), {cursor->first, cursor->second});
+    }
+    sql += " ORDER BY max_time_ms DESC, first_seq DESC LIMIT 64";
+    auto rows = tx.query_v(sql, params);
+    if (!rows) return rows.error();
+    for (const auto& r : *rows) {
+      Block b = block_of(r);
+      cursor = {b.max_time, b.first_seq};
+      auto more = each(b);
+      if (!more) return more.error();
+      if (!*more) return Ok{};
+    }
+    if (rows->size() < 64) return Ok{};
+  }
 }
 
 // The events of `q` indexed by block, newest first: blocks are read newest first, and reading
@@ -227,42 +268,18 @@ Status find_block_events(store::Tx& tx, const std::string& audit_dir, const Even
     std::nth_element(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(q.limit) - 1, found.end(), newer);
     return found[q.limit - 1];
   };
-  std::optional<std::pair<int64_t, int64_t>> cursor;  // (max_time_ms, first_seq) of the last block read
-  bool complete = false;  // no older block can hold an event of the page
-  while (!complete) {
-    std::string sql = std::string("SELECT ") + kBlockColumns +
-                      " FROM cloudtrail_event_blocks WHERE max_time_ms >= ? AND min_time_ms <= ?";
-    std::vector<store::Value> params{q.from_ms, q.to_ms};
-    if (cursor) {
-      sql += " AND (max_time_ms, first_seq) < (?, ?)";
-      params.insert(params.end(), {cursor->first, cursor->second});
-    }
-    sql += " ORDER BY max_time_ms DESC, first_seq DESC LIMIT 64";
-    auto rows = tx.query_v(sql, params);
-    if (!rows) return rows.error();
-    for (const auto& r : *rows) {
-      Block b = block_of(r);
-      cursor = {b.max_time, b.first_seq};
-      if (q.limit && found.size() >= q.limit && b.max_time < oldest_kept().event_time_ms) {
-        complete = true;
-        break;
-      }
-      // Records are written as JSON once the page is known (find_events), not for every match.
-      auto s = reader.read(b, [&](StoredEvent& e, std::string_view) {
-        if (e.account_id != q.account_id || e.event_time_ms < q.from_ms || e.event_time_ms > q.to_ms) return true;
-        if (category_of(e) != q.category || !attribute_matches(q, e)) return true;
-        if (q.before && !(e.event_time_ms < q.before->first ||
-                          (e.event_time_ms == q.before->first && e.seq < q.before->second)))
-          return true;
-        if (q.also && !q.also(e)) return true;
-        found.push_back(e);
-        return true;
-      });
-      if (!s) return s;
-      prune();
-    }
-    if (rows->size() < 64) complete = true;
-  }
+  auto s = visit_blocks(tx, q, [&](const Block& b) -> Result<bool> {
+    if (q.limit && found.size() >= q.limit && b.max_time < oldest_kept().event_time_ms) return false;
+    // Records are written as JSON once the page is known (find_events), not for every match.
+    auto read = reader.read(b, [&](StoredEvent& e, std::string_view) {
+      if (selects(q, e)) found.push_back(e);
+      return true;
+    });
+    if (!read) return read.error();
+    prune();
+    return true;
+  });
+  if (!s) return s;
   for (auto& e : found) out.push_back(std::move(e));
   return Ok{};
 }
@@ -298,7 +315,11 @@ Result<int64_t> newest_event_seq(store::Tx& tx) {
 
 Result<std::vector<StoredEvent>> find_events(store::Tx& tx, const std::string& audit_dir, const EventQuery& q) {
   std::vector<StoredEvent> out;
-  if (auto s = find_row_events(tx, audit_dir, q, out); !s) return s.error();
+  auto rows = visit_row_events(tx, audit_dir, q, /*limited=*/true, [&](StoredEvent& e) {
+    out.push_back(std::move(e));
+    return !q.limit || out.size() < q.limit;
+  });
+  if (!rows) return rows.error();
   if (auto s = find_block_events(tx, audit_dir, q, out); !s) return s.error();
   std::sort(out.begin(), out.end(), newer);
   if (q.limit && out.size() > q.limit) out.resize(q.limit);
@@ -310,6 +331,34 @@ Result<std::vector<StoredEvent>> find_events(store::Tx& tx, const std::string& a
         e.event_json = std::move(*json);
       }
   return out;
+}
+
+Status scan_events(store::Tx& tx, const std::string& audit_dir, const EventQuery& q,
+                   const std::function<Status(const StoredEvent&)>& each) {
+  Status failed = Ok{};
+  auto rows = visit_row_events(tx, audit_dir, q, /*limited=*/false, [&](StoredEvent& e) {
+    failed = each(e);
+    return failed.ok();
+  });
+  if (!rows) return rows;
+  if (!failed) return failed;
+  if (q.category == EventCategory::Insight) return Ok{};  // never in the journal
+  BlockReader reader(audit_dir);
+  return visit_blocks(tx, q, [&](const Block& b) -> Result<bool> {
+    auto read = reader.read(b, [&](StoredEvent& e, std::string_view readable) {
+      if (!selects(q, e)) return true;
+      if (q.with_json) {
+        auto json = journal::record_json(readable);
+        if (!json) return (failed = json.error(), false);
+        e.event_json = std::move(*json);
+      }
+      failed = each(e);
+      return failed.ok();
+    });
+    if (!read) return read.error();
+    if (!failed) return failed.error();
+    return true;
+  });
 }
 
 Result<std::vector<StoredEvent>> events_after(store::Tx& tx, const std::string& audit_dir, int64_t after, size_t limit) {

@@ -49,6 +49,11 @@ struct EventQuery {
 // The events `q` selects, newest first (by time, then seq), each with its seq.
 Result<std::vector<StoredEvent>> find_events(store::Tx& tx, const std::string& audit_dir, const EventQuery& q);
 
+// Calls `each` with every event `q` selects (its `limit` aside), in no particular order and
+// without keeping them: for counting over windows of any size. Stops at the first error.
+Status scan_events(store::Tx& tx, const std::string& audit_dir, const EventQuery& q,
+                   const std::function<Status(const StoredEvent&)>& each);
+
 // Up to `limit` management and data events (not Insights) after seq `after`, in seq order, each
 // with its CloudTrail record: what trail delivery reads.
 Result<std::vector<StoredEvent>> events_after(store::Tx& tx, const std::string& audit_dir, int64_t after, size_t limit);

@@ -86,14 +86,11 @@ Result<json::array> attributions(store::Tx& tx, const std::string& audit_dir, co
     return e.event_source == std::get<1>(key) && (errors_only ? !e.error_code.empty() : !e.read_only);
   };
   q.with_json = true;
-  auto events = find_events(tx, audit_dir, q);
-  if (!events) return events.error();
   std::map<std::string, std::map<std::string, int64_t>> counts;  // attribute -> value -> calls
-  for (const auto& e : *events) {
-    const std::string& text = e.event_json;
+  auto s = scan_events(tx, audit_dir, q, [&](const StoredEvent& e) -> Status {
     boost::system::error_code ec;
-    auto v = json::parse(text, ec);
-    if (ec || !v.is_object()) continue;
+    auto v = json::parse(e.event_json, ec);
+    if (ec || !v.is_object()) return Ok{};
     const auto& o = v.as_object();
     auto field = [&](const json::object& obj, const char* name) {
       const auto* f = obj.if_contains(name);
@@ -103,7 +100,9 @@ Result<json::array> attributions(store::Tx& tx, const std::string& audit_dir, co
     counts["userIdentityArn"][id && id->is_object() ? field(id->as_object(), "arn") : ""]++;
     counts["userAgent"][field(o, "userAgent")]++;
     counts["errorCode"][field(o, "errorCode")]++;
-  }
+    return Ok{};
+  });
+  if (!s) return s.error();
   json::array out;
   for (const char* attribute : {"userIdentityArn", "userAgent", "errorCode"}) {
     json::array insight;
@@ -229,14 +228,14 @@ Status evaluate_insights(Call& call, const TrailRow& t, int64_t period_ms) {
   q.account_id = t.account_id;
   q.from_ms = next * period_ms;
   q.to_ms = end * period_ms - 1;
-  auto events = find_events(call.tx, call.env.audit_dir, q);
-  if (!events) return events.error();
   std::map<int64_t, std::map<ApiKey, int64_t>> counts;  // period -> API -> count
-  for (const auto& e : *events) {
+  auto scanned = scan_events(call.tx, call.env.audit_dir, q, [&](const StoredEvent& e) -> Status {
     int64_t p = e.event_time_ms / period_ms;
     if (call_rate && !e.read_only) counts[p][{kCallRate, e.event_source, e.event_name}]++;
     if (error_rate && !e.error_code.empty()) counts[p][{kErrorRate, e.event_source, e.event_name}]++;
-  }
+    return Ok{};
+  });
+  if (!scanned) return scanned.error();
   auto states = load_states(call.tx, t.arn);
   if (!states) return states.error();
   Emitted emitted;
