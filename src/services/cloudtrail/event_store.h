@@ -1,6 +1,8 @@
 #pragma once
-// The audit trail's storage: CloudTrail events as AWS writes them, one row per event, indexed for
-// LookupEvents. Appending is batched by the server's audit log; reading is LookupEvents.
+// The audit trail's events: StoredEvent, the fields every reader filters on with where the
+// record is, and the per-event rows of cloudtrail_events (Insights events, and events indexed
+// before the journal's events were indexed by block). Readers go through event_index.h, which
+// reads both.
 #include <span>
 #include <string>
 #include <vector>

@@ -20,7 +20,7 @@ struct TrailRow {
   bool custom_selectors = false;
   bool logging = false;
   int64_t start_logging_ms = 0, stop_logging_ms = 0;  // 0: never
-  int64_t delivered_seq = 0;  // cloudtrail_events.seq up to which events were delivered or passed over
+  int64_t delivered_seq = 0;  // the event seq (event_index.h) up to which events were delivered or passed over
   int64_t created_ms = 0;
 };
 
