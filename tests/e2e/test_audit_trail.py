@@ -121,6 +121,31 @@ class AuditTrail(CitadelTestCase):
         self.assertEqual(self.lookup("EventId", "not-an-event-id"), [])
         self.assertEqual(self.lookup("EventId", created[0]["EventId"][:-1] + ("0" if created[0]["EventId"][-1] != "0" else "1")), [])
 
+    def test_paging_across_many_index_batches_returns_each_event_once_newest_first(self):
+        # Calls interleaved with lookups (each lookup waits for the indexer): the events land in
+        # many index batches, and a paged lookup must still see each once, in order.
+        sts = self.server.client("sts")
+        ct = self.server.client("cloudtrail")
+        ids = set()
+        for _ in range(12):
+            for _ in range(5):
+                ids.add(sts.get_caller_identity()["ResponseMetadata"]["RequestId"])
+            ct.lookup_events(MaxResults=1)
+        seen, times, token = [], [], None
+        while True:
+            kwargs = {"NextToken": token} if token else {}
+            page = ct.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "GetCallerIdentity"}],
+                                    MaxResults=7, **kwargs)
+            for e in page["Events"]:
+                seen.append(json.loads(e["CloudTrailEvent"])["requestID"])
+                times.append(e["EventTime"])
+            token = page.get("NextToken")
+            if not token:
+                break
+        self.assertEqual(len(seen), len(set(seen)))  # once each
+        self.assertTrue(ids <= set(seen))
+        self.assertEqual(times, sorted(times, reverse=True))
+
     def test_lookup_pages_newest_first(self):
         ct = self.server.client("cloudtrail")
         for _ in range(4):
