@@ -142,9 +142,11 @@ TEST(Store, TheWalStartsOverWhileReadersNeverStop) {
   }
   done = true;
   for (auto& r : readers) r.join();
-  // Without restarts the WAL file holds every commit. (Its size is a high-water mark: a restart
-  // reuses the file from its start.)
-  EXPECT_LT(largest, uintmax_t{kWrites} * (32 << 10) / 2);
+  // Without restarts the WAL file holds every commit: more than the rows written (451 MB was
+  // measured). Its size is a high-water mark — a restart reuses the file from its start — and how
+  // soon the checkpointer gets to restart depends on the machine's load (half the rows written
+  // was once exceeded by 1% under a parallel test run), so the bound is the rows written.
+  EXPECT_LT(largest, uintmax_t{kWrites} * (32 << 10));
 }
 
 TEST(SecretBox, SealsAndOpensOnlyWithTheSameContext) {
