@@ -5,7 +5,6 @@
 
 #include "auth/principal.h"
 #include "base/error.h"
-#include "base/json_writer.h"
 #include "protocol/codec.h"
 #include "services/cloudtrail/event_store.h"
 #include "services/service.h"
