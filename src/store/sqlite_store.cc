@@ -2,15 +2,18 @@
 
 #include <pthread.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <thread>
 #include <unordered_map>
 
 #include "base/string_hash.h"
 #include "store/store.h"
+#include "store/wal_file.h"
 
 namespace citadel::store {
 
@@ -32,10 +35,56 @@ AwsError db_error(sqlite3* db, std::string_view what) {
   return AwsError::internal(std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
+// What Tx::commit_point notes and Store::committed_since reads: this opening's commits, counted
+// by SQLite's WAL hook on the writer connection with the log's length after each, and the log's
+// generation from its header; for points noted before a crash, the log as the opening found it.
+class CommitHistory {
+ public:
+  explicit CommitHistory(const std::string& wal_path)
+      : at_open_(read_wal_end(wal_path)), salts_(wal_path), run_(std::random_device{}() | (uint64_t{std::random_device{}()} << 32)),
+        frames_(at_open_.frames) {}
+
+  static int on_commit(void* self, sqlite3*, const char*, int frames) {
+    auto* h = static_cast<CommitHistory*>(self);
+    h->frames_.store(static_cast<uint64_t>(frames));
+    h->commits_.fetch_add(1);
+    return SQLITE_OK;
+  }
+
+  CommitPoint point() { return {run_, commits_.load(), salts_.current(), frames_.load()}; }
+
+  // A point of another opening was noted before a crash (a clean close indexes every record
+  // that asks), by the transaction that held the writer when the process died, or an earlier one.
+  std::optional<bool> committed_since(const CommitPoint& p) const {
+    if (p.run == run_) return commits_.load() > p.commits;
+    if (!at_open_.valid) return std::nullopt;
+    // The same generation of the log: commits after the point added frames to it.
+    if (at_open_.salts == p.log) return at_open_.frames > p.log_end;
+    // The log started over since, which a writer does as it begins writing frames: a commit that
+    // then completed is in the new generation. An empty one is either the transaction of the
+    // point cut off as it started the log over, or a later writer's — after it had committed.
+    if (at_open_.frames > 0) return true;
+    return std::nullopt;
+  }
+
+  void close_log() { salts_.close(); }
+
+ private:
+  const WalEnd at_open_;
+  WalSalts salts_;
+  const uint64_t run_;
+  std::atomic<uint64_t> commits_{0}, frames_;
+};
+
 // One SQLite connection with its prepared statements, reused across transactions.
 class Connection final : public Tx {
  public:
   explicit Connection(sqlite3* db) : db_(db) {}
+  // The writer: its commits are the history's.
+  void keep_history(CommitHistory* h) {
+    history_ = h;
+    sqlite3_wal_hook(db_, &CommitHistory::on_commit, h);
+  }
   ~Connection() override {
     for (auto& [_, st] : cache_) sqlite3_finalize(st);
     sqlite3_close_v2(db_);
@@ -59,6 +108,18 @@ class Connection final : public Tx {
   }
 
   bool changed_rows() const override { return sqlite3_total_changes64(db_) != changes_at_begin_; }
+
+  std::optional<CommitPoint> commit_point() override {
+    if (!history_) return std::nullopt;
+    return history_->point();
+  }
+  void on_rollback(std::function<void()> fn) override { on_rollback_.push_back(std::move(fn)); }
+  // At the end of a write transaction.
+  void ended(bool committed) {
+    if (!committed)
+      for (auto& f : on_rollback_) f();
+    on_rollback_.clear();
+  }
 
   // BEGIN, COMMIT and ROLLBACK as cached statements: every request runs two of them, and
   // sqlite3_exec would parse them anew each time.
@@ -137,6 +198,8 @@ class Connection final : public Tx {
   // Looked up by string_view: no string is built per query.
   std::unordered_map<std::string, sqlite3_stmt*, TransparentStringHash, std::equal_to<>> cache_;
   int64_t changes_at_begin_ = 0;  // sqlite3_total_changes64 at the last BEGIN (or COMMIT/ROLLBACK)
+  CommitHistory* history_ = nullptr;
+  std::vector<std::function<void()>> on_rollback_;
 };
 
 class SqliteStore final : public Store {
@@ -145,12 +208,16 @@ class SqliteStore final : public Store {
   ~SqliteStore() override { close(); }
 
   Status init() {
+    // Before SQLite opens the database and its recovery reads the log.
+    history_ = std::make_unique<CommitHistory>(path_ + "-wal");
     auto w = connect();
     if (!w) return w.error();
     writer_ = std::move(w.value());
     // Checkpoints (copying the WAL back into the database file, with an fsync) happen on a
     // background connection, never inside a request's commit: a commit only appends to the WAL.
     if (auto s = writer_->exec_script("PRAGMA wal_autocheckpoint=0"); !s) return s;
+    // After the pragma, which sets the same hook slot (to nothing).
+    writer_->keep_history(history_.get());
     auto cp = connect();
     if (!cp) return cp.error();
     checkpointer_ = std::thread([this, c = std::shared_ptr<Connection>(std::move(cp.value()))] { checkpoint_loop(*c); });
@@ -177,13 +244,17 @@ class SqliteStore final : public Store {
     if (s) {
       if (auto c = writer_->control("COMMIT"); !c) {
         writer_->control("ROLLBACK");
+        writer_->ended(false);
         return c;
       }
     } else {
       writer_->control("ROLLBACK");
     }
+    writer_->ended(s.ok());
     return s;
   }
+
+  std::optional<bool> committed_since(const CommitPoint& p) override { return history_->committed_since(p); }
 
   Status migrate(const std::vector<Migration>& migrations) override {
     return write([&](Tx& tx) -> Status {
@@ -212,6 +283,7 @@ class SqliteStore final : public Store {
     std::lock_guard rlock(readers_mu_);
     readers_.clear();
     if (writer_) {
+      history_->close_log();  // its mapping must not outlive the truncation
       writer_->exec_script("PRAGMA wal_checkpoint(TRUNCATE)");
       writer_.reset();
     }
@@ -289,6 +361,7 @@ class SqliteStore final : public Store {
   std::string path_;
   Durability durability_;
   std::mutex write_mu_;
+  std::unique_ptr<CommitHistory> history_;  // before writer_, which points at it
   std::unique_ptr<Connection> writer_;
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Connection>> readers_;

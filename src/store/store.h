@@ -5,6 +5,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -23,6 +24,16 @@ struct Row {
   int64_t i64(size_t i) const;              // 0 when null
 };
 
+// A point in a store's history of commits, noted from inside a write transaction
+// (Tx::commit_point) to ask later — after a crash too — whether a commit followed it
+// (Store::committed_since). What the words hold is the backend's.
+struct CommitPoint {
+  uint64_t run = 0;      // which opening of the store noted it
+  uint64_t commits = 0;  // commits this opening had made by then
+  uint64_t log = 0;      // the backend's log generation and position then
+  uint64_t log_end = 0;
+};
+
 class Tx {
  public:
   virtual ~Tx() = default;
@@ -35,6 +46,12 @@ class Tx {
   // Whether a statement of this transaction has inserted, updated or deleted a row yet (an
   // upsert whose update is skipped by its WHERE changes none). True when it cannot tell.
   virtual bool changed_rows() const { return true; }
+  // In a write transaction: where the history of commits stands. No other transaction can commit
+  // before this one ends, so a commit after this point is this transaction's own. nullopt when
+  // the store cannot tell.
+  virtual std::optional<CommitPoint> commit_point() { return std::nullopt; }
+  // In a write transaction: `fn` runs if it rolls back, before the next write transaction begins.
+  virtual void on_rollback(std::function<void()> fn) { (void)fn; }
 };
 
 using TxFn = std::function<Status(Tx&)>;
@@ -66,6 +83,10 @@ class Store {
   virtual Status write(const TxFn& fn) = 0;
   virtual Status migrate(const std::vector<Migration>& migrations) = 0;
   virtual void close() = 0;
+  // Whether a commit followed `p` (Tx::commit_point): for a point of this opening, as the store
+  // knows it; for one noted before a crash, as the store's files were when it opened, before
+  // anything was written. nullopt when the store cannot tell (a clean close leaves no history).
+  virtual std::optional<bool> committed_since(const CommitPoint& p) { (void)p; return std::nullopt; }
 };
 
 enum class Durability {
