@@ -6,7 +6,7 @@
 #   writes: kms TagResource on one key, setting the tag it already has (the call's transaction
 #           changes no row, so its record is appended after the commit, as a read's is)
 #   changes: kms TagResource giving the tag a new value on every request (the record goes to the
-#           journal from inside the call's transaction, which commits a marker row with the change)
+#           journal from inside the call's transaction, noting the store's commit point)
 # Rounds alternate the two servers, SECONDS of load each (ROUNDS=N, default 15; KINDS="reads
 # writes" picks the loads): the machine's slow and fast spells, which on a shared VM move a single
 # load by ±20%, weigh on both alike. Prints the ratio of the requests each served in all (the
@@ -94,8 +94,8 @@ cpu_us = lambda i: 1e6 * sum(r[i]["cpu_s"] for r in rounds) / req(i)
 ratios = sorted(a["rps"] / u["rps"] for a, u in rounds)
 errors = sum(x["errors"] + x["non_2xx"] for r in rounds for x in r)
 name = {"reads": "GetCallerIdentity (journal)",
-        "writes": "kms TagResource, same tag (journal; no change, so no marker row)",
-        "changes": "kms TagResource, new tag value each time (journal, marker row in the call's transaction)"}[kind]
+        "writes": "kms TagResource, same tag (journal; no change, appended after the commit)",
+        "changes": "kms TagResource, new tag value each time (journal, from inside the call's transaction)"}[kind]
 print(f"{name}: audited {req(0) / secs(0):.0f} req/s, unaudited {req(1) / secs(1):.0f} req/s, ratio {req(0) / secs(0) / (req(1) / secs(1)):.2f} "
       f"(rounds {ratios[0]:.2f}..{ratios[-1]:.2f}, median {statistics.median(ratios):.2f}); "
       f"server CPU per request {cpu_us(0):.1f} us audited, {cpu_us(1):.1f} us unaudited; errors {errors}")

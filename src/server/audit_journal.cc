@@ -20,6 +20,7 @@ namespace citadel::server {
 
 using services::cloudtrail::StoredEvent;
 using services::cloudtrail::journal::kHeader;
+using services::cloudtrail::journal::RecordCommit;
 using services::cloudtrail::journal::SegmentReader;
 namespace journal = services::cloudtrail::journal;
 
@@ -32,34 +33,54 @@ constexpr uint64_t kPrefaultAhead = 4 << 20;
 constexpr size_t kMaxBatch = 4096;
 constexpr auto kIndexInterval = std::chrono::milliseconds(50);
 
-// A record appended from inside a write transaction is indexed only if that transaction
-// committed, which its marker row says; the marker goes as the record is indexed.
+// Records appended from inside a write transaction by earlier versions (RecordCommit::kMarker)
+// are indexed only if that transaction committed, which its marker row says; the marker goes as
+// the record is indexed. A store that cannot note commit points still gets markers.
 constexpr const char* kTakeMarkers =
     "DELETE FROM audit_committed WHERE segment = ? AND json_offset BETWEEN ? AND ? RETURNING json_offset";
 constexpr const char* kPutMarker = "INSERT INTO audit_committed (segment, json_offset) VALUES (?, ?)";
 
-// Events read from the journal, not yet in the store; in_transaction[i] for events[i]. Cleared
-// batches keep their events, so the next batch reads into strings that already have room.
+// Events read from the journal, not yet in the store, each with what decides whether it counts
+// and where its record starts. Cleared batches keep their events, so the next batch reads into
+// strings that already have room.
 class Batch {
  public:
   StoredEvent& slot() {
-    if (size_ == events_.size()) events_.emplace_back(), in_transaction_.push_back(false);
+    if (size_ == events_.size()) events_.emplace_back(), commits_.emplace_back(), starts_.push_back(0);
     return events_[size_];
   }
-  void take_slot(bool in_transaction) { in_transaction_[size_++] = in_transaction; }
+  RecordCommit& slot_commit() { return commits_[size_]; }
+  void take_slot(uint64_t record_start) { starts_[size_++] = record_start; }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   void clear() { size_ = 0; }
   std::span<const StoredEvent> events() const { return {events_.data(), size_}; }
-  bool in_transaction(size_t i) const { return in_transaction_[i]; }
+  const RecordCommit& commit(size_t i) const { return commits_[i]; }
+  uint64_t start(size_t i) const { return starts_[i]; }
 
  private:
   std::vector<StoredEvent> events_;
-  std::vector<bool> in_transaction_;
+  std::vector<RecordCommit> commits_;
+  std::vector<uint64_t> starts_;
   size_t size_ = 0;
 };
 
 }  // namespace
+
+void AuditJournal::RollbackLog::add(uint64_t position) {
+  std::lock_guard lock(mu_);
+  positions_.push_back(position);
+}
+
+bool AuditJournal::RollbackLog::contains(uint64_t position) {
+  std::lock_guard lock(mu_);
+  return std::find(positions_.begin(), positions_.end(), position) != positions_.end();
+}
+
+void AuditJournal::RollbackLog::forget_before(uint64_t position) {
+  std::lock_guard lock(mu_);
+  std::erase_if(positions_, [&](uint64_t p) { return p < position; });
+}
 
 // What reading and indexing reuse from one round to the next.
 struct IndexScratch {
@@ -71,30 +92,45 @@ namespace {
 
 // Indexes the batch, the records of the stretch [start, end) of `segment`, as one block of the
 // event index (services/cloudtrail/event_index.h), and moves the indexed position to its end.
-Status index_batch(store::Store& store, const Batch& batch, int64_t segment, uint64_t start, uint64_t end) {
+// `live`: the rollbacks of this process (none at a replay, where the records' flags say all).
+Status index_batch(store::Store& store, const Batch& batch, int64_t segment, uint64_t start, uint64_t end,
+                   AuditJournal::RollbackLog* live) {
   if (batch.empty()) return Ok{};
   return store.write([&](store::Tx& tx) -> Status {
     // Records whose transaction rolled back (or never committed before a crash) are left out.
-    // The batch's markers are taken in one range (every marker in it names a record of the
-    // batch, which is one stretch of one segment) rather than one statement per record.
+    // This transaction began once every transaction that appended a record of the batch had
+    // ended, so each one's outcome is known here.
     auto events = batch.events();
-    std::vector<size_t> in_transaction;
-    for (size_t i = 0; i < events.size(); ++i)
-      if (batch.in_transaction(i)) in_transaction.push_back(i);
     std::vector<int64_t> rolled_back;  // JSON offsets
-    std::vector<StoredEvent> committed;
-    if (!in_transaction.empty()) {
-      auto taken = tx.query(kTakeMarkers, {segment, events[in_transaction.front()].json_offset,
-                                           events[in_transaction.back()].json_offset});
+    std::vector<size_t> marked;        // records of older versions: their markers decide
+    for (size_t i = 0; i < events.size(); ++i) {
+      const RecordCommit& c = batch.commit(i);
+      if (c.kind == RecordCommit::kMarker) marked.push_back(i);
+      if (c.kind != RecordCommit::kPoint) continue;
+      // A rollback flags the record, but the flag may have come after the record was read; the
+      // live log has it either way. Unflagged, the record's transaction committed — unless the
+      // process died while it was committing, which the store tells from the commit point
+      // (and when it cannot tell, the record counts: a trail may hold a call whose change a
+      // crash cut off, never lack one whose change landed).
+      bool counts = !c.rolled_back && !(live && live->contains(AuditJournal::position(segment, batch.start(i)))) &&
+                    store.committed_since(c.point) != false;
+      if (!counts) rolled_back.push_back(events[i].json_offset);
+    }
+    // The markers are taken in one range (every marker in it names a record of the batch, which
+    // is one stretch of one segment) rather than one statement per record.
+    if (!marked.empty()) {
+      auto taken = tx.query(kTakeMarkers, {segment, events[marked.front()].json_offset, events[marked.back()].json_offset});
       if (!taken) return taken.error();
       std::vector<int64_t> committed_offsets;
       for (const auto& r : *taken) committed_offsets.push_back(r.i64(0));
       std::sort(committed_offsets.begin(), committed_offsets.end());
-      for (size_t i : in_transaction)
+      for (size_t i : marked)
         if (!std::binary_search(committed_offsets.begin(), committed_offsets.end(), events[i].json_offset))
           rolled_back.push_back(events[i].json_offset);
     }
+    std::vector<StoredEvent> committed;
     if (!rolled_back.empty()) {
+      std::sort(rolled_back.begin(), rolled_back.end());
       for (const auto& e : events)
         if (!std::binary_search(rolled_back.begin(), rolled_back.end(), e.json_offset)) committed.push_back(e);
       events = committed;
@@ -103,6 +139,7 @@ Status index_batch(store::Store& store, const Batch& batch, int64_t segment, uin
     auto u = tx.exec("UPDATE audit_journal SET segment = ?, indexed_offset = ? WHERE id = 1",
                      {segment, static_cast<int64_t>(end)});
     if (!u) return u.error();
+    if (live) live->forget_before(AuditJournal::position(segment, end));
     return Ok{};
   });
 }
@@ -111,18 +148,20 @@ Status index_batch(store::Store& store, const Batch& batch, int64_t segment, uin
 // batches; `reached` follows the batches into the store. Returns the offset after the last
 // record read: short of `limit` at the file's end or at a torn record. `verify` as SegmentReader's.
 Result<uint64_t> index_segment(store::Store& store, IndexScratch& scratch, int fd, int64_t segment, uint64_t offset,
-                               uint64_t limit, bool verify, const std::function<void(uint64_t)>& reached) {
+                               uint64_t limit, bool verify, AuditJournal::RollbackLog* live,
+                               const std::function<void(uint64_t)>& reached) {
   SegmentReader reader(scratch.buffer, fd, segment, offset, limit, verify);
   Batch& batch = scratch.batch;
   batch.clear();
   uint64_t batch_start = offset;
   while (true) {
-    bool in_transaction = false;
-    bool more = reader.next(batch.slot(), in_transaction);
-    if (more) batch.take_slot(in_transaction);
+    uint64_t record_start = reader.offset();
+    StoredEvent& slot = batch.slot();
+    bool more = reader.next(slot, batch.slot_commit());
+    if (more) batch.take_slot(record_start);
     if (batch.empty() && !more) return reader.offset();
     if (batch.size() >= kMaxBatch || !more) {
-      if (auto s = index_batch(store, batch, segment, batch_start, reader.offset()); !s) return s.error();
+      if (auto s = index_batch(store, batch, segment, batch_start, reader.offset(), live); !s) return s.error();
       batch.clear();
       batch_start = reader.offset();
       reached(reader.offset());
@@ -181,7 +220,7 @@ Result<std::unique_ptr<AuditJournal>> AuditJournal::open(const std::string& dir,
     struct stat st;
     ::fstat(fd, &st);
     uint64_t size = static_cast<uint64_t>(st.st_size), from = seg == first ? static_cast<uint64_t>(offset) : 0;
-    auto pos = index_segment(store, scratch, fd, seg, std::min(from, size), size, /*verify=*/true, [](uint64_t) {});
+    auto pos = index_segment(store, scratch, fd, seg, std::min(from, size), size, /*verify=*/true, nullptr, [](uint64_t) {});
     if (!pos) {
       ::close(fd);
       return pos.error();
@@ -282,7 +321,18 @@ Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
   // Encoded in a buffer of the thread's own that keeps its capacity: no allocation per record.
   thread_local std::string rec;
   rec.assign(kHeader, '\0');
-  size_t readable = journal::encode(event, tx != nullptr, rec);
+  // A record from inside a transaction notes where the store's commits stand: after a crash, the
+  // store tells from it whether the transaction committed (see audit_journal.h).
+  // A transaction that has changed nothing leaves no trace of its commit for the store to find
+  // after a crash: it gets a marker row instead (the pipeline appends such a call's record after
+  // the commit, as a read's).
+  RecordCommit commit;
+  if (tx) {
+    auto point = tx->changed_rows() ? tx->commit_point() : std::nullopt;
+    commit.kind = point ? RecordCommit::kPoint : RecordCommit::kMarker;
+    if (point) commit.point = *point;
+  }
+  size_t readable = journal::encode(event, commit, rec);
   std::string_view payload(rec.data() + kHeader, rec.size() - kHeader);
   uint32_t len = static_cast<uint32_t>(payload.size());
   uint64_t sum = journal::checksum(payload);
@@ -302,14 +352,17 @@ Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
     // (and, with Durability::Power, the power once sync_through() below returns).
     // A plain copy: non-temporal stores (the lines are cold) measured slower once records
     // shrank to a few hundred bytes (pipeline_bench GetCallerIdentity 6.7 vs 6.4 us).
+    uint64_t start = end_;
     std::memcpy(map_ + end_, rec.data(), rec.size());
     end_ += rec.size();
     // The indexer keeps the pages ahead faulted in (prefault_ahead); this is the fallback.
     if (end_ + kPrefaultBytes / 2 > prefaulted_) prefault(kPrefaultBytes);
-    // The marker row commits or rolls back with the caller's changes. The indexer may read the
-    // record before then, but it indexes in a write transaction of its own, which starts only
-    // after this one has ended.
-    if (tx) {
+    // The indexer may read the record before the transaction ends, but it indexes in a write
+    // transaction of its own, which starts only after this one has: by then a rollback has
+    // flagged the record (and a marker row has committed or rolled back with the changes).
+    if (commit.kind == RecordCommit::kPoint) {
+      tx->on_rollback([this, at = position(segment_, start)] { flag_rolled_back(at); });
+    } else if (tx) {
       journal::locate_json(event, segment_, end_);
       if (auto m = tx->exec(kPutMarker, {event.segment, event.json_offset}); !m) return m.error();
     }
@@ -326,6 +379,32 @@ Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
   // No wake-up per record: the indexer collects records every few milliseconds, or at once when
   // a reader waits for them (wait_indexed).
   return Ok{};
+}
+
+void AuditJournal::flag_rolled_back(uint64_t at) {
+  rolled_back_.add(at);  // for the live indexer, which may have read the record unflagged
+  // In the record's header, for a replay.
+  std::lock_guard lock(append_mu_);
+  int64_t segment = segment_of(at);
+  uint64_t offset = offset_of(at);
+  uint32_t len;
+  if (segment == segment_ && map_) {
+    std::memcpy(&len, map_ + offset, 4);
+    len |= journal::kRolledBack;
+    std::memcpy(map_ + offset, &len, 4);
+    if (durability_ == store::Durability::Power && ::fdatasync(fd_) != 0)
+      std::fprintf(stderr, "citadel: audit journal: cannot sync a rollback flag\n");
+    return;
+  }
+  // The segment was left while the transaction ran (rare: once per segment at most).
+  std::string path = services::cloudtrail::segment_path(dir_, segment);
+  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  bool ok = fd >= 0 && ::pread(fd, &len, 4, static_cast<off_t>(offset)) == 4;
+  len |= journal::kRolledBack;
+  ok = ok && ::pwrite(fd, &len, 4, static_cast<off_t>(offset)) == 4;
+  if (ok && durability_ == store::Durability::Power) ok = ::fdatasync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!ok) std::fprintf(stderr, "citadel: audit journal: cannot flag a rolled back record in %s\n", path.c_str());
 }
 
 // Group commit: one caller syncs everything appended so far while the others whose records that
@@ -405,7 +484,7 @@ Status AuditJournal::index_through(uint64_t target, IndexScratch& scratch) {
     uint64_t limit = last ? offset_of(target) : UINT64_MAX;
     // Below the appended position every record was written whole by this process (replay at the
     // start took what an earlier one left): no checksum to verify.
-    auto reached = index_segment(store_, scratch, fd, segment, offset_of(from), limit, /*verify=*/false,
+    auto reached = index_segment(store_, scratch, fd, segment, offset_of(from), limit, /*verify=*/false, &rolled_back_,
                                  [&](uint64_t offset) { note(segment, offset); });
     ::close(fd);
     if (!reached) return reached.error();

@@ -10,12 +10,20 @@
 // stopped — the same reading as a replay.
 //
 // Calls that change the store append their record here too, from inside their write transaction
-// (append_in_transaction): the record goes to the segment, and the transaction inserts a small
-// marker row naming it. The indexer indexes such a record only if its marker is there — that is,
-// only if the call's transaction committed — and deletes the marker as it does (a block lists the
-// records of its stretch that rolled back). So a change and its record still stand or fall
-// together, but the transaction carries one tiny row instead of the event, its indexes and the
-// key-usage updates, which the indexer does in batches.
+// (append_in_transaction), so that a change and its record stand or fall together. The record
+// notes where the store's history of commits stands (store::Tx::commit_point) and the
+// transaction carries nothing more: no row, no extra page in its commit. If the transaction rolls
+// back, the rollback flags the record in its header (and tells the live indexer, which may have
+// read it already). The indexer indexes in write transactions of its own, which begin only once
+// every earlier one has ended: an unflagged record's transaction committed — unless the process
+// died while it was committing, the one case the flag cannot tell; at the next start the store
+// answers from its write-ahead log as it found it whether a commit followed the record's point
+// (Store::committed_since: exact, except when the log had just started over, where the record
+// counts — a trail may hold a call whose change a crash cut off, never lack one whose change
+// landed). A block lists the records of its stretch that do not count. Records of a transaction
+// that changed no row (whose commit leaves no trace in the log), of earlier versions, or for a
+// store without commit points get a marker row instead, which commits with the changes and which
+// the indexer takes.
 //
 // The record format is services/cloudtrail/journal_records.h's.
 #include <atomic>
@@ -24,6 +32,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "base/error.h"
 #include "services/cloudtrail/event_store.h"
@@ -57,6 +66,23 @@ class AuditJournal {
 
   static std::vector<store::Migration> migrations();
 
+  // A place in the journal as one ordered number: segment in the high bits, offset in the low 40.
+  static uint64_t position(int64_t segment, uint64_t offset) { return (static_cast<uint64_t>(segment) << 40) | offset; }
+
+  // The positions of records whose transaction rolled back in this process, noted by the
+  // rollback (under the store's write lock) for the indexer, which may have read a record before
+  // its transaction ended and asks from inside a write transaction of its own, after it has.
+  class RollbackLog {
+   public:
+    void add(uint64_t position);
+    bool contains(uint64_t position);
+    void forget_before(uint64_t position);
+
+   private:
+    std::mutex mu_;
+    std::vector<uint64_t> positions_;  // a handful: rollbacks after a record was appended are rare
+  };
+
  private:
   AuditJournal(std::string dir, int fd, int64_t segment, uint64_t end, store::Store& store, store::Durability d, bool index,
                uint64_t segment_bytes);
@@ -71,11 +97,12 @@ class AuditJournal {
   // Durability::Power: returns once every record up to `target` (a position()) is on disk.
   Status sync_through(uint64_t target);
   void note_synced(uint64_t pos);
-  // A place in the journal as one ordered number: segment in the high bits, offset in the low 40.
-  static uint64_t position(int64_t segment, uint64_t offset) { return (static_cast<uint64_t>(segment) << 40) | offset; }
   static int64_t segment_of(uint64_t position) { return static_cast<int64_t>(position >> 40); }
   static uint64_t offset_of(uint64_t position) { return position & ((1ull << 40) - 1); }
   Status append_record(services::cloudtrail::StoredEvent event, store::Tx* tx);
+  // Sets the rollback flag of the record at position `at` (a rollback callback).
+  void flag_rolled_back(uint64_t at);
+  RollbackLog rolled_back_;
 
   std::string dir_;
   int fd_;

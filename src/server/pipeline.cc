@@ -382,7 +382,8 @@ void Pipeline::run(std::shared_ptr<CallState> st, const protocol::HttpRequest& r
     if (op->read_only || !audit_enabled_ || !op->uses_store) return Ok{};
     // A call that changed no row (a tag set to the value it has) has no change for its record to
     // stand or fall with: the record is appended once the outcome is known, as a read's is
-    // (finish), and the commit stays empty instead of writing a marker row.
+    // (finish), and the commit stays empty (from inside, it would need a marker row: an empty
+    // commit leaves no trace for the journal's commit point, see audit_journal.h).
     if (!tx.changed_rows()) return Ok{};
     CallRecord rec{&st->route, service, &st->ctx, &st->input, &*st->output, nullptr, false, st->resources, st->resource_account};
     if (auto s = audit_.append_in_transaction(tx, make_event(rec)); !s) return s;

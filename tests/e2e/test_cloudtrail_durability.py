@@ -1,6 +1,8 @@
 """An acknowledged call's event is never lost and never doubled: kill -9 the server while clients
 hammer it with writes and reads, restart it on the same data, and every acknowledged request is in
-Event history and, once the trail has delivered, in exactly one record of the trail's S3 files."""
+Event history and, once the trail has delivered, in exactly one record of the trail's S3 files. A
+change and its event stand or fall together, the calls the kill cut off included: the users that
+exist are exactly those whose CreateUser succeeded in the trail."""
 import gzip
 import json
 import signal
@@ -66,12 +68,19 @@ class TrailDurability(unittest.TestCase):
 
         # Event history: every acknowledged call.
         ct = again.client("cloudtrail")
-        history = set()
+        history, created = set(), set()
         for op in ("CreateUser", "GetUser"):
             for page in ct.get_paginator("lookup_events").paginate(
                     LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": op}]):
-                history |= {json.loads(e["CloudTrailEvent"])["requestID"] for e in page["Events"]}
+                for e in page["Events"]:
+                    record = json.loads(e["CloudTrailEvent"])
+                    history.add(record["requestID"])
+                    if op == "CreateUser" and "errorCode" not in record:
+                        created.add(record["requestParameters"]["userName"])
         self.assertEqual(wanted - history, set())
+        users = {u["UserName"] for page in again.client("iam").get_paginator("list_users").paginate()
+                 for u in page["Users"] if u["UserName"].startswith("durable-")}
+        self.assertEqual(users, created)
 
         # The trail's files: every acknowledged call exactly once, once delivery caught up.
         s3 = again.client("s3", signature_version="s3v4")

@@ -20,12 +20,14 @@ namespace {
 struct Env {
   std::string dir;
   std::unique_ptr<store::Store> store;
-  Env() {
-    dir = std::filesystem::temp_directory_path() / ("citadel-journal-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+  Env() : Env(std::filesystem::temp_directory_path() / ("citadel-journal-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++))) {}
+  // Opens the store in `d`, which may hold what an earlier process left.
+  explicit Env(std::string d) : dir(std::move(d)) {
     std::filesystem::create_directories(dir);
     store = std::move(store::open_sqlite(dir + "/c.db", store::Durability::Process).value());
     auto m = services::cloudtrail::event_migrations();
     for (auto& x : server::AuditJournal::migrations()) m.push_back(x);
+    m.push_back({"test/001_changes", "CREATE TABLE changes (i INTEGER)"});
     EXPECT_TRUE(store->migrate(m).ok());
   }
   ~Env() { std::filesystem::remove_all(dir); }
@@ -182,9 +184,12 @@ TEST(AuditJournal, LiveIndexerFollowsSegmentRollsAndIndexesTheRestAtTheStop) {
 // transaction commits, never if it rolls back — live, and when replayed after a crash.
 namespace {
 
-// Appends event(i) inside a write transaction that then commits or (by failing) rolls back.
-void append_in_write(store::Store& store, server::AuditJournal& j, int i, bool commit) {
+// Appends event(i) inside a write transaction that changes a row (as a mutating call's does, the
+// only kind the pipeline appends from inside its transaction) or, with `change` false, none, and
+// then commits or (by failing) rolls back.
+void append_in_write(store::Store& store, server::AuditJournal& j, int i, bool commit, bool change = true) {
   auto s = store.write([&](store::Tx& tx) -> Status {
+    if (change && !tx.exec("INSERT INTO changes VALUES (?)", {int64_t{i}})) return AwsError::internal("insert");
     if (auto a = j.append_in_transaction(tx, event(i)); !a) return a;
     if (!commit) return AwsError::internal("the call failed after its record was appended");
     return Ok{};
@@ -213,16 +218,57 @@ int64_t markers(store::Store& store) {
 }  // namespace
 
 TEST(AuditJournal, RecordsAppendedInATransactionAreIndexedOnlyIfItCommitted) {
+  for (bool change : {true, false}) {  // decided by the commit point, or by a marker row
+    Env env;
+    auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
+    ASSERT_TRUE(j.ok());
+    append_in_write(*env.store, *j.value(), 1, true, change);
+    append_in_write(*env.store, *j.value(), 2, false, change);
+    ASSERT_TRUE(j.value()->append(event(3)).ok());
+    append_in_write(*env.store, *j.value(), 4, true, change);
+    j.value()->wait_indexed();
+    EXPECT_EQ(indexed_ids(*env.store, env.journal()), (std::set<std::string>{"ev-1", "ev-3", "ev-4"}));
+    EXPECT_EQ(markers(*env.store), 0);  // none, or taken as their records were indexed
+  }
+}
+
+// The process dies while a call's transaction commits: images of the data directory taken
+// inside the transaction, after its record was appended (the commit never landed), and after the
+// commit, before the record was indexed. Each opened as after a crash indexes the call's event
+// exactly when its change is in the store.
+TEST(AuditJournal, ACallCutOffWhileCommittingIsIndexedOnlyIfItsCommitLanded) {
   Env env;
-  auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
-  ASSERT_TRUE(j.ok());
-  append_in_write(*env.store, *j.value(), 1, true);
-  append_in_write(*env.store, *j.value(), 2, false);
-  ASSERT_TRUE(j.value()->append(event(3)).ok());
-  append_in_write(*env.store, *j.value(), 4, true);
-  j.value()->wait_indexed();
-  EXPECT_EQ(indexed_ids(*env.store, env.journal()), (std::set<std::string>{"ev-1", "ev-3", "ev-4"}));
-  EXPECT_EQ(markers(*env.store), 0);  // taken as their records were indexed
+  std::string before = env.dir + "-before", after = env.dir + "-after";
+  auto image = [&](const std::string& to) {
+    std::filesystem::create_directories(to + "/audit");
+    for (const char* f : {"/c.db", "/c.db-wal"}) std::filesystem::copy_file(env.dir + f, to + f);
+    for (auto& seg : std::filesystem::directory_iterator(env.journal()))
+      std::filesystem::copy_file(seg.path(), to + "/audit/" + seg.path().filename().string());
+  };
+  {
+    auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process, /*index=*/false);
+    ASSERT_TRUE(j.ok());
+    append_in_write(*env.store, *j.value(), 1, true);
+    ASSERT_TRUE(env.store->write([&](store::Tx& tx) -> Status {
+                        if (!tx.exec("INSERT INTO changes VALUES (2)")) return AwsError::internal("insert");
+                        if (auto a = j.value()->append_in_transaction(tx, event(2)); !a) return a;
+                        image(before);
+                        return Ok{};
+                      }).ok());
+    image(after);
+  }
+  for (auto [dir, expected] : {std::pair{before, std::set<std::string>{"ev-1"}}, {after, {"ev-1", "ev-2"}}}) {
+    Env crashed(dir);
+    auto j = server::AuditJournal::open(crashed.journal(), *crashed.store, store::Durability::Process);
+    ASSERT_TRUE(j.ok());
+    EXPECT_EQ(indexed_ids(*crashed.store, crashed.journal()), expected) << dir;
+    int64_t changes = -1;
+    crashed.store->read([&](store::Tx& tx) -> Status {
+      changes = tx.query("SELECT COUNT(*) FROM changes")->front().i64(0);
+      return Ok{};
+    });
+    EXPECT_EQ(changes, static_cast<int64_t>(expected.size()));  // the events are the changes
+  }
 }
 
 TEST(AuditJournal, ReplayAfterACrashIndexesCommittedTransactionsRecordsOnly) {
@@ -230,9 +276,9 @@ TEST(AuditJournal, ReplayAfterACrashIndexesCommittedTransactionsRecordsOnly) {
   {
     auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process, /*index=*/false);
     ASSERT_TRUE(j.ok());
-    for (int i = 0; i < 20; ++i) append_in_write(*env.store, *j.value(), i, i % 3 != 0);
+    for (int i = 0; i < 20; ++i) append_in_write(*env.store, *j.value(), i, i % 3 != 0, /*change=*/i % 2 == 0);
   }  // "crash" before indexing
-  EXPECT_EQ(markers(*env.store), 13);
+  EXPECT_EQ(markers(*env.store), 7);  // the commits of the transactions that changed nothing
   {
     auto j = server::AuditJournal::open(env.journal(), *env.store, store::Durability::Process);
     ASSERT_TRUE(j.ok());

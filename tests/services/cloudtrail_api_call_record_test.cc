@@ -104,23 +104,24 @@ TEST(ApiCallRecord, JournalRecordsOfEitherKindReadBackAsJson) {
   f.request_id = "req-4";
   encode_api_call(f, e.api_call);
   std::string payload;
-  size_t readable = journal::encode(e, false, payload);
+  size_t readable = journal::encode(e, {}, payload);
   EXPECT_EQ(readable, payload.size());
   auto json = journal::record_json(payload);
   ASSERT_TRUE(json.ok());
   EXPECT_EQ(json.value(), render_api_call(e, e.api_call).value());
 
   StoredEvent decoded;
-  bool in_tx = true;
-  ASSERT_TRUE(journal::decode(payload, decoded, in_tx));
+  journal::RecordCommit commit;
+  commit.kind = journal::RecordCommit::kMarker;
+  ASSERT_TRUE(journal::decode(payload, decoded, commit));
   EXPECT_EQ(decoded.event_name, "GetCallerIdentity");
   EXPECT_EQ(decoded.json_length, static_cast<int64_t>(payload.size()));
-  EXPECT_FALSE(in_tx);
+  EXPECT_EQ(commit.kind, journal::RecordCommit::kNone);
 
   StoredEvent as_json = index_fields("sts.amazonaws.com", "GetCallerIdentity");
   as_json.event_json = R"({"eventID":"x"})";
   std::string old_payload;
-  EXPECT_EQ(journal::encode(as_json, false, old_payload), as_json.event_json.size());
+  EXPECT_EQ(journal::encode(as_json, {}, old_payload), as_json.event_json.size());
   EXPECT_EQ(journal::record_json(as_json.event_json).value(), as_json.event_json);
   EXPECT_FALSE(journal::record_json("\x06garbage").ok());
 }

@@ -44,7 +44,7 @@ struct Segment {
     std::ofstream out(segment_path(dir, 1), std::ios::binary | std::ios::app);
     for (auto& e : events) {
       std::string rec(journal::kHeader, '\0');
-      journal::encode(e, false, rec);
+      journal::encode(e, {}, rec);
       std::string_view payload(rec.data() + journal::kHeader, rec.size() - journal::kHeader);
       uint32_t len = static_cast<uint32_t>(payload.size());
       uint64_t sum = journal::checksum(payload);

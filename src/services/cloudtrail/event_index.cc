@@ -72,8 +72,8 @@ class BlockReader {
     journal::SegmentReader reader(buf_, fd_, b.segment, static_cast<uint64_t>(b.start), static_cast<uint64_t>(b.end),
                                   /*verify=*/false);
     int64_t seq = b.first_seq;
-    bool in_transaction = false;
-    while (reader.next(event_, in_transaction)) {
+    journal::RecordCommit commit;  // the block lists the records that do not count
+    while (reader.next(event_, commit)) {
       if (std::binary_search(b.rolled_back.begin(), b.rolled_back.end(), event_.json_offset)) continue;
       event_.seq = seq++;
       event_.insight = false;

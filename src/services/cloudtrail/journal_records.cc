@@ -21,7 +21,8 @@ void put_str(std::string& out, std::string_view s) {
 
 // Bump when the payload layout changes; replay still reads the older ones. Format 3 lacks the
 // error code; format 4 the caller's entity ARN and whether a transaction marker decides; format 6
-// is format 5 with an API call's fields in place of its JSON.
+// is format 5 with an API call's fields in place of its JSON. From format 5 on, the byte of the
+// commit kind (RecordCommit) is followed, for kPoint, by the point's four words.
 constexpr char kFormatApiCall = 6;
 constexpr char kFormat = 5;
 constexpr char kFormatWithoutEntity = 4;
@@ -32,6 +33,7 @@ class Reader {
   explicit Reader(std::string_view s) : s_(s) {}
   bool u32(uint32_t& v) { return raw(&v, 4); }
   bool i64(int64_t& v) { return raw(&v, 8); }
+  bool u64(uint64_t& v) { return raw(&v, 8); }
   bool byte(uint8_t& v) { return raw(&v, 1); }
   bool str(std::string& v) {
     std::string_view view;
@@ -76,7 +78,7 @@ uint64_t checksum(std::string_view s) {
   return h ^ (h >> 29);
 }
 
-size_t encode(const StoredEvent& e, bool in_transaction, std::string& out) {
+size_t encode(const StoredEvent& e, const RecordCommit& commit, std::string& out) {
   size_t start = out.size();
   bool api_call = !e.api_call.empty();
   out.push_back(api_call ? kFormatApiCall : kFormat);
@@ -91,7 +93,10 @@ size_t encode(const StoredEvent& e, bool in_transaction, std::string& out) {
   out.push_back(e.read_only ? 1 : 0);
   put_str(out, e.error_code);
   put_str(out, e.entity_arn);
-  out.push_back(in_transaction ? 1 : 0);
+  out.push_back(static_cast<char>(commit.kind));
+  if (commit.kind == RecordCommit::kPoint)
+    for (uint64_t w : {commit.point.run, commit.point.commits, commit.point.log, commit.point.log_end})
+      out.append(reinterpret_cast<const char*>(&w), 8);
   put_u32(out, static_cast<uint32_t>(e.resources.size()));
   for (auto& [t, n] : e.resources) {
     put_str(out, t);
@@ -105,7 +110,7 @@ size_t encode(const StoredEvent& e, bool in_transaction, std::string& out) {
   return e.event_json.size();
 }
 
-bool decode(std::string_view payload, StoredEvent& e, bool& in_transaction, std::string_view* api_call) {
+bool decode(std::string_view payload, StoredEvent& e, RecordCommit& commit, std::string_view* api_call) {
   Reader r(payload);
   uint8_t format = 0, ro = 0, in_tx = 0;
   uint32_t nres = 0;
@@ -119,7 +124,11 @@ bool decode(std::string_view payload, StoredEvent& e, bool& in_transaction, std:
   e.entity_arn.clear();
   if (format >= kFormatWithoutEntity && !r.str(e.error_code)) return false;
   if (format >= kFormat && (!r.str(e.entity_arn) || !r.byte(in_tx))) return false;
-  in_transaction = in_tx != 0;
+  if (in_tx > RecordCommit::kPoint) return false;
+  commit.kind = static_cast<RecordCommit::Kind>(in_tx);
+  if (commit.kind == RecordCommit::kPoint &&
+      !(r.u64(commit.point.run) && r.u64(commit.point.commits) && r.u64(commit.point.log) && r.u64(commit.point.log_end)))
+    return false;
   if (!r.u32(nres) || nres > payload.size()) return false;
   e.read_only = ro != 0;
   e.resources.resize(nres);
@@ -140,9 +149,9 @@ bool decode(std::string_view payload, StoredEvent& e, bool& in_transaction, std:
 Result<std::string> record_json(std::string_view readable) {
   if (!readable.empty() && readable.front() == '{') return std::string(readable);
   thread_local StoredEvent e;  // reused: its strings keep their capacity
-  bool in_transaction = false;
+  RecordCommit commit;
   std::string_view api_call;
-  if (readable.empty() || readable.front() != kFormatApiCall || !decode(readable, e, in_transaction, &api_call))
+  if (readable.empty() || readable.front() != kFormatApiCall || !decode(readable, e, commit, &api_call))
     return AwsError::internal("an audit record does not decode");
   return render_api_call(e, api_call);
 }
@@ -153,15 +162,17 @@ void locate_json(StoredEvent& e, int64_t segment, uint64_t record_end) {
 }
 
 
-bool SegmentReader::next(StoredEvent& e, bool& in_transaction) {
+bool SegmentReader::next(StoredEvent& e, RecordCommit& commit) {
   if (!fill(kHeader)) return false;
   uint32_t len;
   uint64_t sum;
   std::memcpy(&len, buf_.data() + pos_, 4);
   std::memcpy(&sum, buf_.data() + pos_ + 4, 8);
+  commit.rolled_back = (len & kRolledBack) != 0;
+  len &= ~kRolledBack;
   if (!fill(kHeader + len)) return false;
   std::string_view payload(buf_.data() + pos_ + kHeader, len);
-  if ((verify_ && checksum(payload) != sum) || !decode(payload, e, in_transaction)) return false;
+  if ((verify_ && checksum(payload) != sum) || !decode(payload, e, commit)) return false;
   pos_ += kHeader + len;
   offset_ += kHeader + len;
   locate_json(e, segment_, offset_);
