@@ -9,7 +9,8 @@
 #           journal from inside the call's transaction, noting the store's commit point)
 # Rounds alternate the two servers, SECONDS of load each (ROUNDS=N, default 15; KINDS="reads
 # writes" picks the loads): the machine's slow and fast spells, which on a shared VM move a single
-# load by ±20%, weigh on both alike. Prints the ratio of the requests each served in all (the
+# load by ±20%, weigh on both alike. CITADEL_ARGS=--benchmark-without-audit runs both servers
+# without the trail: that A/A ratio is the machine's noise (±0.08 on the development VM). Prints the ratio of the requests each served in all (the
 # figure), the rounds' ratios, and each server's CPU time per request (all its threads: request
 # threads, audit indexer, checkpointer), which does not depend on how the load was scheduled.
 #   bench/load/run_audit.sh [SECONDS]     (default 1; build first: scripts/build.sh)
