@@ -321,11 +321,10 @@ Status AuditJournal::append_record(StoredEvent event, store::Tx* tx) {
   // Encoded in a buffer of the thread's own that keeps its capacity: no allocation per record.
   thread_local std::string rec;
   rec.assign(kHeader, '\0');
-  // A record from inside a transaction notes where the store's commits stand: after a crash, the
-  // store tells from it whether the transaction committed (see audit_journal.h).
-  // A transaction that has changed nothing leaves no trace of its commit for the store to find
-  // after a crash: it gets a marker row instead (the pipeline appends such a call's record after
-  // the commit, as a read's).
+  // A record from inside a transaction notes where the store's commits stand, from which the
+  // store tells after a crash whether the transaction committed (see audit_journal.h). One that
+  // has changed nothing would leave no trace of its commit for the store to find: it gets a
+  // marker row instead (the pipeline appends such a call's record after the commit, as a read's).
   RecordCommit commit;
   if (tx) {
     auto point = tx->changed_rows() ? tx->commit_point() : std::nullopt;

@@ -38,20 +38,30 @@ AwsError db_error(sqlite3* db, std::string_view what) {
 // What Tx::commit_point notes and Store::committed_since reads: this opening's commits, counted
 // by SQLite's WAL hook on the writer connection with the log's length after each, and the log's
 // generation from its header; for points noted before a crash, the log as the opening found it.
+// Other processes (`citadel admin`) may commit too: SQLite's write lock spans processes, so no
+// commit of theirs falls between a point and the end of the transaction that noted it.
 class CommitHistory {
  public:
   explicit CommitHistory(const std::string& wal_path)
       : at_open_(read_wal_end(wal_path)), salts_(wal_path), run_(std::random_device{}() | (uint64_t{std::random_device{}()} << 32)),
         frames_(at_open_.frames) {}
 
-  static int on_commit(void* self, sqlite3*, const char*, int frames) {
+  static int on_commit(void* self, sqlite3* db, const char*, int frames) {
     auto* h = static_cast<CommitHistory*>(self);
     h->frames_.store(static_cast<uint64_t>(frames));
+    h->version_after_commit_.store(data_version(db));
     h->commits_.fetch_add(1);
     return SQLITE_OK;
   }
 
-  CommitPoint point() { return {run_, commits_.load(), salts_.current(), frames_.load()}; }
+  // `db`: the writer, inside a write transaction.
+  CommitPoint point(sqlite3* db) {
+    // If another process committed since our last commit, the log's length is not the one our
+    // hook saw (it may even be another generation's): 0 then, which can only make a later
+    // answer "committed" where it might have been "not", never the reverse.
+    uint64_t frames = data_version(db) == version_after_commit_.load() ? frames_.load() : 0;
+    return {run_, commits_.load(), salts_.current(), frames};
+  }
 
   // A point of another opening was noted before a crash (a clean close indexes every record
   // that asks), by the transaction that held the writer when the process died, or an earlier one.
@@ -70,10 +80,18 @@ class CommitHistory {
   void close_log() { salts_.close(); }
 
  private:
+  // Changes with every commit to the database, ours or another connection's.
+  static int64_t data_version(sqlite3* db) {
+    int v = 0;
+    sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+    return v;
+  }
+
   const WalEnd at_open_;
   WalSalts salts_;
   const uint64_t run_;
   std::atomic<uint64_t> commits_{0}, frames_;
+  std::atomic<int64_t> version_after_commit_{-1};  // none yet: the log's length is the one found at open
 };
 
 // One SQLite connection with its prepared statements, reused across transactions.
@@ -111,7 +129,7 @@ class Connection final : public Tx {
 
   std::optional<CommitPoint> commit_point() override {
     if (!history_) return std::nullopt;
-    return history_->point();
+    return history_->point(db_);
   }
   void on_rollback(std::function<void()> fn) override { on_rollback_.push_back(std::move(fn)); }
   // At the end of a write transaction.
@@ -283,7 +301,7 @@ class SqliteStore final : public Store {
     std::lock_guard rlock(readers_mu_);
     readers_.clear();
     if (writer_) {
-      history_->close_log();  // its mapping must not outlive the truncation
+      history_->close_log();
       writer_->exec_script("PRAGMA wal_checkpoint(TRUNCATE)");
       writer_.reset();
     }

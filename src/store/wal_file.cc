@@ -1,7 +1,6 @@
 #include "store/wal_file.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,29 +87,17 @@ WalEnd read_wal_end(const std::string& path) {
   return end;
 }
 
-WalSalts::~WalSalts() { close(); }
-
 void WalSalts::close() {
-  if (map_) ::munmap(const_cast<unsigned char*>(map_), kWalHeader);
-  map_ = nullptr;
-  closed_ = true;
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
 }
 
 uint64_t WalSalts::current() {
-  if (closed_) return 0;
-  if (!map_) {
-    int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    struct stat st;
-    // Mapped only once the header is there: a page past the file's end would fault.
-    if (::fstat(fd, &st) == 0 && st.st_size >= static_cast<off_t>(kWalHeader)) {
-      void* p = ::mmap(nullptr, kWalHeader, PROT_READ, MAP_SHARED, fd, 0);
-      if (p != MAP_FAILED) map_ = static_cast<const unsigned char*>(p);
-    }
-    ::close(fd);
-    if (!map_) return 0;
-  }
-  return salts_of(map_);
+  // Kept open: SQLite truncates the log in place but never deletes it while a connection is open.
+  if (fd_ < 0) fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  unsigned char salts[8];
+  if (fd_ < 0 || ::pread(fd_, salts, 8, 16) != 8) return 0;
+  return (uint64_t{big_endian(salts)} << 32) | big_endian(salts + 4);
 }
 
 }  // namespace citadel::store

@@ -20,25 +20,22 @@ struct WalEnd {
 // header's and their running checksum holds; the last commit frame among them ends the log.
 WalEnd read_wal_end(const std::string& path);
 
-// The salts of a log's header, as a write transaction finds them: read through a shared mapping
-// of the file's first page, so noting them costs no system call. The log is rewritten in place
-// (never truncated) while the store is open, except by a TRUNCATE checkpoint, before which the
-// store drops this.
+// The salts of a log's header, as a write transaction finds them: read from the file each time
+// (8 bytes; not mapped, since another process — `citadel admin` — may truncate the log, and a
+// mapped page past the end of a file is a SIGBUS).
 class WalSalts {
  public:
   explicit WalSalts(std::string path) : path_(std::move(path)) {}
-  ~WalSalts();
+  ~WalSalts() { close(); }
   WalSalts(const WalSalts&) = delete;
   WalSalts& operator=(const WalSalts&) = delete;
-  // 0 while the log has no header yet.
+  // 0 while the log has no header.
   uint64_t current();
-  // Unmaps the page, before the log is truncated; current() answers 0 from then on.
   void close();
 
  private:
   std::string path_;
-  const unsigned char* map_ = nullptr;
-  bool closed_ = false;
+  int fd_ = -1;
 };
 
 }  // namespace citadel::store

@@ -169,3 +169,32 @@ TEST(CommitHistory, RollbackRunsItsCallbacksAndCommitsNoPoint) {
   EXPECT_EQ(rolled_back, 1);  // not on a commit
   EXPECT_EQ(s->committed_since(p), std::optional<bool>(true));  // a later commit followed
 }
+
+// Another process on the same database (`citadel admin`) commits between two of ours: the log's
+// length our hook saw no longer holds, so the point does not claim it (a later answer can then
+// only lean to "committed"). After a commit of our own it is exact again.
+TEST(CommitHistory, AnotherConnectionsCommitMakesThePointClaimNoLength) {
+  TempDir d;
+  std::string db = d.path + "/t.db";
+  auto ours = open_store(db);
+  auto point_after_insert = [&](store::Store& s, int k) {
+    store::CommitPoint p;
+    EXPECT_TRUE(s.write([&](store::Tx& tx) -> Status {
+                   if (!tx.exec("INSERT INTO t VALUES (?, 'x')", {int64_t{k}})) return AwsError::internal("insert");
+                   p = tx.commit_point().value();
+                   return Ok{};
+                 }).ok());
+    return p;
+  };
+  point_after_insert(*ours, 1);
+  EXPECT_GT(point_after_insert(*ours, 2).log_end, 0u);
+  {
+    auto theirs = open_store(db);
+    ASSERT_TRUE(theirs->write([&](store::Tx& tx) -> Status {
+                         return tx.exec("INSERT INTO t VALUES (100, 'y')").ok() ? Status(Ok{}) : AwsError::internal("insert");
+                       }).ok());
+    EXPECT_EQ(point_after_insert(*ours, 3).log_end, 0u);
+  }  // their close truncates the log: a change too
+  EXPECT_EQ(point_after_insert(*ours, 4).log_end, 0u);
+  EXPECT_GT(point_after_insert(*ours, 5).log_end, 0u);
+}

@@ -25,9 +25,10 @@ constexpr uint32_t kRolledBack = 1u << 31;
 
 // What decides whether a record counts (see server/audit_journal.h). A record appended outside a
 // transaction always does. One appended from inside a write transaction counts if that
-// transaction committed: recorded by a marker row it committed (records of older versions), or
-// known from the store's commit point it noted (Store::committed_since) unless the rollback flag
-// in its header says otherwise.
+// transaction committed: known from the store's commit point it noted (Store::committed_since)
+// unless the rollback flag in its header says otherwise, or — for a transaction that changed no
+// row, a store without commit points, and records of earlier versions — recorded by a marker row
+// the transaction committed.
 struct RecordCommit {
   enum Kind : uint8_t { kNone = 0, kMarker = 1, kPoint = 2 };
   Kind kind = kNone;
