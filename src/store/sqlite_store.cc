@@ -43,7 +43,7 @@ AwsError db_error(sqlite3* db, std::string_view what) {
 class CommitHistory {
  public:
   explicit CommitHistory(const std::string& wal_path)
-      : at_open_(read_wal_end(wal_path)), salts_(wal_path), run_(std::random_device{}() | (uint64_t{std::random_device{}()} << 32)),
+      : at_open_(read_wal_end(wal_path)), wal_salts_(wal_path), run_(std::random_device{}() | (uint64_t{std::random_device{}()} << 32)),
         frames_(at_open_.frames) {}
 
   static int on_commit(void* self, sqlite3* db, const char*, int frames) {
@@ -51,6 +51,11 @@ class CommitHistory {
     h->frames_.store(static_cast<uint64_t>(frames));
     h->version_after_commit_.store(data_version(db));
     h->commits_.fetch_add(1);
+    // A commit starts the log over (new salts) when it finds every frame copied back. The
+    // checkpointer says when that happened, maybe only after the commit that followed: the salts
+    // are read again after this commit and the next.
+    if (uint64_t b = h->backfills_.load(); b != h->backfills_at_commit_) h->backfills_at_commit_ = b, h->stale_commits_ = 2;
+    if (h->stale_commits_ > 0) --h->stale_commits_, h->salts_stale_ = true;
     return SQLITE_OK;
   }
 
@@ -59,9 +64,21 @@ class CommitHistory {
     // If another process committed since our last commit, the log's length is not the one our
     // hook saw (it may even be another generation's): 0 then, which can only make a later
     // answer "committed" where it might have been "not", never the reverse.
-    uint64_t frames = data_version(db) == version_after_commit_.load() ? frames_.load() : 0;
-    return {run_, commits_.load(), salts_.current(), frames};
+    bool foreign = data_version(db) != version_after_commit_.load();
+    uint64_t frames = foreign ? 0 : frames_.load();
+    // The salts change only when a commit starts the log over: they are read again (a system
+    // call) only after commits that may have (on_commit), or another process's. Salts stale all
+    // the same would name no generation the log has, and a point with them can only be answered
+    // "committed" or "cannot tell" — never "not committed".
+    if (!salts_read_ || foreign || salts_stale_) {
+      salts_ = wal_salts_.current();
+      salts_read_ = true, salts_stale_ = false;
+    }
+    return {run_, commits_.load(), salts_, frames};
   }
+
+  // From the checkpointer: every frame of the log is in the database file now.
+  void all_frames_copied() { backfills_.fetch_add(1); }
 
   // A point of another opening was noted before a crash (a clean close indexes every record
   // that asks), by the transaction that held the writer when the process died, or an earlier one.
@@ -77,7 +94,7 @@ class CommitHistory {
     return std::nullopt;
   }
 
-  void close_log() { salts_.close(); }
+  void close_log() { wal_salts_.close(); }
 
  private:
   // Changes with every commit to the database, ours or another connection's.
@@ -88,8 +105,14 @@ class CommitHistory {
   }
 
   const WalEnd at_open_;
-  WalSalts salts_;
+  WalSalts wal_salts_;
   const uint64_t run_;
+  std::atomic<uint64_t> backfills_{0};  // from the checkpointer's thread
+  // The writer's, under the store's write lock: the salts as last read, and whether a commit
+  // since may have changed them.
+  uint64_t salts_ = 0, backfills_at_commit_ = 0;
+  int stale_commits_ = 0;
+  bool salts_read_ = false, salts_stale_ = false;
   std::atomic<uint64_t> commits_{0}, frames_;
   std::atomic<int64_t> version_after_commit_{-1};  // none yet: the log's length is the one found at open
 };
@@ -321,6 +344,7 @@ class SqliteStore final : public Store {
       // PASSIVE: copies what no reader still needs, without waiting for readers or the writer.
       int frames = 0, copied = 0;
       int rc = sqlite3_wal_checkpoint_v2(c.db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
+      if (rc == SQLITE_OK && frames == copied) history_->all_frames_copied();
       // The WAL starts over only when a writer finds every frame copied and no reader still
       // reading from it, which a steady stream of requests can keep from ever happening: the WAL
       // then grows without end (hundreds of megabytes under load), and every page any
@@ -331,7 +355,8 @@ class SqliteStore final : public Store {
       if (rc == SQLITE_OK && frames > kRestartFrames) {
         std::lock_guard writers(write_mu_);
         sqlite3_busy_timeout(c.db(), kRestartWaitMs);
-        sqlite3_wal_checkpoint_v2(c.db(), nullptr, SQLITE_CHECKPOINT_RESTART, &frames, &copied);
+        if (sqlite3_wal_checkpoint_v2(c.db(), nullptr, SQLITE_CHECKPOINT_RESTART, &frames, &copied) == SQLITE_OK)
+          history_->all_frames_copied();
         sqlite3_busy_timeout(c.db(), kBusyTimeoutMs);
       }
       lock.lock();

@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <chrono>
 #include <fstream>
+#include <functional>
+#include <thread>
 #include <vector>
 
 #include "store/store.h"
@@ -197,4 +200,31 @@ TEST(CommitHistory, AnotherConnectionsCommitMakesThePointClaimNoLength) {
   }  // their close truncates the log: a change too
   EXPECT_EQ(point_after_insert(*ours, 4).log_end, 0u);
   EXPECT_GT(point_after_insert(*ours, 5).log_end, 0u);
+}
+
+// The checkpointer copies every frame back, the next commit starts the log over with new salts:
+// a point noted after that still tells exactly, in both directions.
+TEST(CommitHistory, AfterTheLogStartsOverAPointStillTellsExactly) {
+  TempDir d;
+  std::string db = d.path + "/live.db";
+  auto live = open_store(db);
+  auto insert = [&](int k, const std::function<void()>& inside) {
+    store::CommitPoint p;
+    EXPECT_TRUE(live->write([&](store::Tx& tx) -> Status {
+                     if (!tx.exec("INSERT INTO t VALUES (?, 'x')", {int64_t{k}})) return AwsError::internal("insert");
+                     p = tx.commit_point().value();
+                     inside();
+                     return Ok{};
+                   }).ok());
+    return p;
+  };
+  insert(1, [] {});
+  uint64_t first_salts = store::read_wal_end(db + "-wal").salts;
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // a few checkpoints (every 250 ms)
+  insert(2, [] {});                                             // starts the log over
+  ASSERT_NE(store::read_wal_end(db + "-wal").salts, first_salts);
+  auto p = insert(3, [&] { copy_image(db, d.path + "/before.db"); });
+  copy_image(db, d.path + "/after.db");
+  EXPECT_EQ(open_store(d.path + "/before.db")->committed_since(p), std::optional<bool>(false));
+  EXPECT_EQ(open_store(d.path + "/after.db")->committed_since(p), std::optional<bool>(true));
 }
