@@ -1,7 +1,6 @@
 #include "store/wal_file.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>

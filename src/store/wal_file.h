@@ -20,7 +20,7 @@ struct WalEnd {
 // header's and their running checksum holds; the last commit frame among them ends the log.
 WalEnd read_wal_end(const std::string& path);
 
-// The salts of a log's header, as a write transaction finds them: read from the file each time
+// The salts of a log's header, as a write transaction finds them: read from the file when asked
 // (8 bytes; not mapped, since another process — `citadel admin` — may truncate the log, and a
 // mapped page past the end of a file is a SIGBUS).
 class WalSalts {
