@@ -94,9 +94,9 @@ void WalSalts::close() {
 uint64_t WalSalts::current() {
   // Kept open: SQLite truncates the log in place but never deletes it while a connection is open.
   if (fd_ < 0) fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  unsigned char salts[8];
-  if (fd_ < 0 || ::pread(fd_, salts, 8, 16) != 8) return 0;
-  return (uint64_t{big_endian(salts)} << 32) | big_endian(salts + 4);
+  unsigned char h[24];  // the header up to its salts
+  if (fd_ < 0 || ::pread(fd_, h, sizeof h, 0) != static_cast<ssize_t>(sizeof h)) return 0;
+  return salts_of(h);
 }
 
 }  // namespace citadel::store
